@@ -1,0 +1,125 @@
+"""The ``quiz`` command: one entry point for the terminal UI and every subcommand.
+
+Heavy modules (Textual, the grader's dictionaries, the store) are imported only
+by the subcommand that needs them, so ``quiz grade`` and ``quiz validate`` start
+fast. Every subcommand handler has the signature ``(args, ctx) -> exit code``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from typing import cast
+
+from quiz.context import Context
+from quiz.errors import UserError
+
+Handler = Callable[[argparse.Namespace, Context], int]
+
+# subcommand -> "module:function"; each module owns its command.
+HANDLERS: dict[str, str] = {
+    "validate": "quiz.commands:cmd_validate",
+    "grade": "quiz.commands:cmd_grade",
+    "schema": "quiz.commands:cmd_schema",
+    "stats": "quiz.stats:cli_stats",
+    "study": "tui.app:cli_study",
+    "exam": "tui.app:cli_exam",
+    "import": "quiz.trainer.importers:cli_import",
+    "lint": "quiz.trainer.lint:cli_lint",
+    "report": "quiz.trainer.report:cli_report",
+    "export": "quiz.trainer.report:cli_export",
+}
+UI_HANDLER = "tui.app:cli_home"
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="PATH", help="progress database (env QUIZ_DB; default ./progress.db)")
+    p.add_argument("--banks", metavar="DIR", help="bank folder (env QUIZ_BANKS; default: the shipped banks)")
+    p.add_argument("--profile", metavar="NAME", help="learner profile (env QUIZ_PROFILE; default 'default')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quiz",
+        description="掌柜学堂 · Seller Academy: platform rules and dispute handling, practised until they stick.",
+    )
+    _common(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("study", help="open the UI in a study session")
+    _common(p)
+    p.add_argument("--topic", help="study one topic (专项练习)")
+    p.add_argument("--bank", help="study one bank")
+    p.add_argument("--mode", default="smart", help="smart, sequential, random, wrong, bookmarks, browse")
+
+    p = sub.add_parser("exam", help="open the UI in a mock exam")
+    _common(p)
+    p.add_argument("exam_id", nargs="?", metavar="EXAM_ID")
+
+    p = sub.add_parser("validate", help="check bank and exam files")
+    _common(p)
+    p.add_argument("paths", nargs="*", metavar="PATH")
+
+    p = sub.add_parser("grade", help="grade answers to a bank's questions, as JSON")
+    _common(p)
+    p.add_argument("bank_file", metavar="BANK_FILE")
+    p.add_argument("--id", dest="qid", metavar="QID")
+    p.add_argument("--answer")
+    p.add_argument("--batch", metavar="FILE", help="JSON lines {id, answer}; '-' for stdin")
+
+    p = sub.add_parser("schema", help="print the JSON Schema of bank or exam files")
+    _common(p)
+    p.add_argument("kind", nargs="?", choices=["bank", "exam", "any"], default="any")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+    p = sub.add_parser("stats", help="the learner's progress")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="one JSON object")
+
+    p = sub.add_parser("import", help="turn a spreadsheet or GIFT file into a bank")
+    _common(p)
+    p.add_argument("file", nargs="?", metavar="FILE")
+    p.add_argument("-o", "--output", metavar="OUT.yaml")
+    p.add_argument("--template", metavar="OUT.xlsx", help="write an empty template spreadsheet")
+    p.add_argument("--bank-id", help="id of the bank written (default: from the file name)")
+
+    p = sub.add_parser("lint", help="trainer warnings beyond validity")
+    _common(p)
+    p.add_argument("paths", nargs="*", metavar="PATH")
+
+    p = sub.add_parser("report", help="item analysis over every learner")
+    _common(p)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("export", help="write exam attempts and reviews as CSV")
+    _common(p)
+    p.add_argument("output", metavar="results.csv")
+    return parser
+
+
+def _resolve(spec: str) -> Handler:
+    module, _, name = spec.partition(":")
+    return cast(Handler, getattr(importlib.import_module(module), name))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context.from_env(banks=args.banks, db=args.db, profile=args.profile)
+    spec = HANDLERS.get(args.command) if args.command else UI_HANDLER
+    try:
+        handler = _resolve(spec or UI_HANDLER)
+        return handler(args, ctx)
+    except UserError as e:
+        print(f"quiz: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""What grading one answer returns."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Verdict = Literal["correct", "partial", "wrong"]
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """The verdict on one answer, with feedback a learner can act on.
+
+    ``found``/``missed`` name key points (or, for 多选, the options) by their
+    labels; ``violations`` names forbidden actions the answer states; ``nearest``
+    is the accepted answer (or choice) nearest to what was written; ``expected``
+    is the right answer as a learner reads it.
+    """
+
+    verdict: Verdict
+    score: float
+    feedback: str
+    expected: str = ""
+    nearest: str | None = None
+    found: tuple[str, ...] = ()
+    missed: tuple[str, ...] = ()
+    violations: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def correct(self) -> bool:
+        return self.verdict == "correct"
+
+    def to_json(self, qid: str) -> dict[str, Any]:
+        d = asdict(self)
+        d = {"id": qid, **{k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items()}}
+        return d

@@ -1,0 +1,246 @@
+"""Typed models of question banks and exam blueprints (the contract in bank-format.md).
+
+Every model forbids unknown fields, so a typo such as ``anwser`` is an error and
+not a silently ignored key. Checks that need more than one field (an answer that
+names no choice, a ``short`` answer also in ``reject``) are not raised by pydantic
+but listed by :meth:`QuestionBase.problems`, so that the loader can point at the
+exact field in the YAML file and report every problem, not only the first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+LETTERS = "ABCDEFGH"
+
+QuestionType = Literal["single", "multi", "judge", "short", "numeric", "scenario"]
+QUESTION_TYPES: tuple[str, ...] = ("single", "multi", "judge", "short", "numeric", "scenario")
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class KeyPoint(_Strict):
+    """One thing a good free-text answer says, in any of several phrasings."""
+
+    point: Text
+    any: list[Text] = Field(min_length=1)
+    weight: float = Field(default=1.0, gt=0)
+
+
+class QuestionBase(_Strict):
+    id: Id
+    prompt: Text
+    topic: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    difficulty: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
+    explanation: str | None = None
+    source: str | None = None
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Checks across fields: (location below the question, message) pairs."""
+        return []
+
+    def expected_text(self) -> str:
+        """The right answer, as a learner would read it."""
+        raise NotImplementedError
+
+
+def _choice_problems(choices: list[str]) -> list[tuple[tuple[str | int, ...], str]]:
+    seen: dict[str, int] = {}
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for i, c in enumerate(choices):
+        key = unicodedata.normalize("NFKC", c).strip().lower()
+        if key in seen:
+            out.append((("choices", i), f"choice {LETTERS[i]} repeats choice {LETTERS[seen[key]]}: {c!r}"))
+        else:
+            seen[key] = i
+    return out
+
+
+_LETTER_RE = re.compile(r"^\s*([A-Ha-h])\s*$")
+
+
+def resolve_choice(answer: str, choices: list[str]) -> int | None:
+    """The index of the choice an answer key names: a letter, or a choice's exact text."""
+    if answer in choices:
+        return choices.index(answer)
+    m = _LETTER_RE.match(answer)
+    if m:
+        i = LETTERS.index(m.group(1).upper())
+        if i < len(choices):
+            return i
+    return None
+
+
+class SingleQuestion(QuestionBase):
+    type: Literal["single"]
+    choices: list[Text] = Field(min_length=2, max_length=8)
+    answer: Text
+
+    @property
+    def answer_index(self) -> int:
+        i = resolve_choice(self.answer, self.choices)
+        if i is None:  # pragma: no cover - the loader refuses such a bank
+            raise ValueError(f"answer {self.answer!r} names no choice")
+        return i
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        out = _choice_problems(self.choices)
+        if resolve_choice(self.answer, self.choices) is None:
+            letters = LETTERS[: len(self.choices)]
+            out.append((("answer",), f"answer {self.answer!r} names no choice (use a letter {letters[0]}-{letters[-1]} or a choice's exact text)"))
+        return out
+
+    def expected_text(self) -> str:
+        i = self.answer_index
+        return f"{LETTERS[i]}. {self.choices[i]}"
+
+
+class MultiQuestion(QuestionBase):
+    type: Literal["multi"]
+    choices: list[Text] = Field(min_length=2, max_length=8)
+    answer: list[Text] = Field(min_length=1)
+    scoring: Literal["all", "partial"] = "all"
+
+    @property
+    def answer_indexes(self) -> frozenset[int]:
+        out = set()
+        for a in self.answer:
+            i = resolve_choice(a, self.choices)
+            if i is None:  # pragma: no cover - the loader refuses such a bank
+                raise ValueError(f"answer {a!r} names no choice")
+            out.add(i)
+        return frozenset(out)
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        out = _choice_problems(self.choices)
+        seen: set[int] = set()
+        letters = LETTERS[: len(self.choices)]
+        for k, a in enumerate(self.answer):
+            i = resolve_choice(a, self.choices)
+            if i is None:
+                out.append((("answer", k), f"answer {a!r} names no choice (use letters {letters[0]}-{letters[-1]} or a choice's exact text)"))
+            elif i in seen:
+                out.append((("answer", k), f"answer {a!r} is listed twice"))
+            else:
+                seen.add(i)
+        return out
+
+    def expected_text(self) -> str:
+        return "".join(LETTERS[i] for i in sorted(self.answer_indexes))
+
+
+class JudgeQuestion(QuestionBase):
+    type: Literal["judge"]
+    answer: StrictBool
+
+    def expected_text(self) -> str:
+        return "对" if self.answer else "错"
+
+
+class _FreeText(QuestionBase):
+    keypoints: list[KeyPoint] = Field(default_factory=list)
+    forbidden: list[KeyPoint] = Field(default_factory=list)
+    ordered: bool = False
+
+
+class ShortQuestion(_FreeText):
+    type: Literal["short"]
+    answers: list[Text] = Field(min_length=1)
+    reject: list[Text] = Field(default_factory=list)
+    threshold: float | None = Field(default=None, ge=0, le=100)
+    pass_: float = Field(default=1.0, gt=0, le=1, alias="pass")
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        out: list[tuple[tuple[str | int, ...], str]] = []
+        accepted = {_fold(a): a for a in self.answers}
+        for i, r in enumerate(self.reject):
+            if _fold(r) in accepted:
+                out.append((("reject", i), f"{r!r} is both an accepted answer and in reject"))
+        return out
+
+    def expected_text(self) -> str:
+        return self.answers[0]
+
+
+class NumericQuestion(QuestionBase):
+    type: Literal["numeric"]
+    answer: float
+    unit: str | None = None
+    units: list[Text] = Field(default_factory=list)
+    tolerance: float = Field(default=0, ge=0)
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _number_not_bool(cls, v: object) -> object:
+        if isinstance(v, bool):
+            raise ValueError("answer must be a number, not true/false")
+        return v
+
+    def expected_text(self) -> str:
+        n = int(self.answer) if float(self.answer).is_integer() else self.answer
+        return f"{n}{self.unit or ''}"
+
+
+class ScenarioQuestion(_FreeText):
+    type: Literal["scenario"]
+    keypoints: list[KeyPoint] = Field(min_length=1)
+    pass_: float = Field(default=0.6, gt=0, le=1, alias="pass")
+    sample_answer: str | None = None
+
+    def expected_text(self) -> str:
+        return self.sample_answer or "；".join(k.point for k in self.keypoints)
+
+
+Question = Annotated[
+    Union[SingleQuestion, MultiQuestion, JudgeQuestion, ShortQuestion, NumericQuestion, ScenarioQuestion],
+    Field(discriminator="type"),
+]
+
+
+def _fold(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s)).lower()
+
+
+class Bank(_Strict):
+    bank: Id
+    title: Text
+    description: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    questions: list[Question] = Field(min_length=1)
+
+
+class Section(_Strict):
+    title: Text
+    types: list[QuestionType] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    banks: list[str] = Field(default_factory=list)
+    count: int = Field(ge=1)
+    points: float = Field(gt=0)
+
+
+class Exam(_Strict):
+    exam: Id
+    title: Text
+    description: str | None = None
+    time_limit_minutes: float = Field(gt=0)
+    pass_score: float = Field(ge=0)
+    sections: list[Section] = Field(min_length=1)
+
+    @property
+    def total_points(self) -> float:
+        return sum(s.count * s.points for s in self.sections)
+
+
+AnyQuestion = Union[SingleQuestion, MultiQuestion, JudgeQuestion, ShortQuestion, NumericQuestion, ScenarioQuestion]
