@@ -1,0 +1,23 @@
+"""Shared fixtures: no test touches the real progress.db, cache or home folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SHIPPED_BANKS = REPO / "banks"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("QUIZ_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("QUIZ_DB", str(home / "progress.db"))
+    monkeypatch.delenv("QUIZ_BANKS", raising=False)
+    monkeypatch.delenv("QUIZ_PROFILE", raising=False)
+    yield
