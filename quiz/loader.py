@@ -1,0 +1,560 @@
+"""Load and validate bank and exam files, reporting every problem with its place.
+
+The YAML is composed into nodes (libyaml's parser when present), and the nodes
+are turned into plain data by :func:`_construct`, which refuses duplicated keys
+and alias expansions that would blow up memory. The data is validated by the
+pydantic models in :mod:`quiz.model`; each validation error's location is walked
+back through the nodes to a ``line:column``. Nothing here raises for bad input:
+every problem becomes a :class:`Problem`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from quiz import cache
+from quiz.library import Library
+from quiz.model import QUESTION_TYPES, Bank, Exam, KeyPoint, Question, Section
+
+try:  # libyaml's C parser is about 7x faster than the pure-Python one
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+MAX_ALIAS_EXPANSION = 1_000_000
+MAX_PROBLEMS_PER_FILE = 200
+YAML_SUFFIXES = (".yaml", ".yml")
+
+_QUESTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in a file, at a place a trainer can jump to."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+@dataclass
+class LoadResult:
+    path: Path
+    document: Bank | Exam | None
+    problems: list[Problem]
+    from_cache: bool = False
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Builder:
+    """Nodes to plain data, recording duplicated keys; bounded alias expansion."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self._constructor = yaml.constructor.SafeConstructor()
+        self._memo: dict[int, Any] = {}
+        self._sizes: dict[int, int] = {}
+
+    def expanded_size(self, node: yaml.Node) -> int:
+        """How many nodes the document has once every alias is expanded (memoised)."""
+        key = id(node)
+        size = self._sizes.get(key)
+        if size is not None:
+            return size
+        self._sizes[key] = 1  # a recursive alias counts once; it is refused below
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                total += self.expanded_size(child)
+                if total > MAX_ALIAS_EXPANSION * 4:
+                    break
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                total += self.expanded_size(k) + self.expanded_size(v)
+                if total > MAX_ALIAS_EXPANSION * 4:
+                    break
+        self._sizes[key] = total
+        return total
+
+    def build(self, node: yaml.Node) -> Any:
+        key = id(node)
+        if key in self._memo:
+            return self._memo[key]
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR_TAG:
+                value: Any = node.value
+            else:
+                ctor = self._constructor.yaml_constructors.get(node.tag)
+                value = ctor(self._constructor, node) if ctor else node.value
+        elif isinstance(node, yaml.SequenceNode):
+            value = []
+            self._memo[key] = value
+            value.extend(self.build(child) for child in node.value)
+            return value
+        elif isinstance(node, yaml.MappingNode):
+            value = {}
+            self._memo[key] = value
+            first_at: dict[Any, yaml.Node] = {}
+            for k_node, v_node in node.value:
+                if k_node.tag == _MERGE_TAG:
+                    merged = self.build(v_node)
+                    for m in merged if isinstance(merged, list) else [merged]:
+                        if isinstance(m, dict):
+                            for mk, mv in m.items():
+                                value.setdefault(mk, mv)
+                    continue
+                k = self.build(k_node)
+                try:
+                    hash(k)
+                except TypeError:
+                    self._problem(k_node, "a mapping key must be a plain value, not a list or mapping")
+                    continue
+                if k in first_at:
+                    first = first_at[k].start_mark.line + 1
+                    self._problem(
+                        k_node,
+                        f"duplicated key `{_short(k)}` (first at line {first}); YAML would silently keep the last one",
+                    )
+                    continue
+                first_at[k] = k_node
+                value[k] = self.build(v_node)
+            return value
+        else:  # pragma: no cover - yaml has no other node kinds
+            value = None
+        self._memo[key] = value
+        return value
+
+    def _problem(self, node: yaml.Node, message: str) -> None:
+        m = node.start_mark
+        self.problems.append(Problem(self.path, m.line + 1, m.column + 1, message))
+
+
+def _short(value: object, limit: int = 40) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    if not raw.strip():
+        return None, [Problem(path, 1, 1, "file is empty: a bank needs `bank:`, `title:` and `questions:`")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as e:
+        before = raw[: e.start]
+        line = before.count(b"\n") + 1
+        column = e.start - (before.rfind(b"\n") + 1) + 1
+        hint = "save it as UTF-8"
+        try:
+            raw.decode("gb18030")
+            hint = "it looks like GBK/GB18030 (as Windows Notepad or Excel save Chinese text); save it as UTF-8"
+        except UnicodeDecodeError:
+            pass
+        return None, [Problem(path, line, column, f"file is not UTF-8 (byte 0x{raw[e.start]:02x}): {hint}")]
+
+
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+
+def _tab_problems(path: str, text: str) -> list[Problem]:
+    out = []
+    for m in _TAB_INDENT.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        column = m.end() - m.start()
+        out.append(Problem(path, line, column, "tab character in indentation: YAML allows only spaces there"))
+        if len(out) >= 20:
+            break
+    return out
+
+
+def parse_yaml(path: str, raw: bytes) -> tuple[Any, yaml.Node | None, list[Problem]]:
+    """Bytes to (data, root node, problems). Data is None when the file cannot be read as YAML."""
+    text, problems = _decode(path, raw)
+    if text is None:
+        return None, None, problems
+    tabs = _tab_problems(path, text)
+    try:
+        node = yaml.compose(text, Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if any(t.line == line for t in tabs):
+            return None, None, tabs
+        what = e.problem or "not valid YAML"
+        if e.context:
+            what = f"{e.context}, {what}"
+        return None, None, [*tabs, Problem(path, line, column, f"YAML syntax: {what}")]
+    except yaml.YAMLError as e:
+        return None, None, [*tabs, Problem(path, 1, 1, f"YAML: {_short(str(e), 200)}")]
+    if node is None:
+        return None, None, [Problem(path, 1, 1, "file is empty: a bank needs `bank:`, `title:` and `questions:`")]
+    builder = _Builder(path)
+    if builder.expanded_size(node) > MAX_ALIAS_EXPANSION:
+        m = node.start_mark
+        return None, None, [
+            *tabs,
+            Problem(
+                path, m.line + 1, m.column + 1,
+                f"YAML aliases expand to more than {MAX_ALIAS_EXPANSION:,} values (an alias bomb?); refused",
+            ),
+        ]
+    try:
+        data = builder.build(node)
+    except (yaml.YAMLError, ValueError, TypeError) as e:
+        return None, None, [*tabs, Problem(path, 1, 1, f"YAML value: {_short(str(e), 200)}")]
+    return data, node, [*tabs, *builder.problems]
+
+
+# -- locating validation errors -------------------------------------------------
+
+
+def _node_at(root: yaml.Node, data: Any, loc: Sequence[Any]) -> tuple[yaml.Node, bool]:
+    """The node a pydantic location points at, and whether it is a key (unknown field)."""
+    node, here = root, data
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(here, dict):
+            if part in here:
+                for k_node, v_node in node.value:
+                    if isinstance(k_node, yaml.ScalarNode) and k_node.value == str(part):
+                        if isinstance(here[part], (dict, list)) or part != loc[-1]:
+                            node = v_node
+                        else:
+                            return v_node, False
+                        break
+                here = here[part]
+                continue
+            if here.get("type") == part:  # the tag pydantic puts in a union's location
+                continue
+            return node, False
+        if isinstance(node, yaml.SequenceNode) and isinstance(here, list) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                node, here = node.value[part], here[part]
+                continue
+        return node, False
+    return node, False
+
+
+def _key_node(root: yaml.Node, data: Any, loc: Sequence[Any]) -> yaml.Node:
+    parent, _ = _node_at(root, data, loc[:-1])
+    if isinstance(parent, yaml.MappingNode):
+        for k_node, _v in parent.value:
+            if isinstance(k_node, yaml.ScalarNode) and k_node.value == str(loc[-1]):
+                return k_node
+    return parent
+
+
+def _model_for(data: Any, loc: Sequence[Any], top: type[BaseModel]) -> type[BaseModel] | None:
+    """The model class whose field a location names (to suggest a field for a typo)."""
+    model: type[BaseModel] | None = top
+    here = data
+    for part in loc[:-1]:
+        if model is None:
+            return None
+        if isinstance(here, dict):
+            if part in here:
+                here = here[part]
+                if part == "questions":
+                    model = None
+                    continue
+                if part in ("keypoints", "forbidden"):
+                    model = KeyPoint
+                    continue
+                if part == "sections":
+                    model = Section
+                    continue
+                continue
+            continue
+        if isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
+            here = here[part]
+            if model is None and isinstance(here, dict):
+                model = _QUESTION_MODELS.get(str(here.get("type")))
+            continue
+    return model
+
+
+def _describe_place(data: Any, loc: Sequence[Any]) -> str:
+    """'bank B, question Q' (or exam/section) for a location, as far as it is known."""
+    if not isinstance(data, dict):
+        return ""
+    if "bank" in data:
+        where = f"bank {_short(data.get('bank'))}"
+        if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+            qs = data.get("questions")
+            if isinstance(qs, list) and 0 <= loc[1] < len(qs):
+                q = qs[loc[1]]
+                qid = q.get("id") if isinstance(q, dict) else None
+                where += f", question {_short(qid)}" if qid else f", question #{loc[1] + 1}"
+        return where
+    where = f"exam {_short(data.get('exam'))}"
+    if len(loc) >= 2 and loc[0] == "sections" and isinstance(loc[1], int):
+        secs = data.get("sections")
+        if isinstance(secs, list) and 0 <= loc[1] < len(secs) and isinstance(secs[loc[1]], dict):
+            where += f", section {_short(secs[loc[1]].get('title', loc[1] + 1))}"
+    return where
+
+
+def _field_path(loc: Sequence[Any], data: Any) -> str:
+    parts: list[str] = []
+    here = data
+    for part in loc:
+        if isinstance(here, dict) and part not in here and here.get("type") == part:
+            continue
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+        here = here.get(part) if isinstance(here, dict) else (
+            here[part] if isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here) else None
+        )
+    return "".join(parts)
+
+
+def _validation_problems(
+    path: str, root: yaml.Node, data: Any, err: ValidationError, top: type[BaseModel], prefix: Sequence[Any] = ()
+) -> list[Problem]:
+    out = []
+    for e in err.errors(include_url=False, include_input=False):
+        loc = (*prefix, *e["loc"])
+        kind = e["type"]
+        field = _field_path(loc, data)
+        if kind == "extra_forbidden":
+            node = _key_node(root, data, loc)
+            name = str(loc[-1])
+            msg = f"unknown field `{name}`"
+            model = _model_for(data, loc, top)
+            if model is not None:
+                names = [f.alias or n for n, f in model.model_fields.items()]
+                close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+                if close:
+                    msg += f" (did you mean `{close[0]}`?)"
+        else:
+            node, _ = _node_at(root, data, loc if kind != "missing" else loc[:-1])
+            if kind == "missing":
+                msg = f"missing required field `{loc[-1]}`"
+            elif kind == "union_tag_invalid":
+                msg = f"unknown question type (expected one of {', '.join(QUESTION_TYPES)})"
+                node, _ = _node_at(root, data, (*loc, "type"))
+            elif kind == "union_tag_not_found":
+                msg = f"question has no `type` (one of {', '.join(QUESTION_TYPES)})"
+            elif kind == "model_type" or kind == "dict_type":
+                msg = f"`{field}` must be a mapping of fields" if field else "must be a mapping of fields"
+            else:
+                msg = f"`{field}`: {e['msg']}" if field else e["msg"]
+        place = _describe_place(data, loc)
+        m = node.start_mark
+        out.append(Problem(path, m.line + 1, m.column + 1, f"{place}: {msg}" if place else msg))
+    return out
+
+
+_QUESTION_MODELS: dict[str, type[BaseModel]] = {}
+
+
+def _init_question_models() -> None:
+    from quiz import model as m
+
+    for cls in (m.SingleQuestion, m.MultiQuestion, m.JudgeQuestion, m.ShortQuestion, m.NumericQuestion, m.ScenarioQuestion):
+        _QUESTION_MODELS[str(cls.model_fields["type"].annotation.__args__[0])] = cls  # type: ignore[union-attr]
+
+
+_init_question_models()
+
+
+def _bank_semantic_problems(path: str, root: yaml.Node, data: dict[str, Any], bank: Bank | None) -> list[Problem]:
+    """Checks across fields and questions, on every question that validated."""
+    out: list[Problem] = []
+    raw_qs = data.get("questions")
+    if not isinstance(raw_qs, list):
+        return out
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raw_qs):
+        if not isinstance(raw, dict):
+            continue
+        qid = raw.get("id")
+        if isinstance(qid, str):
+            if qid in seen:
+                node, _ = _node_at(root, data, ("questions", i, "id"))
+                first, _ = _node_at(root, data, ("questions", seen[qid], "id"))
+                out.append(Problem(path, node.start_mark.line + 1, node.start_mark.column + 1,
+                                   f"bank {_short(data.get('bank'))}: duplicate question id `{qid}` "
+                                   f"(first at line {first.start_mark.line + 1})"))
+            else:
+                seen[qid] = i
+        if bank is not None:
+            q = bank.questions[i]
+        else:
+            try:
+                q = _QUESTION_ADAPTER.validate_python(raw)
+            except ValidationError:
+                continue
+        for sub, message in q.problems():
+            loc = ("questions", i, *sub)
+            node, _ = _node_at(root, data, loc)
+            m = node.start_mark
+            out.append(Problem(path, m.line + 1, m.column + 1, f"{_describe_place(data, loc)}: {message}"))
+    return out
+
+
+def _validate(path: str, root: yaml.Node, data: Any) -> tuple[Bank | Exam | None, list[Problem]]:
+    if not isinstance(data, dict) or not ({"bank", "exam"} & set(data)):
+        m = root.start_mark
+        shape = "a list" if isinstance(data, list) else "a mapping without `bank:` or `exam:`" if isinstance(data, dict) else "a single value"
+        return None, [Problem(path, m.line + 1, m.column + 1,
+                              f"top level is {shape}: a bank file starts with `bank:` (an exam file with `exam:`)")]
+    if "bank" in data and "exam" in data:
+        m = root.start_mark
+        return None, [Problem(path, m.line + 1, m.column + 1, "a file is a bank or an exam, not both (`bank:` and `exam:`)")]
+    top: type[BaseModel] = Bank if "bank" in data else Exam
+    try:
+        doc = top.model_validate(data)
+    except ValidationError as e:
+        problems = _validation_problems(path, root, data, e, top)
+        if top is Bank:
+            problems += _bank_semantic_problems(path, root, data, None)
+        return None, problems
+    if isinstance(doc, Bank):
+        problems = _bank_semantic_problems(path, root, data, doc)
+        return (None if problems else doc), problems
+    assert isinstance(doc, Exam)
+    return doc, []
+
+
+def load_file(path: Path | str, *, use_cache: bool = True) -> LoadResult:
+    """One bank or exam file, validated on its own (exam pools are checked by :func:`load_paths`)."""
+    p = Path(path)
+    shown = str(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        return LoadResult(p, None, [Problem(shown, 1, 1, "no such file")])
+    except IsADirectoryError:
+        return LoadResult(p, None, [Problem(shown, 1, 1, "is a folder, not a bank file")])
+    except OSError as e:
+        return LoadResult(p, None, [Problem(shown, 1, 1, f"cannot read: {e.strerror or e}")])
+    key = cache.content_key(raw) if use_cache else ""
+    if use_cache:
+        hit = cache.get(p, key)
+        if hit is not None:
+            return LoadResult(p, hit, [], from_cache=True)
+    data, root, problems = parse_yaml(shown, raw)
+    if root is None:
+        return LoadResult(p, None, problems)
+    doc, more = _validate(shown, root, data)
+    problems = sorted(problems + more)[:MAX_PROBLEMS_PER_FILE]
+    if problems:
+        return LoadResult(p, None, problems)
+    if use_cache and doc is not None:
+        cache.put(p, key, doc)
+    return LoadResult(p, doc, [])
+
+
+def iter_files(paths: Iterable[Path | str]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.suffix in YAML_SUFFIXES and f.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+def _exam_problems(lib: Library, exam: Exam, path: str) -> list[Problem]:
+    """Sections whose filters find too few questions (counting questions other sections also need)."""
+    out: list[Problem] = []
+    line = _exam_section_lines(path)
+    pools = [{it.qid for it in lib.section_pool(s)} for s in exam.sections]
+    for i, (s, pool) in enumerate(zip(exam.sections, pools, strict=True)):
+        unknown = [b for b in s.banks if b not in lib.banks]
+        ln = line.get(i, 1)
+        if unknown:
+            out.append(Problem(path, ln, 1, f"exam {exam.exam}, section {s.title}: no bank named {', '.join(unknown)}"))
+        if len(pool) < s.count:
+            out.append(Problem(path, ln, 1, f"exam {exam.exam}, section {s.title}: asks for {s.count} questions "
+                               f"but its filters find only {len(pool)}"))
+    if not out and len(exam.sections) <= 10:
+        # Hall's condition: any group of sections together needs as many distinct questions as it asks for.
+        idx = range(len(exam.sections))
+        for r in range(2, len(exam.sections) + 1):
+            for group in itertools.combinations(idx, r):
+                union = set().union(*(pools[g] for g in group))
+                need = sum(exam.sections[g].count for g in group)
+                if len(union) < need:
+                    names = "、".join(exam.sections[g].title for g in group)
+                    out.append(Problem(path, line.get(group[0], 1), 1,
+                                       f"exam {exam.exam}, sections {names}: together ask for {need} different "
+                                       f"questions but their filters find only {len(union)}"))
+                    return out
+    return out
+
+
+def _exam_section_lines(path: str) -> dict[int, int]:
+    """Line of each section's `- title:` in an exam file, for pointing at sections."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    lines: dict[int, int] = {}
+    in_sections = False
+    for n, ln in enumerate(text.splitlines(), 1):
+        if ln.startswith("sections:"):
+            in_sections = True
+            continue
+        if in_sections and re.match(r"^\s*-\s", ln):
+            lines[len(lines)] = n
+    return lines
+
+
+def load_paths(
+    paths: Iterable[Path | str], *, reference: Library | None = None, use_cache: bool = True
+) -> tuple[Library, list[Problem]]:
+    """Every bank and exam under ``paths`` (folders are searched for *.yaml), and all problems.
+
+    Banks with problems are left out of the library; exams are checked against the
+    banks loaded here, or against ``reference`` when the paths hold no bank.
+    """
+    lib = Library()
+    problems: list[Problem] = []
+    files = iter_files(paths)
+    exams: list[tuple[Exam, Path]] = []
+    bank_files: dict[str, Path] = {}
+    for f in files:
+        res = load_file(f, use_cache=use_cache)
+        problems.extend(res.problems)
+        doc = res.document
+        if isinstance(doc, Bank):
+            if doc.bank in bank_files:
+                problems.append(Problem(str(f), 1, 1, f"bank id `{doc.bank}` is already used by {bank_files[doc.bank]}"))
+                continue
+            bank_files[doc.bank] = f
+            lib.add_bank(doc, f)
+        elif isinstance(doc, Exam):
+            if doc.exam in lib.exams:
+                problems.append(Problem(str(f), 1, 1, f"exam id `{doc.exam}` is already used by {lib.exam_paths[doc.exam]}"))
+                continue
+            exams.append((doc, f))
+            lib.add_exam(doc, f)
+    pool_lib = lib if lib.banks or reference is None else reference
+    for exam, f in exams:
+        found = _exam_problems(pool_lib, exam, str(f))
+        if found:
+            problems.extend(found)
+            del lib.exams[exam.exam]  # an exam that cannot be drawn is not offered
+    return lib, problems
