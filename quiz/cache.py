@@ -9,6 +9,7 @@ else ``$XDG_CACHE_HOME/seller-academy``, else ``~/.cache/seller-academy``.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -41,11 +42,16 @@ def _entry(path: Path) -> Path:
 
 def get(path: Path, key: str) -> Any | None:
     """The cached document for this file content, or None."""
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling thousands of models would otherwise trigger full collections
     try:
         with open(_entry(path), "rb") as f:
             stored_key, doc = pickle.load(f)
     except Exception:  # a missing, truncated or foreign entry is a miss
         return None
+    finally:
+        if enabled:
+            gc.enable()
     return doc if stored_key == key else None
 
 

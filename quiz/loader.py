@@ -266,27 +266,19 @@ def _model_for(data: Any, loc: Sequence[Any], top: type[BaseModel]) -> type[Base
     model: type[BaseModel] | None = top
     here = data
     for part in loc[:-1]:
-        if model is None:
-            return None
         if isinstance(here, dict):
-            if part in here:
-                here = here[part]
-                if part == "questions":
-                    model = None
-                    continue
-                if part in ("keypoints", "forbidden"):
-                    model = KeyPoint
-                    continue
-                if part == "sections":
-                    model = Section
-                    continue
-                continue
-            continue
-        if isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
+            if part not in here:
+                continue  # a union tag in the location
+            here = here[part]
+            model = {"questions": None, "keypoints": KeyPoint, "forbidden": KeyPoint, "sections": Section}.get(
+                str(part), model
+            )
+        elif isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
             here = here[part]
             if model is None and isinstance(here, dict):
                 model = _QUESTION_MODELS.get(str(here.get("type")))
-            continue
+        else:
+            return None
     return model
 
 
@@ -312,8 +304,13 @@ def _describe_place(data: Any, loc: Sequence[Any]) -> str:
 
 
 def _field_path(loc: Sequence[Any], data: Any) -> str:
+    """A location as a trainer reads it, below the bank/question or exam/section it names."""
     parts: list[str] = []
     here = data
+    if len(loc) >= 2 and loc[0] in ("questions", "sections") and isinstance(loc[1], int):
+        here = here.get(loc[0]) if isinstance(here, dict) else None
+        here = here[loc[1]] if isinstance(here, list) and 0 <= loc[1] < len(here) else None
+        loc = loc[2:]
     for part in loc:
         if isinstance(here, dict) and part not in here and here.get("type") == part:
             continue
@@ -354,7 +351,9 @@ def _validation_problems(
                 node, _ = _node_at(root, data, (*loc, "type"))
             elif kind == "union_tag_not_found":
                 msg = f"question has no `type` (one of {', '.join(QUESTION_TYPES)})"
-            elif kind == "model_type" or kind == "dict_type":
+            elif kind in ("bool_type", "bool_parsing"):
+                msg = f"`{field}` must be true or false"
+            elif kind in ("model_type", "dict_type"):
                 msg = f"`{field}` must be a mapping of fields" if field else "must be a mapping of fields"
             else:
                 msg = f"`{field}`: {e['msg']}" if field else e["msg"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
@@ -203,7 +203,7 @@ class ScenarioQuestion(_FreeText):
 
 
 Question = Annotated[
-    Union[SingleQuestion, MultiQuestion, JudgeQuestion, ShortQuestion, NumericQuestion, ScenarioQuestion],
+    SingleQuestion | MultiQuestion | JudgeQuestion | ShortQuestion | NumericQuestion | ScenarioQuestion,
     Field(discriminator="type"),
 ]
 
@@ -243,4 +243,4 @@ class Exam(_Strict):
         return sum(s.count * s.points for s in self.sections)
 
 
-AnyQuestion = Union[SingleQuestion, MultiQuestion, JudgeQuestion, ShortQuestion, NumericQuestion, ScenarioQuestion]
+AnyQuestion: TypeAlias = SingleQuestion | MultiQuestion | JudgeQuestion | ShortQuestion | NumericQuestion | ScenarioQuestion
