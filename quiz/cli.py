@@ -34,10 +34,12 @@ HANDLERS: dict[str, str] = {
 UI_HANDLER = "tui.app:cli_home"
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="PATH", help="progress database (env QUIZ_DB; default ./progress.db)")
-    p.add_argument("--banks", metavar="DIR", help="bank folder (env QUIZ_BANKS; default: the shipped banks)")
-    p.add_argument("--profile", metavar="NAME", help="learner profile (env QUIZ_PROFILE; default 'default')")
+def _common(p: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """--db, --banks, --profile: accepted before or after the subcommand."""
+    default = None if top else argparse.SUPPRESS  # a subcommand must not reset what came before it
+    p.add_argument("--db", metavar="PATH", default=default, help="progress database (env QUIZ_DB; default ./progress.db)")
+    p.add_argument("--banks", metavar="DIR", default=default, help="bank folder (env QUIZ_BANKS; default: the shipped banks)")
+    p.add_argument("--profile", metavar="NAME", default=default, help="learner profile (env QUIZ_PROFILE; default 'default')")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="quiz",
         description="掌柜学堂 · Seller Academy: platform rules and dispute handling, practised until they stick.",
     )
-    _common(parser)
+    _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("study", help="open the UI in a study session")

@@ -22,11 +22,8 @@ def cmd_validate(args: argparse.Namespace, ctx: Context) -> int:
     for p in paths:
         if not p.exists():
             raise UserError(f"{p}: no such file or folder")
-    lib, problems = load_paths(paths)
-    if not lib.banks and lib.exams:
-        # exams validated on their own are checked against the banks in use
-        reference, _ = ctx.load_library()
-        lib, problems = load_paths(paths, reference=reference)
+    # exams validated on their own are checked against the banks in use
+    lib, problems = load_paths(paths, reference=lambda: ctx.load_library()[0])
     for problem in sorted(problems):
         print(problem)
     if problems:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -522,12 +522,16 @@ def _exam_section_lines(path: str) -> dict[int, int]:
 
 
 def load_paths(
-    paths: Iterable[Path | str], *, reference: Library | None = None, use_cache: bool = True
+    paths: Iterable[Path | str],
+    *,
+    reference: Callable[[], Library] | None = None,
+    use_cache: bool = True,
 ) -> tuple[Library, list[Problem]]:
     """Every bank and exam under ``paths`` (folders are searched for *.yaml), and all problems.
 
     Banks with problems are left out of the library; exams are checked against the
-    banks loaded here, or against ``reference`` when the paths hold no bank.
+    banks loaded here, or against the library ``reference()`` gives when the
+    paths hold no bank (validating an exam file on its own).
     """
     lib = Library()
     problems: list[Problem] = []
@@ -550,7 +554,7 @@ def load_paths(
                 continue
             exams.append((doc, f))
             lib.add_exam(doc, f)
-    pool_lib = lib if lib.banks or reference is None else reference
+    pool_lib = lib if lib.banks or reference is None or not exams else reference()
     for exam, f in exams:
         found = _exam_problems(pool_lib, exam, str(f))
         if found:

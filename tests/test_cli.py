@@ -1,0 +1,99 @@
+"""The `quiz` command as a user runs it: exit codes, one-line errors, JSON output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.test_loader import GOOD
+
+
+def quiz(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "quiz.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+
+
+def test_validate_good_folder_exits_0(tmp_path: Path) -> None:
+    (tmp_path / "b.yaml").write_text(GOOD, encoding="utf-8")
+    out = quiz("validate", str(tmp_path))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "1 bank(s), 6 question(s)" in out.stdout
+
+
+def test_validate_bad_file_prints_each_problem_and_exits_1(tmp_path: Path) -> None:
+    p = tmp_path / "b.yaml"
+    p.write_text(GOOD.replace("answer: C", "anwser: C"), encoding="utf-8")
+    out = quiz("validate", str(p))
+    assert out.returncode == 1
+    lines = out.stdout.splitlines()
+    assert any(line.startswith(f"{p}:") and "unknown field `anwser`" in line for line in lines)
+    assert "Traceback" not in out.stderr
+
+
+def test_validate_missing_path_is_one_line(tmp_path: Path) -> None:
+    out = quiz("validate", str(tmp_path / "nope.yaml"))
+    assert out.returncode != 0
+    assert out.stderr.strip().count("\n") == 0 and "no such file" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_global_options_work_before_or_after_the_subcommand(tmp_path: Path) -> None:
+    (tmp_path / "b.yaml").write_text(GOOD, encoding="utf-8")
+    for args in (("--banks", str(tmp_path), "validate"), ("validate", "--banks", str(tmp_path))):
+        out = quiz(*args)
+        assert out.returncode == 0 and "6 question(s)" in out.stdout, (args, out.stdout, out.stderr)
+
+
+def test_grade_one_answer_prints_one_json_object(tmp_path: Path) -> None:
+    p = tmp_path / "b.yaml"
+    p.write_text(GOOD, encoding="utf-8")
+    out = quiz("grade", str(p), "--id", "window", "--answer", "十五天")
+    assert out.returncode == 0, out.stderr
+    obj = json.loads(out.stdout)
+    assert obj["id"] == "window" and obj["verdict"] == "correct" and obj["score"] == 1.0
+    assert isinstance(obj["feedback"], str)
+
+
+def test_grade_batch_keeps_order_and_reports_unknown_ids(tmp_path: Path) -> None:
+    p = tmp_path / "b.yaml"
+    p.write_text(GOOD, encoding="utf-8")
+    feed = "\n".join(
+        json.dumps(x, ensure_ascii=False)
+        for x in [
+            {"id": "pick", "answer": "C"},
+            {"id": "nope", "answer": "x"},
+            {"id": "formula", "answer": "咨询量/接待量"},
+            {"id": "demo/ok", "answer": "对"},
+        ]
+    )
+    out = quiz("grade", str(p), "--batch", "-", stdin=feed + "\nnot json\n")
+    assert out.returncode == 1
+    objs = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [o.get("verdict") for o in objs] == ["correct", None, "wrong", "correct", None]
+    assert "error" in objs[1] and objs[1]["id"] == "nope"
+    assert "line 6" in objs[4]["error"]
+
+
+def test_grade_refuses_a_broken_bank_in_one_line(tmp_path: Path) -> None:
+    p = tmp_path / "b.yaml"
+    p.write_text(GOOD.replace("answer: C", "answer: Z"), encoding="utf-8")
+    out = quiz("grade", str(p), "--id", "pick", "--answer", "C")
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr
+    assert out.stderr.strip().splitlines()[-1].startswith("quiz: ")
+
+
+def test_schema_prints_json(tmp_path: Path) -> None:
+    out = quiz("schema", "bank")
+    assert out.returncode == 0
+    assert json.loads(out.stdout)["title"] == "Seller Academy question bank"
