@@ -67,8 +67,9 @@ class _TooLarge(Exception):
 class _Builder:
     """Nodes to plain data, recording duplicated keys; bounded alias expansion."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, shared: bool = True) -> None:
         self.path = path
+        self.shared = shared  # False when the text has no anchors: no node can be reached twice
         self.problems: list[Problem] = []
         self._constructor = yaml.constructor.SafeConstructor()
         self._memo: dict[int, Any] = {}
@@ -97,7 +98,7 @@ class _Builder:
 
     def build(self, node: yaml.Node) -> Any:
         key = id(node)
-        if key in self._memo:
+        if self.shared and key in self._memo:
             return self._memo[key]
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _STR_TAG:
@@ -107,12 +108,14 @@ class _Builder:
                 value = ctor(self._constructor, node) if ctor else node.value
         elif isinstance(node, yaml.SequenceNode):
             value = []
-            self._memo[key] = value
+            if self.shared:
+                self._memo[key] = value
             value.extend(self.build(child) for child in node.value)
             return value
         elif isinstance(node, yaml.MappingNode):
             value = {}
-            self._memo[key] = value
+            if self.shared:
+                self._memo[key] = value
             first_at: dict[Any, yaml.Node] = {}
             for k_node, v_node in node.value:
                 if k_node.tag == _MERGE_TAG:
@@ -140,7 +143,8 @@ class _Builder:
             return value
         else:  # pragma: no cover - yaml has no other node kinds
             value = None
-        self._memo[key] = value
+        if self.shared:
+            self._memo[key] = value
         return value
 
     def _problem(self, node: yaml.Node, message: str) -> None:
@@ -206,8 +210,8 @@ def parse_yaml(path: str, raw: bytes) -> tuple[Any, yaml.Node | None, list[Probl
         return None, None, [*tabs, Problem(path, 1, 1, f"YAML: {_short(str(e), 200)}")]
     if node is None:
         return None, None, [Problem(path, 1, 1, "file is empty: a bank needs `bank:`, `title:` and `questions:`")]
-    builder = _Builder(path)
-    if builder.expanded_size(node) > MAX_ALIAS_EXPANSION:
+    builder = _Builder(path, shared="&" in text)
+    if builder.shared and builder.expanded_size(node) > MAX_ALIAS_EXPANSION:
         m = node.start_mark
         return None, None, [
             *tabs,

@@ -316,3 +316,26 @@ def test_schema_forbids_unknown_fields_and_knows_types() -> None:
     assert single["additionalProperties"] is False
     assert "answer" in single["required"]
     assert s["properties"]["questions"]["items"]["discriminator"]["propertyName"] == "type"
+
+
+def test_anchors_and_aliases_within_reason_load(tmp_path: Path) -> None:
+    p = write(
+        tmp_path,
+        """\
+        bank: demo
+        title: t
+        questions:
+          - id: a
+            type: scenario
+            prompt: x
+            keypoints:
+              - &evidence {point: 保留证据, any: [截图, 聊天记录]}
+          - id: b
+            type: scenario
+            prompt: y
+            keypoints: [*evidence]
+        """,
+    )
+    res = load_file(p, use_cache=False)
+    assert res.problems == [] and isinstance(res.document, Bank)
+    assert res.document.questions[1].keypoints[0].point == "保留证据"  # type: ignore[union-attr]
