@@ -15,6 +15,7 @@ a GIFT file).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import unicodedata
@@ -99,8 +100,10 @@ class ImportResult:
             raise ValueError("no question was imported")
         return bank_to_data(self.bank)
 
-    def to_yaml(self) -> str:
-        head = f"# imported from {self.source.name} by `quiz import`\n"
+    def to_yaml(self, schema_ref: str | None = None) -> str:
+        """The bank file's text; ``schema_ref`` (a path to bank.schema.json) adds the editor's schema line."""
+        head = f"# yaml-language-server: $schema={schema_ref}\n" if schema_ref else ""
+        head += f"# imported from {self.source.name} by `quiz import`\n"
         return head + dump_yaml(self.to_data())
 
 
@@ -301,8 +304,19 @@ def import_file(path: Path, bank_id: str | None = None, title: str | None = None
     return build_bank(drafts, issues, source=path, label=label, bank_id=bid, title=title or path.stem, found=found)
 
 
-def write_bank(result: ImportResult, output: Path) -> None:
-    text = result.to_yaml()
+def schema_ref_for(output: Path, banks_dir: Path) -> str | None:
+    """The shipped bank schema, relative to the folder the bank is written to (None when not found)."""
+    schema = banks_dir / "schema" / "bank.schema.json"
+    if not schema.is_file():
+        return None
+    try:
+        return Path(os.path.relpath(schema.resolve(), output.resolve().parent)).as_posix()
+    except ValueError:  # another drive on Windows
+        return schema.resolve().as_uri()
+
+
+def write_bank(result: ImportResult, output: Path, schema_ref: str | None = None) -> None:
+    text = result.to_yaml(schema_ref)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
@@ -332,7 +346,8 @@ def cli_import(args: argparse.Namespace, ctx: Context) -> int:
         print(f"quiz: nothing imported from {args.file}: no usable question (found {result.found})", file=sys.stderr)
         return 1
     if args.output and args.output != "-":
-        write_bank(result, Path(args.output))
+        out = Path(args.output)
+        write_bank(result, out, schema_ref_for(out, ctx.banks_dir))
         where = args.output
     else:
         sys.stdout.write(result.to_yaml())
