@@ -80,16 +80,24 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--json", action="store_true", help="one JSON object")
 
-    p = sub.add_parser("import", help="turn a spreadsheet or GIFT file into a bank")
+    p = sub.add_parser(
+        "import", help="turn a spreadsheet or GIFT file into a bank",
+        epilog="Every row or question that cannot be used is reported on stderr as FILE:ROW: reason. "
+        "Exit status: 0 when everything came in, 1 when something was reported (the usable questions "
+        "are still written), 2 on an error such as a missing file.",
+    )
     _common(p)
     p.add_argument("file", nargs="?", metavar="FILE")
     p.add_argument("-o", "--output", metavar="OUT.yaml")
     p.add_argument("--template", metavar="OUT.xlsx", help="write an empty template spreadsheet")
     p.add_argument("--bank-id", help="id of the bank written (default: from the file name)")
 
-    p = sub.add_parser("lint", help="trainer warnings beyond validity")
+    p = sub.add_parser("lint", help="trainer warnings beyond validity",
+                       epilog="Exit status: 0 when the files are valid (warnings alone do not fail, unless --strict), "
+                       "1 when a file is invalid or, with --strict, when there are warnings.")
     _common(p)
     p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
 
     p = sub.add_parser("report", help="item analysis over every learner")
     _common(p)

@@ -269,6 +269,10 @@ def parse_number(cell: str) -> tuple[float, float, str]:
         return (lo + hi) / 2, (hi - lo) / 2, m["rest"].strip()
     m = _NUMBER.match(text)
     if not m:
+        from quiz.grading.normalize import normalize  # Chinese numerals: 九十天 -> 90天
+
+        m = _NUMBER.match(normalize(text))
+    if not m:
         raise RowError(f"答案 {cell!r} is not a number (write it in digits, e.g. 90 or 90天)")
     value = float(m["n"])
     tol = float(m["tol"]) if m["tol"] else 0.0
