@@ -13,22 +13,29 @@ resumes with the time left. Every answer is saved when given (answering again
 overwrites). Submitting, or any access after the deadline, scores the attempt:
 per question the grader's score (多选 partial credit as the question's
 ``scoring`` says) times the section's points; per section and per topic; pass when
-the score reaches ``pass_score``. Every question then counts as a review (mode
+the score reaches ``pass_score``. Points: a correct answer earns the section's
+points, a partial one ``score x points`` (so 多选少选 earns what the question's
+``scoring`` grants), a wrong or blank one nothing. Every question then counts as a review (mode
 ``exam``, FSRS-scheduled; never Easy): a question left blank counts as wrong,
 and every question not answered correctly goes to the wrong-answer book.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import json
+import random
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
+from quiz.errors import UserError
 from quiz.grading.result import GradeResult
-from quiz.library import Item, Library
-from quiz.model import AnyQuestion, Exam
-from quiz.scheduler import Clock, SpacedScheduler, utc_now
-from quiz.store import Store
+from quiz.library import Item, Library, fingerprint
+from quiz.model import LETTERS, AnyQuestion, Exam, MultiQuestion, SingleQuestion
+from quiz.scheduler import Clock, SpacedScheduler, rating_for, to_utc, utc_now
+from quiz.store import Store, dumps, iso, parse_ts
 
 Grader = Callable[[AnyQuestion, str], GradeResult]
 
@@ -129,7 +136,64 @@ def draw(library: Library, exam: Exam, seed: int) -> list[DrawnQuestion]:
     Raises UserError when a section's pool (minus questions drawn by earlier
     sections) holds fewer questions than the section's count.
     """
-    raise NotImplementedError
+    rng = random.Random(seed)
+    used: set[str] = set()
+    out: list[DrawnQuestion] = []
+    for si, section in enumerate(exam.sections):
+        pool = [it for it in library.section_pool(section) if it.qid not in used]
+        if len(pool) < section.count:
+            raise UserError(
+                f"exam {exam.exam}: section {si + 1} ({section.title}) needs {section.count} questions,"
+                f" the banks in use hold {len(pool)} that fit"
+            )
+        for it in rng.sample(pool, section.count):
+            used.add(it.qid)
+            perm: tuple[int, ...] | None = None
+            q = it.question
+            if isinstance(q, SingleQuestion | MultiQuestion):
+                order = list(range(len(q.choices)))
+                rng.shuffle(order)
+                perm = tuple(order)
+            out.append(DrawnQuestion(len(out), si, it.qid, section.points, perm))
+    return out
+
+
+def shuffled(question: AnyQuestion, permutation: Sequence[int] | None) -> AnyQuestion:
+    """The question as shown: choice ``i`` is the bank's choice ``permutation[i]``, answer key remapped."""
+    if permutation is None:
+        return question
+    if isinstance(question, SingleQuestion):
+        pos = list(permutation).index(question.answer_index)
+        return question.model_copy(
+            update={"choices": [question.choices[j] for j in permutation], "answer": LETTERS[pos]}
+        )
+    if isinstance(question, MultiQuestion):
+        shown = sorted(list(permutation).index(j) for j in question.answer_indexes)
+        return question.model_copy(
+            update={"choices": [question.choices[j] for j in permutation], "answer": [LETTERS[k] for k in shown]}
+        )
+    return question
+
+
+_LETTERS_ONLY = re.compile(r"^[\sA-Ha-h,，、;；/]*$")
+
+
+def to_original_letters(answer: str, permutation: Sequence[int] | None) -> str | None:
+    """The learner's letters (as shown) in the bank's own letters, sorted; None if not letters."""
+    if permutation is None or not _LETTERS_ONLY.match(answer):
+        return None
+    out = set()
+    for ch in answer.upper():
+        if ch in LETTERS:
+            k = LETTERS.index(ch)
+            if k >= len(permutation):
+                return None
+            out.add(LETTERS[permutation[k]])
+    return "".join(sorted(out)) or None
+
+
+def _blank_result(q: AnyQuestion) -> GradeResult:
+    return GradeResult(verdict="wrong", score=0.0, feedback="未作答 · not answered", expected=q.expected_text())
 
 
 @dataclass
@@ -150,6 +214,7 @@ class ExamAttempt:
     scheduler: SpacedScheduler | None = None
     submitted: datetime | None = None
     _result: ExamResult | None = field(default=None, repr=False)
+    _permutations: dict[int, tuple[int, ...] | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def start(
@@ -165,7 +230,60 @@ class ExamAttempt:
         scheduler: SpacedScheduler | None = None,
     ) -> ExamAttempt:
         """Draw and store a new attempt. UserError for an unknown exam or a pool too small."""
-        raise NotImplementedError
+        exam = _exam(library, exam_id)
+        if seed is None:
+            seed = random.SystemRandom().randrange(2**31)
+        paper = draw(library, exam, seed)
+        t = to_utc(now())
+        deadline = t + timedelta(minutes=exam.time_limit_minutes)
+        store.ensure_profile(profile, t)
+        with store.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO exam_attempts (profile, exam_id, seed, started, deadline, total) VALUES (?, ?, ?, ?, ?, ?)",
+                (profile, exam.exam, seed, iso(t), iso(deadline), exam.total_points),
+            )
+            aid = int(cur.lastrowid or 0)
+            c.executemany(
+                "INSERT INTO exam_answers (attempt_id, position, section, qid, points, permutation)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (aid, d.position, d.section, d.qid, d.points, dumps(list(d.permutation)) if d.permutation else None)
+                    for d in paper
+                ],
+            )
+        questions = [cls._question(library, exam, d, None, False) for d in paper]
+        return cls(
+            store=store,
+            library=library,
+            exam=exam,
+            profile=profile,
+            attempt_id=aid,
+            seed=seed,
+            started=t,
+            deadline=deadline,
+            questions=questions,
+            now=now,
+            grader=grader,
+            scheduler=scheduler,
+            _permutations={d.position: d.permutation for d in paper},
+        )
+
+    @staticmethod
+    def _question(library: Library, exam: Exam, d: DrawnQuestion, answer: str | None, flagged: bool) -> ExamQuestion:
+        item = library.get(d.qid)
+        if item is None:
+            raise UserError(f"exam attempt: question {d.qid} is no longer in the banks; the attempt cannot be shown")
+        return ExamQuestion(
+            position=d.position,
+            section=d.section,
+            section_title=exam.sections[d.section].title if d.section < len(exam.sections) else "",
+            qid=d.qid,
+            item=item,
+            question=shuffled(item.question, d.permutation),
+            points=d.points,
+            answer=answer,
+            flagged=flagged,
+        )
 
     @classmethod
     def resume(
@@ -179,25 +297,66 @@ class ExamAttempt:
         scheduler: SpacedScheduler | None = None,
     ) -> ExamAttempt:
         """Reopen an attempt (auto-submitted at once if its deadline has passed)."""
-        raise NotImplementedError
+        r = store.execute(
+            "SELECT profile, exam_id, seed, started, deadline, submitted FROM exam_attempts WHERE id = ?", (attempt_id,)
+        ).fetchone()
+        if r is None:
+            raise UserError(f"no exam attempt {attempt_id}")
+        profile, exam_id, seed, started, deadline, submitted = r
+        exam = _exam(library, exam_id)
+        rows = store.execute(
+            "SELECT position, section, qid, points, permutation, answer, flagged, verdict, score, earned"
+            " FROM exam_answers WHERE attempt_id = ? ORDER BY position",
+            (attempt_id,),
+        ).fetchall()
+        questions: list[ExamQuestion] = []
+        perms: dict[int, tuple[int, ...] | None] = {}
+        for pos, sec, qid, points, perm, answer, flagged, *_ in rows:
+            d = DrawnQuestion(pos, sec, qid, points, tuple(json.loads(perm)) if perm else None)
+            perms[pos] = d.permutation
+            questions.append(cls._question(library, exam, d, answer, bool(flagged)))
+        att = cls(
+            store=store,
+            library=library,
+            exam=exam,
+            profile=profile,
+            attempt_id=attempt_id,
+            seed=seed,
+            started=parse_ts(started),
+            deadline=parse_ts(deadline),
+            questions=questions,
+            now=now,
+            grader=grader,
+            scheduler=scheduler,
+            submitted=parse_ts(submitted) if submitted else None,
+            _permutations=perms,
+        )
+        if att.submitted is not None:
+            att._result = att._stored_result(rows)
+        else:
+            att.check_deadline()
+        return att
 
     @staticmethod
     def latest_unfinished(store: Store, profile: str, exam_id: str | None = None) -> AttemptInfo | None:
-        raise NotImplementedError
+        infos = _attempts(store, profile, exam_id, unfinished=True)
+        return infos[0] if infos else None
 
     @staticmethod
     def history(store: Store, profile: str, exam_id: str | None = None) -> list[AttemptInfo]:
         """Attempts, newest first."""
-        raise NotImplementedError
+        return _attempts(store, profile, exam_id, unfinished=False)
 
     # -- taking the exam --------------------------------------------------
     def time_left(self) -> timedelta:
         """Never negative."""
-        raise NotImplementedError
+        if self.submitted is not None:
+            return timedelta(0)
+        return max(timedelta(0), self.deadline - to_utc(self.now()))
 
     @property
     def expired(self) -> bool:
-        raise NotImplementedError
+        return to_utc(self.now()) >= self.deadline
 
     @property
     def is_submitted(self) -> bool:
@@ -206,31 +365,224 @@ class ExamAttempt:
     def question(self, position: int) -> ExamQuestion:
         return self.questions[position]
 
+    def _ensure_open(self) -> None:
+        res = self.check_deadline()
+        if res is not None:
+            raise ExamOver(res)
+
     def answer(self, position: int, text: str) -> None:
         """Save (or overwrite) the answer at ``position``; ``""`` clears it.
 
         After the deadline the attempt is submitted instead and ``ExamOver`` raised.
         """
-        raise NotImplementedError
+        self._ensure_open()
+        q = self.questions[position]
+        value = text if text.strip() else None
+        original = to_original_letters(text, self._permutations.get(position)) if value is not None else None
+        t = to_utc(self.now())
+        with self.store.transaction() as c:
+            c.execute(
+                "UPDATE exam_answers SET answer = ?, answer_original = ?, answered_at = ?"
+                " WHERE attempt_id = ? AND position = ?",
+                (value, original, iso(t) if value is not None else None, self.attempt_id, position),
+            )
+        self.questions[position] = replace(q, answer=value)
 
     def flag(self, position: int, flagged: bool = True) -> None:
         """Mark a question on the answer sheet (答题卡) to come back to."""
-        raise NotImplementedError
+        self._ensure_open()
+        with self.store.transaction() as c:
+            c.execute(
+                "UPDATE exam_answers SET flagged = ? WHERE attempt_id = ? AND position = ?",
+                (int(flagged), self.attempt_id, position),
+            )
+        self.questions[position] = replace(self.questions[position], flagged=flagged)
 
     def answered_count(self) -> int:
         return sum(1 for q in self.questions if q.answered)
 
     def check_deadline(self) -> ExamResult | None:
         """Submit if the deadline has passed; the result when submitted."""
-        raise NotImplementedError
+        if self.submitted is not None:
+            return self._result
+        if self.expired:
+            return self.submit()
+        return None
+
+    def _grade(self, q: ExamQuestion) -> GradeResult:
+        if not q.answered or q.answer is None:
+            return _blank_result(q.question)
+        if self.grader is None:
+            from quiz.session import default_grader
+
+            self.grader = default_grader()
+        return self.grader(q.question, q.answer)
 
     def submit(self) -> ExamResult:
         """Score, store and schedule (idempotent: a second call returns the same result)."""
-        raise NotImplementedError
+        if self.submitted is not None and self._result is not None:
+            return self._result
+        t = to_utc(self.now())
+        auto = t >= self.deadline
+        settings = self.store.get_settings(self.profile)
+        sched = self.scheduler or SpacedScheduler(desired_retention=settings.desired_retention)
+        results: list[QuestionResult] = []
+        for q in self.questions:
+            res = self._grade(q)
+            results.append(
+                QuestionResult(
+                    q.position, q.section, q.qid, q.item.topic, q.answer, res, q.points, _earned(res, q.points)
+                )
+            )
+        result = self._build_result(results, submitted=t, auto=auto)
+        with self.store.transaction() as c:
+            for q, qr in zip(self.questions, results, strict=True):
+                c.execute(
+                    "UPDATE exam_answers SET verdict = ?, score = ?, earned = ? WHERE attempt_id = ? AND position = ?",
+                    (qr.result.verdict, qr.result.score, qr.earned, self.attempt_id, q.position),
+                )
+                prev = self.store.get_card(self.profile, q.qid)
+                prev_card = prev.card if prev else None
+                rating = rating_for(
+                    qr.result.verdict, qtype=q.item.type, seconds=None, state=prev_card.state if prev_card else None
+                )
+                card = sched.review(prev_card, rating, t)
+                self.store.record_answer(
+                    profile=self.profile,
+                    qid=q.qid,
+                    mode="exam",
+                    answer=q.answer or "",
+                    verdict=qr.result.verdict,
+                    score=qr.result.score,
+                    now=t,
+                    card=card,
+                    rating=rating,
+                    auto_rating=rating,
+                    fingerprint=fingerprint(q.item.question),
+                    attempt_id=self.attempt_id,
+                    wrong_book_streak=settings.wrong_book_streak,
+                )
+            c.execute(
+                "UPDATE exam_attempts SET submitted = ?, auto_submitted = ?, score = ?, passed = ?, breakdown = ?"
+                " WHERE id = ?",
+                (
+                    iso(t),
+                    int(auto),
+                    result.score,
+                    int(result.passed),
+                    dumps(
+                        {"sections": [asdict(s) for s in result.sections], "topics": [asdict(s) for s in result.topics]}
+                    ),
+                    self.attempt_id,
+                ),
+            )
+        self.submitted = t
+        self._result = result
+        return result
+
+    def _build_result(self, results: list[QuestionResult], *, submitted: datetime, auto: bool) -> ExamResult:
+        sections = []
+        for si, sec in enumerate(self.exam.sections):
+            rs = [r for r in results if r.section == si]
+            sections.append(
+                SectionResult(
+                    title=sec.title,
+                    count=len(rs),
+                    points=sum(r.points for r in rs),
+                    earned=round(sum(r.earned for r in rs), 4),
+                    correct=sum(1 for r in rs if r.result.correct),
+                )
+            )
+        by_topic: dict[str, list[QuestionResult]] = {}
+        for r in results:
+            by_topic.setdefault(r.topic, []).append(r)
+        topics = [
+            TopicResult(
+                topic=t,
+                count=len(rs),
+                points=sum(r.points for r in rs),
+                earned=round(sum(r.earned for r in rs), 4),
+                correct=sum(1 for r in rs if r.result.correct),
+            )
+            for t, rs in by_topic.items()
+        ]
+        score = round(sum(r.earned for r in results), 4)
+        end = min(submitted, self.deadline)
+        return ExamResult(
+            attempt_id=self.attempt_id,
+            exam_id=self.exam.exam,
+            title=self.exam.title,
+            score=score,
+            total=self.exam.total_points,
+            pass_score=self.exam.pass_score,
+            passed=score >= self.exam.pass_score,
+            started=self.started,
+            submitted=submitted,
+            auto_submitted=auto,
+            seconds_used=max(0.0, (end - self.started).total_seconds()),
+            sections=sections,
+            topics=topics,
+            questions=results,
+        )
+
+    def _stored_result(self, rows: Sequence[Sequence[Any]]) -> ExamResult:
+        r = self.store.execute("SELECT auto_submitted FROM exam_attempts WHERE id = ?", (self.attempt_id,)).fetchone()
+        results = []
+        for q, row in zip(self.questions, rows, strict=True):
+            verdict, score, earned = row[7], row[8], row[9]
+            res = GradeResult(
+                verdict=verdict or "wrong", score=score or 0.0, feedback="", expected=q.question.expected_text()
+            )
+            results.append(
+                QuestionResult(q.position, q.section, q.qid, q.item.topic, q.answer, res, q.points, earned or 0.0)
+            )
+        assert self.submitted is not None
+        return self._build_result(results, submitted=self.submitted, auto=bool(r[0]))
 
     def result(self) -> ExamResult | None:
         """The result once submitted."""
-        raise NotImplementedError
+        return self._result
+
+
+def _earned(res: GradeResult, points: float) -> float:
+    """Points earned: all for a correct answer, ``score x points`` for a partial one, none when wrong."""
+    if res.verdict == "correct":
+        return points
+    if res.verdict == "partial":
+        return round(points * max(0.0, min(1.0, res.score)), 4)
+    return 0.0
+
+
+def _exam(library: Library, exam_id: str) -> Exam:
+    exam = library.exams.get(exam_id)
+    if exam is None:
+        known = ", ".join(sorted(library.exams)) or "none"
+        raise UserError(f"unknown exam {exam_id!r} (exams in use: {known})")
+    return exam
+
+
+def _attempts(store: Store, profile: str, exam_id: str | None, *, unfinished: bool) -> list[AttemptInfo]:
+    sql = "SELECT id, exam_id, started, deadline, submitted, score, total, passed FROM exam_attempts WHERE profile = ?"
+    params: list[Any] = [profile]
+    if exam_id is not None:
+        sql += " AND exam_id = ?"
+        params.append(exam_id)
+    if unfinished:
+        sql += " AND submitted IS NULL"
+    sql += " ORDER BY started DESC, id DESC"
+    return [
+        AttemptInfo(
+            attempt_id=r[0],
+            exam_id=r[1],
+            started=parse_ts(r[2]),
+            deadline=parse_ts(r[3]),
+            submitted=parse_ts(r[4]) if r[4] else None,
+            score=r[5],
+            total=r[6],
+            passed=None if r[7] is None else bool(r[7]),
+        )
+        for r in store.execute(sql, params)
+    ]
 
 
 class ExamOver(Exception):

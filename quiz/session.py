@@ -26,16 +26,30 @@ a resumed queue; nothing is ever scheduled for them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+import json
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, tzinfo
 from typing import Literal
 
+from quiz.errors import UserError
 from quiz.grading.result import GradeResult
-from quiz.library import Item, Library
+from quiz.library import Item, Library, fingerprint
 from quiz.model import AnyQuestion
-from quiz.scheduler import Clock, Rating, SpacedScheduler, StateName, utc_now
-from quiz.store import Store
+from quiz.scheduler import (
+    Card,
+    Clock,
+    Rating,
+    SpacedScheduler,
+    State,
+    StateName,
+    rating_for,
+    state_name,
+    to_utc,
+    utc_now,
+)
+from quiz.store import Settings, Store, dumps, iso, parse_ts
 
 StudyMode = Literal["smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse"]
 MODES: tuple[StudyMode, ...] = ("smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse")
@@ -75,10 +89,17 @@ class Filters:
 
     def scope(self) -> str:
         """A stable key for the scope (used for 顺序练习 positions)."""
-        raise NotImplementedError
+        if self.empty:
+            return "all"
+        return json.dumps({k: sorted(v) for k, v in self.to_dict().items() if v}, ensure_ascii=False, sort_keys=True)
 
     def to_dict(self) -> dict[str, list[str]]:
-        return {"topics": list(self.topics), "banks": list(self.banks), "tags": list(self.tags), "types": list(self.types)}
+        return {
+            "topics": list(self.topics),
+            "banks": list(self.banks),
+            "tags": list(self.tags),
+            "types": list(self.types),
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, list[str]]) -> Filters:
@@ -176,12 +197,17 @@ class StudySession:
     queue: list[str]
     position: int
     scheduler: SpacedScheduler
-    grader: Grader
+    grader: Grader | None = None
     now: Clock = utc_now
     seed: int | None = None
     started: datetime | None = None
+    settings: Settings = field(default_factory=Settings)
     _last: AnswerOutcome | None = field(default=None, repr=False)
-    _skipped: int = field(default=0, repr=False)
+    _last_prev: Card | None = field(default=None, repr=False)
+    _last_text: str = field(default="", repr=False)
+    _last_time: datetime | None = field(default=None, repr=False)
+    _last_seconds: float | None = field(default=None, repr=False)
+    _fingerprints: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def start(
@@ -204,7 +230,47 @@ class StudySession:
         the learner's desired retention; ``grader`` defaults to ``quiz.grading.grade``.
         Raises UserError for an unknown mode or focus mode without a filter.
         """
-        raise NotImplementedError
+        if mode not in MODES:
+            raise UserError(f"unknown study mode {mode!r} (use one of {', '.join(MODES)})")
+        filters = filters or Filters()
+        if mode == "focus" and filters.empty:
+            raise UserError("专项练习 needs a topic, bank or tag")
+        t = to_utc(now())
+        store.ensure_profile(profile, t)
+        settings = store.get_settings(profile)
+        if mode == "random" and seed is None:
+            seed = random.SystemRandom().randrange(2**31)
+        queue = build_queue(store, library, profile, mode, filters, t, settings=settings, seed=seed)
+        if limit is not None:
+            queue = queue[: max(0, limit)]
+        ts = iso(t)
+        with store.transaction() as c:
+            c.execute(
+                "UPDATE sessions SET finished = ? WHERE profile = ? AND mode = ? AND finished IS NULL",
+                (ts, profile, mode),
+            )
+            cur = c.execute(
+                "INSERT INTO sessions (profile, mode, filters, queue, position, seed, started, updated)"
+                " VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
+                (profile, mode, dumps(filters.to_dict()), dumps(queue), seed, ts, ts),
+            )
+            sid = int(cur.lastrowid or 0)
+        return cls(
+            store=store,
+            library=library,
+            profile=profile,
+            mode=mode,
+            filters=filters,
+            session_id=sid,
+            queue=queue,
+            position=0,
+            scheduler=scheduler or SpacedScheduler(desired_retention=settings.desired_retention),
+            grader=grader,
+            now=now,
+            seed=seed,
+            started=t,
+            settings=settings,
+        )
 
     @classmethod
     def resume(
@@ -217,16 +283,93 @@ class StudySession:
         grader: Grader | None = None,
         scheduler: SpacedScheduler | None = None,
     ) -> StudySession:
-        raise NotImplementedError
+        r = store.execute(
+            "SELECT profile, mode, filters, queue, position, seed, started FROM sessions WHERE id = ?", (session_id,)
+        ).fetchone()
+        if r is None:
+            raise UserError(f"no study session {session_id}")
+        profile, mode, filters, queue, position, seed, started = r
+        settings = store.get_settings(profile)
+        return cls(
+            store=store,
+            library=library,
+            profile=profile,
+            mode=mode,
+            filters=Filters.from_dict(json.loads(filters)),
+            session_id=session_id,
+            queue=list(json.loads(queue)),
+            position=int(position),
+            scheduler=scheduler or SpacedScheduler(desired_retention=settings.desired_retention),
+            grader=grader,
+            now=now,
+            seed=seed,
+            started=parse_ts(started),
+            settings=settings,
+        )
 
     @staticmethod
     def latest_unfinished(store: Store, profile: str, mode: StudyMode | None = None) -> SessionInfo | None:
-        raise NotImplementedError
+        sql = "SELECT id, mode, filters, queue, position, started, updated FROM sessions WHERE profile = ? AND finished IS NULL"
+        params: list[str] = [profile]
+        if mode is not None:
+            sql += " AND mode = ?"
+            params.append(mode)
+        for r in store.execute(sql + " ORDER BY updated DESC, id DESC", params):
+            total = len(json.loads(r[3]))
+            if r[4] < total:
+                return SessionInfo(
+                    session_id=r[0],
+                    profile=profile,
+                    mode=r[1],
+                    filters=Filters.from_dict(json.loads(r[2])),
+                    position=r[4],
+                    total=total,
+                    started=parse_ts(r[5]),
+                    updated=parse_ts(r[6]),
+                )
+        return None
 
     # -- the loop ---------------------------------------------------------
+    def _fingerprint(self, item: Item) -> str:
+        fp = self._fingerprints.get(item.qid)
+        if fp is None:
+            fp = self._fingerprints[item.qid] = fingerprint(item.question)
+        return fp
+
     def current(self) -> StudyItem | None:
         """The question to show, or None when the session is over."""
-        raise NotImplementedError
+        while self.position < len(self.queue):
+            qid = self.queue[self.position]
+            item = self.library.get(qid)
+            if item is not None:
+                break
+            self.position += 1  # removed from the banks: never shown, history kept
+        else:
+            return None
+        row = self.store.get_card(self.profile, qid)
+        flagged = False
+        if row is not None:
+            flagged = row.flagged_changed
+            if not flagged and row.fingerprint is not None and row.fingerprint != self._fingerprint(item):
+                self.store.flag_changed(self.profile, {qid: self._fingerprint(item)})
+                flagged = True
+        return StudyItem(
+            qid=qid,
+            item=item,
+            index=self.position,
+            total=len(self.queue),
+            state=state_name(row.card if row else None),
+            show_answer=self.mode == "browse",
+            bookmarked=self.store.is_bookmarked(self.profile, qid),
+            in_wrong_book=self.store.in_wrong_book(self.profile, qid),
+            flagged_changed=flagged,
+            due=row.due if row else None,
+        )
+
+    def _grade(self, question: AnyQuestion, text: str) -> GradeResult:
+        if self.grader is None:
+            self.grader = default_grader()
+        return self.grader(question, text)
 
     def answer(self, text: str, seconds: float | None = None) -> AnswerOutcome:
         """Grade, record, schedule; then move to the next question.
@@ -234,33 +377,129 @@ class StudySession:
         In browse mode the answer is graded for display only (nothing stored).
         Raises ValueError when the session is over.
         """
-        raise NotImplementedError
+        it = self.current()
+        if it is None:
+            raise ValueError("the session is over")
+        t = to_utc(self.now())
+        result = self._grade(it.question, text)
+        if self.mode == "browse":
+            self._advance(t)
+            out = AnswerOutcome(it.qid, result, None, None, None, None, it.in_wrong_book, False, False, 0)
+            self._last = None
+            return out
+        prev = self.store.get_card(self.profile, it.qid)
+        prev_card = prev.card if prev else None
+        auto = rating_for(
+            result.verdict, qtype=it.item.type, seconds=seconds, state=prev_card.state if prev_card else None
+        )
+        card = self.scheduler.review(prev_card, auto, t, seconds)
+        new_queue: str | None = None
+        if self.mode == "smart" and not result.correct and card.due <= t + RELEARN_WITHIN:
+            if self.queue.count(it.qid) <= MAX_REQUEUE:
+                self.queue.append(it.qid)
+                new_queue = dumps(self.queue)
+        rec = self.store.record_answer(
+            profile=self.profile,
+            qid=it.qid,
+            mode=self.mode,
+            answer=text,
+            verdict=result.verdict,
+            score=result.score,
+            now=t,
+            seconds=seconds,
+            card=card,
+            rating=auto,
+            auto_rating=auto,
+            fingerprint=self._fingerprint(it.item),
+            session_id=self.session_id,
+            session_position=self.position + 1,
+            session_queue=new_queue,
+            wrong_book_streak=self.settings.wrong_book_streak,
+            position_scope=self.filters.scope() if self.mode == "sequential" else None,
+        )
+        self.position += 1
+        out = AnswerOutcome(
+            qid=it.qid,
+            result=result,
+            rating=auto,
+            auto_rating=auto,
+            next_due=card.due,
+            review_id=rec.review_id,
+            in_wrong_book=rec.in_wrong_book,
+            added_to_wrong_book=rec.added_to_wrong_book,
+            left_wrong_book=rec.left_wrong_book,
+            wrong_streak=rec.wrong_streak,
+        )
+        self._last, self._last_prev, self._last_text, self._last_time, self._last_seconds = (
+            out,
+            prev_card,
+            text,
+            t,
+            seconds,
+        )
+        return out
+
+    @property
+    def last(self) -> AnswerOutcome | None:
+        """The outcome of the last answer (None before any, and in browse mode)."""
+        return self._last
 
     def override_rating(self, rating: Rating) -> AnswerOutcome:
         """Replace the rating of the last answer (re-schedules from the card as it was before)."""
-        raise NotImplementedError
+        last = self._last
+        if last is None or last.review_id is None or self._last_time is None:
+            raise ValueError("no answer to re-rate")
+        rating = Rating(rating)
+        card = self.scheduler.review(self._last_prev, rating, self._last_time, self._last_seconds)
+        self.store.update_rating(last.review_id, card, rating, self._last_time, previous=self._last_prev)
+        self._last = replace(last, rating=rating, next_due=card.due)
+        return self._last
+
+    def _advance(self, t: datetime, step: int = 1) -> None:
+        self.position = max(0, min(len(self.queue), self.position + step))
+        with self.store.transaction() as c:
+            c.execute(
+                "UPDATE sessions SET position = ?, updated = ? WHERE id = ?", (self.position, iso(t), self.session_id)
+            )
 
     def skip(self) -> None:
         """Move on without answering (in browse mode: the next question)."""
-        raise NotImplementedError
+        if self.position < len(self.queue):
+            self._advance(to_utc(self.now()))
 
     next = skip
 
     def back(self) -> None:
         """Go back one question (browse, sequential and random modes)."""
-        raise NotImplementedError
+        if self.position > 0:
+            self._advance(to_utc(self.now()), -1)
 
     def toggle_bookmark(self) -> bool:
         """Bookmark or un-bookmark the current question; returns whether it is bookmarked."""
-        raise NotImplementedError
+        it = self.current()
+        if it is None:
+            raise ValueError("the session is over")
+        return self.store.toggle_bookmark(self.profile, it.qid, to_utc(self.now()))
 
     def dispute_last(self, note: str = "") -> int:
-        """"我答对了": the learner says the last grading was wrong. Returns the dispute id."""
-        raise NotImplementedError
+        """ "我答对了": the learner says the last grading was wrong. Returns the dispute id."""
+        last = self._last
+        if last is None:
+            raise ValueError("no answer to dispute")
+        return self.store.add_dispute(
+            self.profile,
+            last.qid,
+            self._last_text,
+            last.result.verdict,
+            score=last.result.score,
+            note=note,
+            review_id=last.review_id,
+            now=to_utc(self.now()),
+        )
 
     def progress(self) -> tuple[int, int]:
         """(questions done, questions in the session)."""
-        raise NotImplementedError
+        return (min(self.position, len(self.queue)), len(self.queue))
 
     @property
     def finished(self) -> bool:
@@ -268,7 +507,123 @@ class StudySession:
 
     def finish(self) -> SessionSummary:
         """Close the session (it is no longer offered for resuming)."""
-        raise NotImplementedError
+        t = iso(to_utc(self.now()))
+        with self.store.transaction() as c:
+            c.execute(
+                "UPDATE sessions SET finished = coalesce(finished, ?), updated = ? WHERE id = ?",
+                (t, t, self.session_id),
+            )
+        return self.summary()
 
     def summary(self) -> SessionSummary:
-        raise NotImplementedError
+        r = self.store.execute(
+            "SELECT count(*), coalesce(sum(verdict = 'correct'), 0), coalesce(sum(verdict = 'partial'), 0),"
+            " coalesce(sum(verdict = 'wrong'), 0), coalesce(sum(seconds), 0),"
+            " coalesce(sum(NOT EXISTS (SELECT 1 FROM reviews r2 WHERE r2.profile = r.profile AND r2.qid = r.qid"
+            " AND r2.id < r.id)), 0)"
+            " FROM reviews r WHERE session_id = ?",
+            (self.session_id,),
+        ).fetchone()
+        s = self.store.execute("SELECT started, finished FROM sessions WHERE id = ?", (self.session_id,)).fetchone()
+        answered = int(r[0])
+        return SessionSummary(
+            session_id=self.session_id,
+            mode=self.mode,
+            answered=answered,
+            correct=int(r[1]),
+            partial=int(r[2]),
+            wrong=int(r[3]),
+            skipped=max(0, min(self.position, len(self.queue)) - answered) if self.mode != "browse" else 0,
+            total=len(self.queue),
+            seconds=float(r[4]),
+            new_seen=int(r[5]),
+            started=parse_ts(s[0]),
+            finished=parse_ts(s[1]) if s[1] else None,
+        )
+
+
+RELEARN_WITHIN = timedelta(hours=1)
+"""In 智能复习 a question answered wrong comes back in the same session when due within this."""
+MAX_REQUEUE = 3
+
+
+def start_of_day(t: datetime, tz: tzinfo | None = None) -> datetime:
+    """Midnight of ``t``'s calendar day in ``tz`` (default: the machine's local time zone), in UTC."""
+    local = t.astimezone(tz) if tz is not None else t.astimezone()
+    return to_utc(local.replace(hour=0, minute=0, second=0, microsecond=0))
+
+
+def build_queue(
+    store: Store,
+    library: Library,
+    profile: str,
+    mode: StudyMode,
+    filters: Filters,
+    now: datetime,
+    *,
+    settings: Settings | None = None,
+    seed: int | None = None,
+) -> list[str]:
+    """The questions of a new session, in order (see the module docstring for each mode)."""
+    settings = settings or store.get_settings(profile)
+    pool = [it.qid for it in filters.select(library)]
+    in_pool = set(pool) if not filters.empty else None
+
+    def keep(qids: Iterable[str]) -> list[str]:
+        return [q for q in qids if (q in in_pool if in_pool is not None else q in library)]
+
+    if mode == "smart":
+        due = keep(store.due_qids(profile, now))
+        allowance = max(0, settings.daily_new_limit - store.new_seen_since(profile, start_of_day(now)))
+        new: list[str] = []
+        if allowance:
+            seen = store.seen_qids(profile)
+            for q in pool:
+                if q not in seen:
+                    new.append(q)
+                    if len(new) >= allowance:
+                        break
+        return due + new
+    if mode in ("sequential", "browse"):
+        if mode == "sequential":
+            last = store.get_position(profile, filters.scope())
+            if last is not None and last in pool:
+                i = pool.index(last) + 1
+                pool = pool[i:] + pool[:i]
+        return pool
+    if mode == "random":
+        rng = random.Random(seed)
+        rng.shuffle(pool)
+        return pool
+    if mode == "wrong":
+        return keep(e.qid for e in store.wrong_book(profile))
+    if mode == "bookmarks":
+        return keep(store.bookmarks(profile))
+    # focus: due, then in the wrong-answer book, then new, then the rest weakest first
+    rows = {r[0]: r for r in store.card_summaries(profile)}
+    due_set = {q for q, r in rows.items() if r[4] <= now}
+    due_q = sorted((q for q in pool if q in due_set), key=lambda q: rows[q][4])
+    wrong = {e.qid for e in store.wrong_book(profile)}
+    wrong_q = [q for q in pool if q in wrong and q not in due_set]
+    new_q = [q for q in pool if q not in rows]
+    placed = set(due_q) | set(wrong_q) | set(new_q)
+    sched = SpacedScheduler(desired_retention=settings.desired_retention, enable_fuzzing=False)
+
+    def weakness(q: str) -> float:
+        _, state, stability, last_review, due = rows[q]
+        card = Card(card_id=1, state=State(state), stability=stability, last_review=last_review, due=due)
+        return sched.retrievability(card, now)
+
+    rest = sorted((q for q in pool if q not in placed), key=weakness)
+    return due_q + wrong_q + new_q + rest
+
+
+def check_changed_questions(store: Store, library: Library, profile: str) -> list[str]:
+    """Flag the learner's cards whose question changed in its bank; the qids flagged (in the banks).
+
+    The learner then keeps the progress (:meth:`Store.accept_change`) or resets the
+    question (:meth:`Store.reset_card`). Questions removed from the banks are left alone.
+    """
+    seen = store.seen_qids(profile)
+    fps = {q: fingerprint(library.item(q).question) for q in seen if q in library}
+    return [q for q in store.flag_changed(profile, fps) if q in library]

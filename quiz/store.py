@@ -24,7 +24,8 @@ Tables (read directly by the trainer tools; columns are stable):
   A question with no row is *new*.
 * ``reviews(id, ts, profile, qid, mode, answer, verdict, score, rating (1-4 as
   scheduled, NULL when not scheduled), auto_rating (the rule's rating), seconds,
-  session_id, attempt_id, fingerprint)``: every answer ever given, exam answers
+  session_id, attempt_id, fingerprint, state_before (the card's state before the answer:
+  NULL new, 1 learning, 2 review, 3 relearning))``: every answer ever given, exam answers
   included (``mode='exam'``, ``attempt_id`` set).
 * ``wrong_book(profile, qid, added, streak (correct answers in a row since), wrong_count, last_wrong)``
 * ``bookmarks(profile, qid, added)``
@@ -37,7 +38,8 @@ Tables (read directly by the trainer tools; columns are stable):
 * ``disputes(id, ts, profile, qid, review_id, answer, verdict, score, note, status)``
 
 Schema history: v1 (first release): everything above except ``positions``,
-``exam_answers.answer_original`` and ``reviews.fingerprint``; v2 adds them.
+``exam_answers.answer_original`` and ``reviews.fingerprint``; v2 adds them;
+v3 adds ``reviews.state_before`` (for true retention).
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ import sqlite_utils
 from quiz.errors import UserError
 from quiz.scheduler import Card, Rating, State, to_utc, utc_now
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
@@ -240,7 +242,11 @@ def _migrate_v2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE reviews ADD COLUMN fingerprint TEXT")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_v1, _migrate_v2]
+def _migrate_v3(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE reviews ADD COLUMN state_before INTEGER")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_v1, _migrate_v2, _migrate_v3]
 """``MIGRATIONS[i]`` takes a database from version ``i`` to ``i + 1``; append, never edit."""
 
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -264,7 +270,52 @@ class Store:
         Raises :class:`UserError` (file untouched) for a non-SQLite file, an
         unreadable or corrupt database, or a newer schema version.
         """
-        raise NotImplementedError
+        p = Path(path)
+        _check_file(p)
+        try:
+            conn = sqlite3.connect(
+                str(p), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
+        except sqlite3.Error as e:
+            raise UserError(f"{p}: cannot open the progress database: {e}") from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise UserError(
+                    f"{p}: written by a newer version of quiz (schema {version}, this version reads up to "
+                    f"{SCHEMA_VERSION}); upgrade quiz or use another --db"
+                )
+            if version == 0:
+                has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                if has_tables:
+                    raise UserError(f"{p}: a SQLite database, but not a quiz progress database")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            store = cls(sqlite_utils.Database(conn), p)
+            if migrate and version < SCHEMA_VERSION:
+                store._migrate(version)
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            raise UserError(f"{p}: not a usable SQLite database ({e})") from None
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _migrate(self, version: int) -> None:
+        """Run the migrations from ``version`` up, each in its own transaction with the version bump."""
+        while version < SCHEMA_VERSION:
+            with self.transaction() as conn:
+                current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                if current != version:  # another process migrated meanwhile
+                    version = current
+                    continue
+                MIGRATIONS[version](conn)
+                version += 1
+                conn.execute(f"PRAGMA user_version = {version}")
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -285,50 +336,123 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (rolled back on error)."""
-        raise NotImplementedError
-        yield self.conn
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (rolled back on error). Nested use joins the outer one."""
+        conn = self.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     # -- profiles and settings ---------------------------------------------
     def ensure_profile(self, profile: str, now: datetime | None = None) -> None:
-        raise NotImplementedError
+        if not profile.strip():
+            raise UserError("a profile name cannot be empty")
+        if self.conn.execute("SELECT 1 FROM profiles WHERE name = ?", (profile,)).fetchone():
+            return
+        with self.transaction() as c:
+            c.execute("INSERT OR IGNORE INTO profiles (name, created) VALUES (?, ?)", (profile, iso(now or utc_now())))
 
     def profiles(self) -> list[str]:
-        raise NotImplementedError
+        return [r[0] for r in self.conn.execute("SELECT name FROM profiles ORDER BY created, name")]
 
     def get_settings(self, profile: str) -> Settings:
-        raise NotImplementedError
+        names = settings_fields()
+        row = self.conn.execute(f"SELECT {', '.join(names)} FROM settings WHERE profile = ?", (profile,)).fetchone()
+        if row is None:
+            return Settings()
+        return Settings(**dict(zip(names, row, strict=True)))
 
     def save_settings(self, profile: str, settings: Settings) -> None:
-        raise NotImplementedError
+        settings.validated()
+        self.ensure_profile(profile)
+        names = settings_fields()
+        values = [getattr(settings, n) for n in names]
+        with self.transaction() as c:
+            c.execute(
+                f"INSERT OR REPLACE INTO settings (profile, {', '.join(names)}) VALUES (?{', ?' * len(names)})",
+                (profile, *values),
+            )
 
     # -- cards ----------------------------------------------------------------
+    _CARD_COLS = (
+        "profile, qid, card, due, state, stability, difficulty, last_review, reps, lapses, first_seen,"
+        " fingerprint, flagged_changed"
+    )
+
+    @staticmethod
+    def _card_row(r: Sequence[Any]) -> CardRow:
+        return CardRow(
+            profile=r[0],
+            qid=r[1],
+            card=Card.from_json(r[2]),
+            due=parse_ts(r[3]),
+            state=State(r[4]),
+            stability=r[5],
+            difficulty=r[6],
+            last_review=parse_ts(r[7]) if r[7] else None,
+            reps=r[8],
+            lapses=r[9],
+            first_seen=parse_ts(r[10]),
+            fingerprint=r[11],
+            flagged_changed=bool(r[12]),
+        )
+
     def get_card(self, profile: str, qid: str) -> CardRow | None:
-        raise NotImplementedError
+        r = self.conn.execute(
+            f"SELECT {self._CARD_COLS} FROM cards WHERE profile = ? AND qid = ?", (profile, qid)
+        ).fetchone()
+        return self._card_row(r) if r else None
 
     def cards(self, profile: str) -> dict[str, CardRow]:
         """Every card of a learner, by qid (questions answered at least once)."""
-        raise NotImplementedError
+        rows = self.conn.execute(f"SELECT {self._CARD_COLS} FROM cards WHERE profile = ?", (profile,))
+        return {r[1]: self._card_row(r) for r in rows}
+
+    def card_summaries(self, profile: str) -> list[tuple[str, int, float | None, datetime | None, datetime]]:
+        """(qid, state, stability, last_review, due) of every card, without parsing the card JSON (fast)."""
+        rows = self.conn.execute(
+            "SELECT qid, state, stability, last_review, due FROM cards WHERE profile = ?", (profile,)
+        )
+        return [(r[0], r[1], r[2], parse_ts(r[3]) if r[3] else None, parse_ts(r[4])) for r in rows]
 
     def seen_qids(self, profile: str) -> set[str]:
-        raise NotImplementedError
+        return {r[0] for r in self.conn.execute("SELECT qid FROM cards WHERE profile = ?", (profile,))}
 
     def due_qids(self, profile: str, now: datetime, limit: int | None = None) -> list[str]:
         """Qids due at ``now``, earliest due first (questions no longer in the banks included;
         callers filter them out with the library)."""
-        raise NotImplementedError
+        sql = "SELECT qid FROM cards WHERE profile = ? AND due <= ? ORDER BY due"
+        params: list[Any] = [profile, iso(now)]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [r[0] for r in self.conn.execute(sql, params)]
 
     def new_seen_since(self, profile: str, since: datetime) -> int:
         """How many questions were answered for the first time since ``since``."""
-        raise NotImplementedError
+        r = self.conn.execute(
+            "SELECT count(*) FROM cards WHERE profile = ? AND first_seen >= ?", (profile, iso(since))
+        ).fetchone()
+        return int(r[0])
 
     def reset_card(self, profile: str, qid: str) -> None:
         """Forget the card (it becomes new again); its reviews stay in the history."""
-        raise NotImplementedError
+        with self.transaction() as c:
+            c.execute("DELETE FROM cards WHERE profile = ? AND qid = ?", (profile, qid))
 
     def accept_change(self, profile: str, qid: str, fingerprint: str) -> None:
         """Keep the card's progress for a changed question and clear its flag."""
-        raise NotImplementedError
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE cards SET fingerprint = ?, flagged_changed = 0 WHERE profile = ? AND qid = ?",
+                (fingerprint, profile, qid),
+            )
 
     def flag_changed(self, profile: str, fingerprints: dict[str, str]) -> list[str]:
         """Flag the cards whose question's fingerprint differs from ``fingerprints[qid]``.
@@ -336,10 +460,29 @@ class Store:
         Returns the qids flagged now or earlier (still flagged). Qids not in
         ``fingerprints`` (removed from the banks) are left alone.
         """
-        raise NotImplementedError
+        rows = self.conn.execute(
+            "SELECT qid, fingerprint, flagged_changed FROM cards WHERE profile = ?", (profile,)
+        ).fetchall()
+        to_flag = [
+            qid
+            for qid, fp, flagged in rows
+            if not flagged and fp is not None and qid in fingerprints and fingerprints[qid] != fp
+        ]
+        if to_flag:
+            with self.transaction() as c:
+                c.executemany(
+                    "UPDATE cards SET flagged_changed = 1 WHERE profile = ? AND qid = ?",
+                    [(profile, q) for q in to_flag],
+                )
+        return self.changed_qids(profile)
 
     def changed_qids(self, profile: str) -> list[str]:
-        raise NotImplementedError
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT qid FROM cards WHERE profile = ? AND flagged_changed = 1 ORDER BY qid", (profile,)
+            )
+        ]
 
     # -- answers --------------------------------------------------------------
     def record_answer(
@@ -362,49 +505,207 @@ class Store:
         attempt_id: int | None = None,
         wrong_book_streak: int = 2,
         position_scope: str | None = None,
+        session_queue: str | None = None,
     ) -> RecordedAnswer:
         """Write one graded answer in one transaction: the review row, the card (when
         ``card`` is given, i.e. the answer is scheduled), the wrong-answer book (a
         non-correct verdict adds the question or resets its streak; ``wrong_book_streak``
         correct answers in a row remove it), the session's position and the 顺序练习
-        position. Committed before returning.
+        position (and the session's queue when ``session_queue`` is given, JSON). Committed before returning.
         """
-        raise NotImplementedError
+        ts = iso(now)
+        self.ensure_profile(profile, now)
+        with self.transaction() as c:
+            before = c.execute("SELECT state FROM cards WHERE profile = ? AND qid = ?", (profile, qid)).fetchone()
+            cur = c.execute(
+                "INSERT INTO reviews (ts, profile, qid, mode, answer, verdict, score, rating, auto_rating, seconds,"
+                " session_id, attempt_id, fingerprint, state_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    ts,
+                    profile,
+                    qid,
+                    mode,
+                    answer,
+                    verdict,
+                    float(score),
+                    int(rating) if rating is not None else None,
+                    int(auto_rating) if auto_rating is not None else None,
+                    seconds,
+                    session_id,
+                    attempt_id,
+                    fingerprint,
+                    before[0] if before else None,
+                ),
+            )
+            review_id = int(cur.lastrowid or 0)
+            row: CardRow | None = None
+            if card is not None:
+                row = self._write_card(c, profile, qid, card, now, fingerprint)
+            # the wrong-answer book
+            added = left = False
+            streak = 0
+            wb = c.execute("SELECT streak FROM wrong_book WHERE profile = ? AND qid = ?", (profile, qid)).fetchone()
+            if verdict != "correct":
+                if wb is None:
+                    c.execute(
+                        "INSERT INTO wrong_book (profile, qid, added, streak, wrong_count, last_wrong) VALUES (?, ?, ?, 0, 1, ?)",
+                        (profile, qid, ts, ts),
+                    )
+                    added = True
+                else:
+                    c.execute(
+                        "UPDATE wrong_book SET streak = 0, wrong_count = wrong_count + 1, last_wrong = ?"
+                        " WHERE profile = ? AND qid = ?",
+                        (ts, profile, qid),
+                    )
+                in_book = True
+            elif wb is not None:
+                streak = int(wb[0]) + 1
+                if streak >= wrong_book_streak:
+                    c.execute("DELETE FROM wrong_book WHERE profile = ? AND qid = ?", (profile, qid))
+                    left = True
+                    in_book = False
+                else:
+                    c.execute("UPDATE wrong_book SET streak = ? WHERE profile = ? AND qid = ?", (streak, profile, qid))
+                    in_book = True
+            else:
+                in_book = False
+            if session_id is not None and session_position is not None:
+                c.execute(
+                    "UPDATE sessions SET position = ?, updated = ?, queue = coalesce(?, queue) WHERE id = ?",
+                    (session_position, ts, session_queue, session_id),
+                )
+            if position_scope is not None:
+                c.execute(
+                    "INSERT OR REPLACE INTO positions (profile, scope, qid, updated) VALUES (?, ?, ?, ?)",
+                    (profile, position_scope, qid, ts),
+                )
+        return RecordedAnswer(review_id, row, in_book, added, left, streak)
 
-    def update_rating(self, review_id: int, card: Card, rating: Rating, now: datetime) -> CardRow:
-        """The learner overrode the rating of ``review_id``: store the rescheduled card."""
-        raise NotImplementedError
+    def _write_card(
+        self,
+        c: sqlite3.Connection,
+        profile: str,
+        qid: str,
+        card: Card,
+        now: datetime,
+        fingerprint: str | None,
+        *,
+        reps_delta: int = 1,
+        lapses_delta: int | None = None,
+    ) -> CardRow:
+        old = c.execute(
+            "SELECT reps, lapses, first_seen, fingerprint, flagged_changed, state FROM cards WHERE profile = ? AND qid = ?",
+            (profile, qid),
+        ).fetchone()
+        reps, lapses, first_seen, fp, flagged, old_state = old if old else (0, 0, iso(now), None, 0, None)
+        if lapses_delta is None:
+            # a lapse (Anki's word): a card in the Review state forgotten, i.e. back to Relearning
+            lapses_delta = 1 if old_state == int(State.Review) and card.state == State.Relearning else 0
+        values = (
+            profile,
+            qid,
+            card.to_json(),
+            iso(card.due),
+            int(card.state),
+            card.stability,
+            card.difficulty,
+            iso(card.last_review) if card.last_review else None,
+            max(0, reps + reps_delta),
+            max(0, lapses + lapses_delta),
+            first_seen,
+            fp if fp is not None else fingerprint,
+            flagged,
+        )
+        c.execute(f"INSERT OR REPLACE INTO cards ({self._CARD_COLS}) VALUES ({', '.join('?' * 13)})", values)
+        return self._card_row(values)
+
+    def update_rating(
+        self, review_id: int, card: Card, rating: Rating, now: datetime, previous: Card | None = None
+    ) -> CardRow:
+        """The learner overrode the rating of ``review_id``: store the card rescheduled from
+        ``previous`` (the card before that answer; None for a question answered the first time)."""
+        with self.transaction() as c:
+            r = c.execute("SELECT profile, qid FROM reviews WHERE id = ?", (review_id,)).fetchone()
+            if r is None:
+                raise ValueError(f"no review {review_id}")
+            profile, qid = r
+            c.execute("UPDATE reviews SET rating = ? WHERE id = ?", (int(rating), review_id))
+            cur = c.execute("SELECT state FROM cards WHERE profile = ? AND qid = ?", (profile, qid)).fetchone()
+            was_review = previous is not None and previous.state == State.Review
+            old_lapse = 1 if was_review and cur is not None and cur[0] == int(State.Relearning) else 0
+            new_lapse = 1 if was_review and card.state == State.Relearning else 0
+            return self._write_card(c, profile, qid, card, now, None, reps_delta=0, lapses_delta=new_lapse - old_lapse)
+
+    _REVIEW_COLS = (
+        "id, ts, profile, qid, mode, answer, verdict, score, rating, auto_rating, seconds, session_id, attempt_id"
+    )
 
     def reviews(self, profile: str | None = None, qid: str | None = None) -> list[Review]:
-        raise NotImplementedError
+        where, params = [], []
+        if profile is not None:
+            where.append("profile = ?")
+            params.append(profile)
+        if qid is not None:
+            where.append("qid = ?")
+            params.append(qid)
+        sql = f"SELECT {self._REVIEW_COLS} FROM reviews"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id"
+        return [Review(r[0], parse_ts(r[1]), *r[2:]) for r in self.conn.execute(sql, params)]
 
     def review_count(self, profile: str) -> int:
-        raise NotImplementedError
+        return int(self.conn.execute("SELECT count(*) FROM reviews WHERE profile = ?", (profile,)).fetchone()[0])
 
     # -- wrong-answer book and bookmarks -------------------------------------
     def wrong_book(self, profile: str) -> list[WrongEntry]:
         """错题本, oldest entry first."""
-        raise NotImplementedError
+        rows = self.conn.execute(
+            "SELECT qid, added, streak, wrong_count, last_wrong FROM wrong_book WHERE profile = ? ORDER BY added, qid",
+            (profile,),
+        )
+        return [WrongEntry(r[0], parse_ts(r[1]), r[2], r[3], parse_ts(r[4])) for r in rows]
 
     def in_wrong_book(self, profile: str, qid: str) -> bool:
-        raise NotImplementedError
+        return (
+            self.conn.execute("SELECT 1 FROM wrong_book WHERE profile = ? AND qid = ?", (profile, qid)).fetchone()
+            is not None
+        )
 
     def remove_from_wrong_book(self, profile: str, qid: str) -> None:
-        raise NotImplementedError
+        with self.transaction() as c:
+            c.execute("DELETE FROM wrong_book WHERE profile = ? AND qid = ?", (profile, qid))
 
     def set_bookmark(self, profile: str, qid: str, on: bool, now: datetime | None = None) -> None:
-        raise NotImplementedError
+        self.ensure_profile(profile, now)
+        with self.transaction() as c:
+            if on:
+                c.execute(
+                    "INSERT OR IGNORE INTO bookmarks (profile, qid, added) VALUES (?, ?, ?)",
+                    (profile, qid, iso(now or utc_now())),
+                )
+            else:
+                c.execute("DELETE FROM bookmarks WHERE profile = ? AND qid = ?", (profile, qid))
 
     def toggle_bookmark(self, profile: str, qid: str, now: datetime | None = None) -> bool:
         """Returns whether the question is bookmarked now."""
-        raise NotImplementedError
+        on = not self.is_bookmarked(profile, qid)
+        self.set_bookmark(profile, qid, on, now)
+        return on
 
     def is_bookmarked(self, profile: str, qid: str) -> bool:
-        raise NotImplementedError
+        return (
+            self.conn.execute("SELECT 1 FROM bookmarks WHERE profile = ? AND qid = ?", (profile, qid)).fetchone()
+            is not None
+        )
 
     def bookmarks(self, profile: str) -> list[str]:
         """收藏, oldest first."""
-        raise NotImplementedError
+        return [
+            r[0]
+            for r in self.conn.execute("SELECT qid FROM bookmarks WHERE profile = ? ORDER BY added, qid", (profile,))
+        ]
 
     # -- disputes ("我答对了") --------------------------------------------------
     def add_dispute(
@@ -419,22 +720,55 @@ class Store:
         review_id: int | None = None,
         now: datetime | None = None,
     ) -> int:
-        raise NotImplementedError
+        self.ensure_profile(profile, now)
+        with self.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO disputes (ts, profile, qid, review_id, answer, verdict, score, note, status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')",
+                (iso(now or utc_now()), profile, qid, review_id, answer, verdict, score, note),
+            )
+            return int(cur.lastrowid or 0)
 
     def disputes(self, profile: str | None = None) -> list[Dispute]:
-        raise NotImplementedError
+        sql = "SELECT id, ts, profile, qid, review_id, answer, verdict, score, note, status FROM disputes"
+        params: tuple[str, ...] = ()
+        if profile is not None:
+            sql += " WHERE profile = ?"
+            params = (profile,)
+        return [Dispute(r[0], parse_ts(r[1]), *r[2:]) for r in self.conn.execute(sql + " ORDER BY id", params)]
 
     # -- 顺序练习 positions -----------------------------------------------------
     def get_position(self, profile: str, scope: str) -> str | None:
         """The qid last answered in 顺序练习 over ``scope``."""
-        raise NotImplementedError
+        r = self.conn.execute("SELECT qid FROM positions WHERE profile = ? AND scope = ?", (profile, scope)).fetchone()
+        return str(r[0]) if r else None
 
     def set_position(self, profile: str, scope: str, qid: str, now: datetime) -> None:
-        raise NotImplementedError
+        with self.transaction() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO positions (profile, scope, qid, updated) VALUES (?, ?, ?, ?)",
+                (profile, scope, qid, iso(now)),
+            )
 
     # -- raw helpers for sessions and exams -----------------------------------
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
+
+
+def _check_file(p: Path) -> None:
+    """Refuse, without writing anything, a path that cannot be a progress database."""
+    if p.is_dir():
+        raise UserError(f"{p}: is a folder, not a progress database")
+    if p.exists():
+        try:
+            with p.open("rb") as f:
+                head = f.read(len(SQLITE_HEADER))
+        except OSError as e:
+            raise UserError(f"{p}: cannot read the progress database: {e.strerror}") from None
+        if head and head != SQLITE_HEADER:
+            raise UserError(f"{p}: not a SQLite database (refusing to touch it); give another --db")
+    elif not p.parent.exists():
+        raise UserError(f"{p}: folder {p.parent} does not exist")
 
 
 def settings_fields() -> list[str]:
