@@ -1,0 +1,317 @@
+"""Finding a phrase in an answer the way a careful grader reads: exactly, through a
+pinyin-input homophone, with a few filler characters inserted, or with one
+mistyped character in a long phrase; and telling whether it is negated there.
+
+Tolerance never touches what carries the meaning: digits (numbers are compared
+as numbers), negating characters, operators, known contrast pairs (买/卖,
+收/发, 多/少 ...) and the characters that distinguish an accepted answer from
+the rejected ones (点击 vs 展示).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from quiz.grading.normalize import NEGATOR_CHARS, Analysed, negator_spans, sound
+
+How = Literal["exact", "homophone", "insert", "typo"]
+HOW_RANK: dict[str, int] = {"exact": 3, "homophone": 2, "insert": 1, "typo": 0}
+
+# Pairs that differ in one character and mean opposite things: never a typo.
+_CONTRAST_TEXT = (
+    "买卖 买商 收发 进出 入出 增减 加减 多少 高低 上下 前后 大小 内外 左右 正负 有无 是否 对错 真假 长短 早晚 "
+    "先后 开关 升降 涨跌 借贷 男女 收支 盈亏 胜负 首末 新旧 快慢 轻重 冷热 甲乙 原被 主被 你我 你他 我他 "
+    "必可 能否 准禁 同异 全半 单双 退换 退付 赔收 允禁 取存 签拒 接拒 好差 好中 中差 正反 明暗 公私 买租 借还"
+)
+CONTRAST: frozenset[frozenset[str]] = frozenset(frozenset(p) for p in _CONTRAST_TEXT.split())
+CONTRAST_CHARS: frozenset[str] = frozenset("".join(_CONTRAST_TEXT.split()))
+# Characters whose change always changes the meaning.
+SENSITIVE: frozenset[str] = frozenset("0123456789/*<>=+%.") | NEGATOR_CHARS
+_COORDINATORS = frozenset("和或也及与跟")
+
+
+@dataclass(slots=True)
+class Phrase:
+    """A normalised phrase with what must not be changed in it."""
+
+    text: str
+    label: str  # what feedback calls it
+    group: int = 0  # phrases of one group mean the same thing (one key point, accepted forms ...)
+    sensitive: frozenset[str] = frozenset()  # its characters that distinguish it from rival phrases
+    foreign: frozenset[str] = frozenset()  # characters of rival phrases it lacks
+    rivals: frozenset[str] = frozenset()  # normalised phrases that mean something else
+    _snd: str | None = field(default=None, repr=False)
+    _homophone_ok: bool | None = field(default=None, repr=False)
+
+    @property
+    def snd(self) -> str:
+        if self._snd is None:
+            self._snd = sound(self.text)
+        return self._snd
+
+    @property
+    def homophone_ok(self) -> bool:
+        """False when the phrase sounds like a rival: a homophone could then be taken for either."""
+        if self._homophone_ok is None:
+            me = self.snd
+            self._homophone_ok = not any(
+                r != self.text and len(r) == len(self.text) and sound(r) == me for r in self.rivals
+            )
+        return self._homophone_ok
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    quality: float  # 0-100
+    how: How
+    negated: bool
+
+
+class Answer:
+    """An analysed answer, with its homophone key computed on first need."""
+
+    __slots__ = ("_snd", "a", "flat", "has_cjk")
+
+    def __init__(self, a: Analysed) -> None:
+        self.a = a
+        self.flat = a.flat
+        self._snd: str | None = None
+        self.has_cjk = any(c >= "\u3400" for c in a.flat)
+
+    @property
+    def snd(self) -> str:
+        if self._snd is None:
+            self._snd = sound(self.flat) if self.has_cjk else self.flat
+        return self._snd
+
+
+def is_negated(a: Analysed, start: int) -> bool:
+    """Whether a negating word governs the text at ``start`` within its clause.
+
+    The negator must stand close before it (at most four characters between, as in
+    不要去投诉, 不给买家补偿), or further when the gap coordinates verbs with
+    和/或/也/及/与/、 (不截图和投诉).
+    """
+    cs = a.clause_start(start)
+    if cs >= start:
+        return False
+    prefix = a.flat[cs:start]
+    spans = negator_spans(prefix)
+    if not spans:
+        return False
+    ne = spans[-1][1]
+    gap = prefix[ne:]
+    if len(gap) <= 4:
+        return True
+    if len(gap) <= 12 and (any(c in _COORDINATORS for c in gap) or any(cs + ne < p <= start for p in a.soft)):
+        return True
+    return False
+
+
+def _digit_edge(flat: str, start: int, end: int, phrase: str) -> bool:
+    """A phrase starting or ending with a digit must not continue a longer number (3 in 13)."""
+    if phrase[:1].isdigit() and start > 0 and (flat[start - 1].isdigit() or flat[start - 1] == "."):
+        return True
+    if phrase[-1:].isdigit() and end < len(flat) and (flat[end].isdigit() or flat[end] == "."):
+        return True
+    return False
+
+
+def _sub_ok(p: Phrase, a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if a in SENSITIVE or b in SENSITIVE or a in p.sensitive or b in p.foreign:
+        return False
+    return frozenset((a, b)) not in CONTRAST
+
+
+def _edits_ok(p: Phrase, ans: Answer, start: int, end: int, max_edits: int) -> tuple[bool, int]:
+    """Check the edits turning ``p`` into ``ans.flat[start:end]``: (allowed, homophone substitutions)."""
+    ops = Levenshtein.editops(p.snd, ans.snd[start:end])
+    if len(ops) > max_edits:
+        return False, 0
+    for op in ops:
+        if op.tag == "replace":
+            if not _sub_ok(p, p.text[op.src_pos], ans.flat[start + op.dest_pos]):
+                return False, 0
+        elif op.tag == "delete":
+            c = p.text[op.src_pos]
+            if c in SENSITIVE or c in p.sensitive or c in CONTRAST_CHARS:
+                return False, 0
+        else:
+            c = ans.flat[start + op.dest_pos]
+            if c in SENSITIVE or c in p.foreign:
+                return False, 0
+    homophones = sum(1 for x, y in zip(p.text, ans.flat[start:end], strict=False) if x != y) if not ops else 0
+    return True, homophones
+
+
+def max_typos(n: int) -> int:
+    if n < 5:
+        return 0
+    if n < 10:
+        return 1
+    if n < 16:
+        return 2
+    return 3
+
+
+def _crosses_clause(a: Analysed, start: int, end: int) -> bool:
+    return any(start < b < end for b in a.bounds)
+
+
+def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True) -> Hit | None:
+    """The best place ``p`` is said in the answer, or None.
+
+    A stated (not negated) hit is preferred to a negated one; among stated
+    hits, an exact one to a homophone, an insertion or a typo. A fuzzy hit whose
+    text is exactly one of the phrase's rivals is no hit.
+    """
+    flat, text, rivals = ans.flat, p.text, p.rivals
+    n = len(text)
+    if n == 0 or not flat:
+        return None
+    negated_hit: Hit | None = None
+    # 1. exact
+    i = flat.find(text)
+    guard = 0
+    while i >= 0 and guard < 64:
+        guard += 1
+        if not _digit_edge(flat, i, i + n, text):
+            neg = is_negated(ans.a, i)
+            h = Hit(i, i + n, 100.0, "exact", neg)
+            if not neg:
+                return h
+            negated_hit = negated_hit or h
+        i = flat.find(text, i + 1)
+    if negated_hit is not None or (not ans.has_cjk and not typos):
+        return negated_hit
+    candidates: list[Hit] = []
+    snd, psnd = None, None
+    # 2. homophones typed by pinyin input (接代量 for 接待量)
+    if n >= 2 and ans.has_cjk and any(c >= "\u3400" for c in text):
+        snd, psnd = ans.snd, p.snd
+        i = snd.find(psnd)
+        guard = 0
+        while i >= 0 and guard < 16:
+            guard += 1
+            window = flat[i : i + n]
+            if p.homophone_ok and window not in rivals and not _crosses_clause(ans.a, i, i + n):
+                if not _digit_edge(flat, i, i + n, text) and all(
+                    _sub_ok(p, x, y) for x, y in zip(text, window, strict=False)
+                ):
+                    n_subs = sum(1 for x, y in zip(text, window, strict=False) if x != y)
+                    candidates.append(Hit(i, i + n, 100.0 - 5 * n_subs, "homophone", is_negated(ans.a, i)))
+                    break
+            i = snd.find(psnd, i + 1)
+    # 3. a few characters inserted (有使用门槛 for 有门槛, 按照点击付费 for 按点击付费)
+    if not candidates and n >= 2:
+        if snd is None:
+            snd, psnd = ans.snd, p.snd
+        assert psnd is not None
+        gap = 2 if n <= 4 else 3
+        first = psnd[0]
+        i = snd.find(first)
+        guard = 0
+        while i >= 0 and guard < 64:
+            guard += 1
+            j, k = 1, i + 1  # greedy in-order match of the phrase's remaining characters
+            limit = min(len(snd), i + n + gap)
+            while j < n and k < limit:
+                if snd[k] == psnd[j]:
+                    j += 1
+                k += 1
+            if j == n:
+                end = k
+                window = flat[i:end]
+                inserted = end - i - n
+                if inserted > 0 and window not in rivals and not _crosses_clause(ans.a, i, end):
+                    extra, subs = _unmatched(text, psnd, snd[i:end], window)
+                    ok = not any(c in SENSITIVE or c in p.foreign for c in extra)
+                    ok = ok and all(_sub_ok(p, x, y) for x, y in subs) and (not subs or p.homophone_ok)
+                    if ok and not _digit_edge(flat, i, end, text):
+                        quality = 100.0 - 5 * inserted - 5 * len(subs)
+                        candidates.append(Hit(i, end, quality, "insert", is_negated(ans.a, i)))
+                        break
+            i = snd.find(first, i + 1)
+    # 4. one mistyped character in a long phrase (按点击扣钱 for 按点击扣费)
+    if not candidates and typos and n >= 5:
+        if snd is None:
+            snd, psnd = ans.snd, p.snd
+        assert psnd is not None
+        al = fuzz.partial_ratio_alignment(psnd, snd, score_cutoff=cutoff)
+        if al is not None:
+            if n <= len(snd):
+                s, e = al.dest_start, al.dest_end
+            else:
+                s, e = 0, len(snd)
+            window = flat[s:e]
+            if window and window not in rivals and not _digit_edge(flat, s, e, text):
+                ok, _ = _edits_ok(p, ans, s, e, max_typos(n))
+                if ok and al.score >= cutoff:
+                    candidates.append(Hit(s, e, float(al.score), "typo", is_negated(ans.a, s)))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda h: (not h.negated, HOW_RANK[h.how], h.quality), reverse=True)
+    return candidates[0]
+
+
+def _unmatched(text: str, psnd: str, wsnd: str, window: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """Match ``psnd`` greedily in order in ``wsnd``: (characters of ``window`` left over,
+    (phrase char, window char) pairs matched by sound but written differently)."""
+    extra: list[str] = []
+    subs: list[tuple[str, str]] = []
+    j = 0
+    for k, c in enumerate(wsnd):
+        if j < len(psnd) and c == psnd[j]:
+            if text[j] != window[k]:
+                subs.append((text[j], window[k]))
+            j += 1
+        else:
+            extra.append(window[k])
+    return extra, subs
+
+
+def find_best(phrases: list[Phrase], ans: Answer, **kw: object) -> tuple[Phrase, Hit] | None:
+    """The best stated hit among ``phrases``, else the first negated one, else None."""
+    best: tuple[Phrase, Hit] | None = None
+    for p in phrases:
+        h = locate(p, ans, **kw)  # type: ignore[arg-type]
+        if h is None:
+            continue
+        if best is None or (not h.negated, HOW_RANK[h.how], h.quality, h.end - h.start) > (
+            not best[1].negated,
+            HOW_RANK[best[1].how],
+            best[1].quality,
+            best[1].end - best[1].start,
+        ):
+            best = (p, h)
+        if not h.negated and h.how == "exact":
+            break
+    return best
+
+
+def mark_rivals(groups: list[list[Phrase]], *, contrastive: bool) -> None:
+    """Give each phrase the texts of the other groups' phrases as rivals.
+
+    With ``contrastive`` (accepted vs rejected answers), also the characters that
+    tell it from them (``sensitive``) and theirs it lacks (``foreign``): a typo
+    may not touch those.
+    """
+    texts = [frozenset(p.text for p in g) for g in groups]
+    chars = [frozenset("".join(t)) for t in texts]
+    for gi, g in enumerate(groups):
+        rivals: frozenset[str] = frozenset().union(*(t for k, t in enumerate(texts) if k != gi))
+        others: frozenset[str] = frozenset().union(*(c for k, c in enumerate(chars) if k != gi))
+        for p in g:
+            p.rivals = rivals - {p.text}
+            if contrastive and others:
+                own = frozenset(p.text)
+                p.sensitive = own - others
+                p.foreign = others - own

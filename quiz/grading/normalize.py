@@ -1,0 +1,324 @@
+"""Normalisation every free-text comparison applies (bank-format.md).
+
+* NFKC (full-width = half-width), case folded;
+* whitespace and punctuation removed;
+* Chinese numerals become Arabic ones, with 万 and 亿 multiplied out
+  (``一百万`` = ``100万`` = ``1000000``, ``十倍`` = ``10倍``, ``两`` = ``2``);
+* ``÷``/``除以`` become ``/``, ``×``/``乘以`` become ``*``, ``小于``/``低于``
+  become ``<`` and ``大于``/``高于`` become ``>``.
+
+:func:`analyse` also keeps where clauses start (punctuation, connectives such as
+然后/再/并, numbering like ``1.`` or ``①``) and where items are coordinated
+(``、``), which is what negation scope and ordered key points need. The
+homophone key of a text (:func:`sound`) uses pypinyin's single-character
+dictionary, loaded lazily: most answers never need it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+
+# --- numerals -----------------------------------------------------------------
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+_NUM_CHARS = "0-9零〇一二两三四五六七八九十百千万亿"
+# A numeral: Arabic or Chinese digits, optionally a decimal part, with 十百千万亿 anywhere.
+_NUMERAL_RE = re.compile(
+    rf"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十])[{_NUM_CHARS}]*(?:点[零〇一二三四五六七八九]+|\.\d+)?[万亿]*"
+)
+# Words spelled with numeral characters that are not numbers.
+_IDIOM_RE = re.compile(
+    "一定|一下|一些|一起|一直|一般|一样|一致|一旦|一切|一律|一并|一同|统一|唯一|万一|千万|十分|一再|一点点|"
+    "一边|一会|一向|逐一|之一|一方面|不一|一贯|一概|一味|同一|单一|专一|一经|一来|一旦|一手|一心|一面|"
+    "一是|一般来说|万万|千千万万|三思|七嘴八舌|乱七八糟|一五一十|十全十美|万事|万物|百货|百度|千牛|万能|"
+    "两者|一口价|一件代发"
+)
+_PERCENT_RE = re.compile(r"百分之([" + _NUM_CHARS + r".点]+)")
+_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def _section(s: str) -> float:
+    """Value of a numeral below 10,000 (may contain Arabic digit runs, 十百千)."""
+    if not s:
+        return 0.0
+    total = 0.0
+    cur: float | None = None
+    last_unit = 0
+    zero_seen = False
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch.isdigit() or ch == ".":
+            j = i
+            while j < len(s) and (s[j].isdigit() or s[j] == "."):
+                j += 1
+            try:
+                cur = float(s[i:j])
+            except ValueError:
+                cur = 0.0
+            i = j
+            continue
+        if ch in _CN_DIGIT:
+            d = _CN_DIGIT[ch]
+            if d == 0:
+                zero_seen = True
+                cur = None
+            elif cur is not None and last_unit == 0:
+                cur = cur * 10 + d  # digit by digit: 一二三 = 123
+            else:
+                cur = float(d)
+        elif ch in _CN_SMALL:
+            unit = _CN_SMALL[ch]
+            total += (cur if cur is not None else 1.0) * unit
+            last_unit = unit
+            cur = None
+            zero_seen = False
+        i += 1
+    if cur is not None:
+        if last_unit >= 100 and not zero_seen and cur < 10:
+            total += cur * last_unit / 10  # 两千五 = 2500 (colloquial)
+        else:
+            total += cur
+    return total
+
+
+def cn_to_number(token: str) -> float:
+    """Value of a numeral token such as ``一百万``, ``100万``, ``1.5亿``, ``三点五``, ``两千五百``."""
+    token = token.replace("点", ".")
+    for ch, mult in (("亿", _CN_BIG["亿"]), ("万", _CN_BIG["万"])):
+        k = token.rfind(ch)
+        if k >= 0:
+            high = token[:k]
+            rest = token[k + 1 :]
+            return (cn_to_number(high) if high else 1.0) * mult + (cn_to_number(rest) if rest else 0.0)
+    if "." in token and not token.replace(".", "").isdigit():
+        whole, _, frac = token.partition(".")
+        frac_digits = "".join(str(_CN_DIGIT.get(c, c)) for c in frac)
+        try:
+            return _section(whole) + float("0." + frac_digits)
+        except ValueError:
+            return _section(whole)
+    return _section(token)
+
+
+def format_number(v: float) -> str:
+    if v != v or v in (float("inf"), float("-inf")):
+        return "0"
+    if float(v).is_integer() and abs(v) < 1e21:
+        return str(int(v))
+    return f"{v:.6f}".rstrip("0").rstrip(".")
+
+
+def _numerals(text: str) -> str:
+    """Replace every numeral in ``text`` by its Arabic value, leaving idioms (一定, 千万 ...) alone."""
+    if not any(c in text for c in "零〇一二两三四五六七八九十百千万亿"):
+        return text
+    if "百分之" in text:
+        text = _PERCENT_RE.sub(lambda m: m.group(1) + "%", text)
+    protected = [(m.start(), m.end()) for m in _IDIOM_RE.finditer(text)]
+
+    def repl(m: re.Match[str]) -> str:
+        tok = m.group(0)
+        if tok.isdigit():
+            return tok
+        s, e = m.start(), m.end()
+        for ps, pe in protected:
+            if ps <= s and e <= pe:  # the whole numeral is part of an idiom: 一定, 万一
+                return tok
+        return format_number(cn_to_number(tok))
+
+    return _NUMERAL_RE.sub(repl, text)
+
+
+# --- operators and punctuation ------------------------------------------------
+
+_OPS = (
+    ("除以", "/"),
+    ("÷", "/"),
+    ("乘以", "*"),
+    ("×", "*"),
+    ("小于", "<"),
+    ("低于", "<"),
+    ("大于", ">"),
+    ("高于", ">"),
+)
+_OPS_RE = re.compile("|".join(re.escape(a) for a, _ in _OPS))
+_OPS_MAP = dict(_OPS)
+_DROP_RE = re.compile(r"[^\w/*<>=+%.]|_")
+_DROP_KEEP_MARKS_RE = re.compile(r"[^\w/*<>=+%.|\x01]|_")
+_STRAY_DOT_RE = re.compile(r"(?<!\d)\.|\.(?!\d)")
+
+# Clause boundaries: strong punctuation, connectives, numbering.
+_BOUNDARY_RE = re.compile(
+    r"[,，。;；!！?？:：\n\r\t]|\s+|"
+    r"(?:^|(?<=[\s,，。;；:：]))\(?\d{1,2}[.、)）](?!\d)|[（(]\d{1,2}[)）]|第[一二三四五六七八九十\d]{1,2}步|"
+    r"(?=然后|接着|之后|随后|最后|首先|其次|另外|而且|并且|但是|可是|所以|因此|因为|如果|同时|以及|还要|而是|再|并|先|但|就)"
+)
+_CIRCLED_RE = re.compile("[\u2460-\u2473\u2776-\u277f\u24f5-\u24fe]")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    if "," in text:
+        text = _THOUSANDS_RE.sub("", text)
+    return text
+
+
+def _finish(text: str, drop: re.Pattern[str] = _DROP_RE) -> str:
+    text = _numerals(text)
+    text = _OPS_RE.sub(lambda m: _OPS_MAP[m.group(0)], text)
+    text = drop.sub("", text)
+    if "." in text:
+        text = _STRAY_DOT_RE.sub("", text)
+    return text
+
+
+@functools.lru_cache(maxsize=4096)
+def normalize(text: str) -> str:
+    """The comparable form of a text: see the module docstring (numbering like ``1.`` is dropped)."""
+    return analyse(text).flat
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """A normalised text with where its clauses start and where items are coordinated (、)."""
+
+    flat: str
+    bounds: tuple[int, ...]  # offsets in ``flat`` where a clause starts (always includes 0)
+    soft: tuple[int, ...]  # offsets in ``flat`` where a 、 stood
+
+    def clause_start(self, pos: int) -> int:
+        start = 0
+        for b in self.bounds:
+            if b > pos:
+                break
+            start = b
+        return start
+
+
+def analyse(text: str) -> Analysed:
+    """Normalise ``text`` and keep its clause boundaries."""
+    t = text.replace("|", " ").replace("\x01", " ")
+    t = _CIRCLED_RE.sub("|", t)
+    t = _fold(t)
+    t = t.replace("、", "\x01")
+    t = _BOUNDARY_RE.sub("|", t)
+    t = _finish(t, _DROP_KEEP_MARKS_RE)
+    flat_parts: list[str] = []
+    bounds = [0]
+    soft: list[int] = []
+    pos = 0
+    for piece in t.split("|"):
+        if "\x01" in piece:
+            for sub_i, sub in enumerate(piece.split("\x01")):
+                if sub_i:
+                    soft.append(pos)
+                flat_parts.append(sub)
+                pos += len(sub)
+        else:
+            flat_parts.append(piece)
+            pos += len(piece)
+        if bounds[-1] != pos:
+            bounds.append(pos)
+    return Analysed("".join(flat_parts), tuple(bounds), tuple(soft))
+
+
+# --- numbers in a normalised text ----------------------------------------------
+
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def numbers(flat: str) -> list[float]:
+    """The numbers in a normalised text, in order."""
+    out = []
+    for m in _NUMBER_RE.finditer(flat):
+        try:
+            out.append(float(m.group(0)))
+        except ValueError:  # pragma: no cover - the regex only matches numbers
+            continue
+    return out
+
+
+# --- negation -------------------------------------------------------------------
+
+# Words that start with a negating character but do not negate (first alternatives win).
+_NEG_RE = re.compile(
+    "(?P<non>不仅|不但|不管|不论|不错|不久|不断|不少|不满|不良|不法|不便|无论|非常|非法|是非|未来|别人|别的|别家|除非|莫名|毫无疑问|"
+    "识别|区别|特别|分别|级别|类别|个别|告别|差别|性别|辨别|鉴别|派别|判别|甄别|类别|淹没|埋没|没收)|"
+    "(?P<neg>不要|不能|不可以|不可|不用|不必|不会|不应|不该|不得|不准|不许|不是|不再|不去|不给|不做|"
+    "没有|没|无权|无需|无须|无法|无|并非|非|未|别|勿|莫|禁止|拒绝|避免|杜绝|不)"
+)
+NEGATOR_CHARS = frozenset("不没无非未别勿莫否")
+
+
+def negator_spans(text: str) -> list[tuple[int, int]]:
+    """Where negating words stand in a normalised text."""
+    return [(m.start(), m.end()) for m in _NEG_RE.finditer(text) if m.group("neg")]
+
+
+def has_negator(text: str) -> bool:
+    return any(m.group("neg") for m in _NEG_RE.finditer(text))
+
+
+# --- homophones -------------------------------------------------------------------
+
+_PINYIN: dict[int, str] | None = None
+
+
+def _pinyin_table() -> dict[int, str]:
+    """pypinyin's single-character dictionary (code point -> 'reading,reading'), loaded once.
+
+    pypinyin also loads a large phrase dictionary on import, which single
+    characters do not need; ``PYPINYIN_NO_PHRASES`` (documented by pypinyin)
+    skips it, and is restored afterwards so nothing else in the process changes.
+    """
+    global _PINYIN
+    if _PINYIN is None:
+        if "pypinyin" in sys.modules:
+            from pypinyin import pinyin_dict
+        else:
+            old = os.environ.get("PYPINYIN_NO_PHRASES")
+            os.environ["PYPINYIN_NO_PHRASES"] = "1"
+            try:
+                from pypinyin import pinyin_dict
+            finally:
+                if old is None:
+                    del os.environ["PYPINYIN_NO_PHRASES"]
+                else:
+                    os.environ["PYPINYIN_NO_PHRASES"] = old
+        _PINYIN = pinyin_dict.pinyin_dict
+    return _PINYIN
+
+
+_SYLLABLES: dict[str, str] = {}
+
+
+@functools.lru_cache(maxsize=8192)
+def sound_char(ch: str) -> str:
+    """One character standing for the (toned) default reading of ``ch``; ``ch`` itself if it has none.
+
+    Toned readings keep 买 (mǎi) and 卖 (mài) apart while 待 and 代 (dài) meet.
+    """
+    if ch < "\u3400":
+        return ch
+    reading = _pinyin_table().get(ord(ch))
+    if not reading:
+        return ch
+    first = reading.split(",", 1)[0]
+    key = _SYLLABLES.get(first)
+    if key is None:
+        key = chr(0xF0000 + len(_SYLLABLES))  # a private-use character per syllable
+        _SYLLABLES[first] = key
+    return key
+
+
+def sound(text: str) -> str:
+    """``text`` with every Chinese character replaced by its reading's key (same length)."""
+    return "".join(sound_char(c) for c in text)
