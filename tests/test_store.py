@@ -1,0 +1,267 @@
+"""The progress database: opening, refusing, migrating, and what one answer writes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from quiz.errors import UserError
+from quiz.scheduler import Rating, SpacedScheduler, State
+from quiz.store import MIGRATIONS, SCHEMA_VERSION, V1_DDL, Settings, Store, iso
+from tests.progress_helpers import T0
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store.open(tmp_path / "progress.db")
+    yield s  # type: ignore[misc]
+    s.close()
+
+
+def test_fresh_database_is_created_in_wal_mode_at_current_version(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    with Store.open(path) as s:
+        assert s.schema_version() == SCHEMA_VERSION == len(MIGRATIONS)
+        assert s.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+        tables = set(s.db.table_names())
+    assert {"profiles", "settings", "cards", "reviews", "wrong_book", "bookmarks", "sessions"} <= tables
+    assert {"exam_attempts", "exam_answers", "disputes", "positions"} <= tables
+    assert path.read_bytes()[:16] == b"SQLite format 3\x00"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"name,answer\nfoo,bar\n", b"\x00\x01\x02garbage" * 100, "这不是数据库".encode()],
+)
+def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    with pytest.raises(UserError) as e:
+        Store.open(path)
+    assert "not a SQLite database" in str(e.value)
+    assert "\n" not in str(e.value)
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+
+
+def test_a_database_from_a_newer_version_is_refused_and_not_altered(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE reviews (id INTEGER PRIMARY KEY, future_column TEXT)")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(UserError) as e:
+        Store.open(path)
+    msg = str(e.value)
+    assert "newer version" in msg and str(SCHEMA_VERSION + 5) in msg
+    assert path.read_bytes() == before
+
+
+def test_another_programs_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers (id INTEGER)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(UserError, match="not a quiz progress database"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_a_folder_or_a_missing_parent_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="folder"):
+        Store.open(tmp_path)
+    with pytest.raises(UserError, match="does not exist"):
+        Store.open(tmp_path / "nope" / "p.db")
+
+
+def test_an_empty_file_becomes_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.touch()
+    with Store.open(path) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+
+
+def test_a_version_1_database_migrates_forward_keeping_its_history(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(V1_DDL)
+    conn.execute("INSERT INTO profiles VALUES ('amy', ?)", (iso(T0),))
+    card = SpacedScheduler(enable_fuzzing=False).review(None, Rating.Good, T0)
+    conn.execute(
+        "INSERT INTO cards (profile, qid, card, due, state, stability, difficulty, last_review, reps, lapses, first_seen)"
+        " VALUES ('amy', 'rules/r0', ?, ?, ?, ?, ?, ?, 1, 0, ?)",
+        (card.to_json(), iso(card.due), int(card.state), card.stability, card.difficulty, iso(T0), iso(T0)),
+    )
+    conn.execute(
+        "INSERT INTO reviews (ts, profile, qid, mode, answer, verdict, score, rating) VALUES (?, 'amy', 'rules/r0', 'smart', 'B', 'correct', 1, 3)",
+        (iso(T0),),
+    )
+    conn.execute(
+        "INSERT INTO exam_attempts (profile, exam_id, seed, started, deadline, total) VALUES ('amy', 'mock', 1, ?, ?, 10)",
+        (iso(T0), iso(T0)),
+    )
+    conn.execute("INSERT INTO exam_answers (attempt_id, position, section, qid, points, answer) VALUES (1, 0, 0, 'rules/r0', 1, 'B')")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+    with Store.open(path) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        [r] = s.reviews("amy")
+        assert (r.qid, r.verdict, r.rating) == ("rules/r0", "correct", 3)
+        row = s.get_card("amy", "rules/r0")
+        assert row is not None and row.due == card.due
+        cols = {c[1] for c in s.execute("PRAGMA table_info(exam_answers)")}
+        assert "answer_original" in cols
+        assert {c[1] for c in s.execute("PRAGMA table_info(reviews)")} >= {"fingerprint", "state_before"}
+        # the migrated database works for new answers
+        s.record_answer(profile="amy", qid="rules/r1", mode="smart", answer="A", verdict="wrong", score=0, now=T0)
+        s.set_position("amy", "all", "rules/r1", T0)
+        assert s.get_position("amy", "all") == "rules/r1"
+    # opening again is a no-op
+    with Store.open(path) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert s.review_count("amy") == 2
+
+
+def _answer(s: Store, verdict: str, qid: str = "rules/r0", streak: int = 2, profile: str = "amy") -> object:
+    return s.record_answer(
+        profile=profile,
+        qid=qid,
+        mode="smart",
+        answer="x",
+        verdict=verdict,
+        score=1.0 if verdict == "correct" else 0.0,
+        now=T0,
+        wrong_book_streak=streak,
+    )
+
+
+def test_wrong_answer_book_fills_on_mistakes_and_empties_after_two_correct_in_a_row(store: Store) -> None:
+    _answer(store, "correct")
+    assert store.wrong_book("amy") == []
+    r = _answer(store, "wrong")
+    assert r.added_to_wrong_book and r.in_wrong_book  # type: ignore[attr-defined]
+    r = _answer(store, "correct")
+    assert r.in_wrong_book and r.wrong_streak == 1  # type: ignore[attr-defined]
+    _answer(store, "partial")  # a partial answer is not correct: the streak starts again
+    [e] = store.wrong_book("amy")
+    assert e.streak == 0 and e.wrong_count == 2
+    _answer(store, "correct")
+    r = _answer(store, "correct")
+    assert r.left_wrong_book and not r.in_wrong_book  # type: ignore[attr-defined]
+    assert store.wrong_book("amy") == []
+
+
+def test_wrong_book_streak_is_configurable(store: Store) -> None:
+    _answer(store, "wrong")
+    for _ in range(2):
+        _answer(store, "correct", streak=3)
+    assert store.in_wrong_book("amy", "rules/r0")
+    _answer(store, "correct", streak=3)
+    assert not store.in_wrong_book("amy", "rules/r0")
+
+
+def test_profiles_keep_separate_progress(store: Store) -> None:
+    _answer(store, "wrong", profile="amy")
+    _answer(store, "correct", profile="bo")
+    assert [e.qid for e in store.wrong_book("amy")] == ["rules/r0"]
+    assert store.wrong_book("bo") == []
+    assert store.review_count("amy") == 1 and store.review_count("bo") == 1
+    assert set(store.profiles()) == {"amy", "bo"}
+
+
+def test_recorded_answer_holds_every_field_and_the_card(store: Store) -> None:
+    sched = SpacedScheduler(enable_fuzzing=False)
+    card = sched.review(None, Rating.Good, T0, 4.5)
+    rec = store.record_answer(
+        profile="amy",
+        qid="cs/num1",
+        mode="sequential",
+        answer="15天",
+        verdict="correct",
+        score=1.0,
+        now=T0,
+        seconds=4.5,
+        card=card,
+        rating=Rating.Good,
+        auto_rating=Rating.Good,
+        fingerprint="abc",
+    )
+    [r] = store.reviews("amy")
+    assert (r.id, r.qid, r.mode, r.answer, r.verdict, r.score, r.rating, r.seconds) == (
+        rec.review_id,
+        "cs/num1",
+        "sequential",
+        "15天",
+        "correct",
+        1.0,
+        int(Rating.Good),
+        4.5,
+    )
+    row = store.get_card("amy", "cs/num1")
+    assert row is not None
+    assert row.card.to_dict() == card.to_dict() and row.fingerprint == "abc" and row.reps == 1
+    assert store.due_qids("amy", T0 + timedelta(hours=1)) == ["cs/num1"]
+    assert store.due_qids("amy", T0) == []
+
+
+def test_a_lapse_is_counted_when_a_review_card_is_forgotten(store: Store) -> None:
+    sched = SpacedScheduler(enable_fuzzing=False)
+    card = sched.review(sched.review(None, Rating.Good, T0), Rating.Good, T0 + timedelta(minutes=10))
+    store.record_answer(profile="a", qid="q", mode="smart", answer="", verdict="correct", score=1, now=T0, card=card)
+    assert card.state == State.Review
+    forgot = sched.review(card, Rating.Again, card.due)
+    store.record_answer(profile="a", qid="q", mode="smart", answer="", verdict="wrong", score=0, now=card.due, card=forgot)
+    row = store.get_card("a", "q")
+    assert row is not None and row.lapses == 1 and row.state == State.Relearning
+    # true retention needs the state before each answer
+    states = [r[0] for r in store.execute("SELECT state_before FROM reviews ORDER BY id")]
+    assert states == [None, int(State.Review)]
+
+
+def test_bookmarks_disputes_and_settings(store: Store) -> None:
+    assert store.toggle_bookmark("amy", "rules/r1", T0) is True
+    assert store.toggle_bookmark("amy", "rules/r2", T0 + timedelta(seconds=1)) is True
+    assert store.bookmarks("amy") == ["rules/r1", "rules/r2"]
+    assert store.toggle_bookmark("amy", "rules/r1") is False
+    assert store.bookmarks("amy") == ["rules/r2"]
+
+    did = store.add_dispute("amy", "rules/r2", "接待量除以咨询量", "wrong", score=0.0, note="同义", now=T0)
+    [d] = store.disputes()
+    assert (d.id, d.qid, d.answer, d.note, d.status) == (did, "rules/r2", "接待量除以咨询量", "同义", "open")
+
+    assert store.get_settings("amy") == Settings()
+    store.save_settings("amy", Settings(desired_retention=0.85, daily_new_limit=5, language="en", wrong_book_streak=3))
+    got = store.get_settings("amy")
+    assert (got.desired_retention, got.daily_new_limit, got.language, got.wrong_book_streak) == (0.85, 5, "en", 3)
+    assert store.get_settings("bo") == Settings()
+    with pytest.raises(UserError):
+        store.save_settings("amy", Settings(desired_retention=1.5))
+    with pytest.raises(UserError):
+        store.save_settings("amy", Settings(daily_new_limit=-1))
+
+
+def test_changed_question_is_flagged_and_can_be_accepted_or_reset(store: Store) -> None:
+    card = SpacedScheduler(enable_fuzzing=False).review(None, Rating.Good, T0)
+    for q in ("b/x", "b/y", "b/gone"):
+        store.record_answer(profile="a", qid=q, mode="smart", answer="", verdict="correct", score=1, now=T0, card=card, fingerprint="v1")
+    flagged = store.flag_changed("a", {"b/x": "v2", "b/y": "v1"})  # b/gone removed from the banks
+    assert flagged == ["b/x"]
+    row = store.get_card("a", "b/x")
+    assert row is not None and row.flagged_changed
+    store.accept_change("a", "b/x", "v2")
+    assert store.changed_qids("a") == []
+    assert store.flag_changed("a", {"b/x": "v2", "b/y": "v3"}) == ["b/y"]
+    store.reset_card("a", "b/y")
+    assert store.get_card("a", "b/y") is None
+    assert len(store.reviews("a", "b/y")) == 1  # history kept
+    assert store.get_card("a", "b/gone") is not None
