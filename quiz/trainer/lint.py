@@ -1,0 +1,368 @@
+"""Trainer warnings beyond validity: what makes a valid question a bad one.
+
+Checks (each warning is ``path:line: bank/id: message``, ``code`` names the check):
+
+- ``near-duplicate``: two questions, in one bank or across banks, whose normalised
+  prompt and options are at least ``similarity`` % alike (rapidfuzz ``cdist``:
+  10,000 questions in a few seconds, see ``benchmarks/bench_lint.py``);
+- ``grader-confusion``: an accepted answer and a rejected one the grader cannot tell
+  apart (a rejected form graded correct, an accepted form graded not correct, or an
+  accepted form that passes when graded against the rejected forms alone), and a key
+  point phrasing that the grader counts as a forbidden action;
+- ``repeated-choice``: options that say the same thing once normalised (or nearly);
+- ``multi-all-choices``: a 多选 whose answer is every option;
+- ``no-explanation`` / ``no-source``: what the learner sees after answering, and where
+  the fact comes from;
+- ``never-drawn``: questions no exam blueprint can draw (only when exams are loaded).
+
+:func:`lint_paths` loads and lints files; :func:`lint_library` lints what is loaded.
+``quiz lint`` exits 0 when the files are valid (warnings alone do not fail, unless
+``--strict``), 1 when a file is invalid (its problems are printed) or, with
+``--strict``, when there is any warning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from quiz.context import Context
+from quiz.errors import UserError
+from quiz.library import Item, Library
+from quiz.model import LETTERS, AnyQuestion, MultiQuestion, ScenarioQuestion, ShortQuestion, SingleQuestion
+
+if TYPE_CHECKING:
+    from quiz.loader import Problem
+
+DEFAULT_SIMILARITY = 90
+CHOICE_SIMILARITY = 95
+CHECKS = ("near-duplicate", "grader-confusion", "repeated-choice", "multi-all-choices",
+          "no-explanation", "no-source", "never-drawn")
+
+
+@dataclass(frozen=True, order=True)
+class LintWarning:
+    path: str
+    line: int
+    qid: str  # "bank/id", or a bank id for a warning about a whole bank
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.qid}: {self.message}"
+
+
+@dataclass
+class LintReport:
+    warnings: list[LintWarning] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # validation problems of the files
+    banks: int = 0
+    questions: int = 0
+    exams: int = 0
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(w.code for w in self.warnings))
+
+
+# ---------------------------------------------------------------- where questions are
+
+
+_ID_LINE = re.compile(r"""^\s*(?:-\s+)?id\s*:\s*["']?([A-Za-z0-9][A-Za-z0-9-]*)["']?\s*(?:#.*)?$""")
+_BANK_LINE = re.compile(r"^bank\s*:")
+
+
+class _Lines:
+    """The line of each question's ``id:`` in its bank file (line 1 when it cannot be found)."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[dict[str, int], int]] = {}
+
+    def _scan(self, path: Path) -> tuple[dict[str, int], int]:
+        if path not in self._files:
+            ids: dict[str, int] = {}
+            bank_line = 1
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            for n, line in enumerate(text.splitlines(), start=1):
+                m = _ID_LINE.match(line)
+                if m:
+                    ids.setdefault(m.group(1), n)
+                elif _BANK_LINE.match(line):
+                    bank_line = n
+            self._files[path] = (ids, bank_line)
+        return self._files[path]
+
+    def question(self, item: Item) -> tuple[str, int]:
+        if item.path is None:
+            return item.bank, 1
+        return str(item.path), self._scan(item.path)[0].get(item.question.id, 1)
+
+    def bank(self, lib: Library, bank: str) -> tuple[str, int]:
+        path = lib.bank_paths.get(bank)
+        if path is None:
+            return bank, 1
+        return str(path), self._scan(path)[1]
+
+
+# ---------------------------------------------------------------- near-duplicates
+
+
+def _comparable(q: AnyQuestion) -> str:
+    from quiz.grading.normalize import normalize
+
+    parts = [normalize(q.prompt)]
+    if isinstance(q, SingleQuestion | MultiQuestion):
+        parts.extend(normalize(c) for c in q.choices)
+    return "\x1f".join(parts)
+
+
+def _compact_alphabet(texts: list[str]) -> list[str]:
+    """The same texts with their most frequent characters recoded below 256.
+
+    rapidfuzz looks characters below 256 up in an array and others in a hash map;
+    recoding (a one-to-one map, so every score is unchanged) makes Chinese text
+    about five times faster to compare.
+    """
+    freq = Counter(ch for t in texts for ch in t)
+    code = {ch: chr(rank + 1) if rank < 255 else chr(0x100 + rank) for rank, (ch, _) in enumerate(freq.most_common())}
+    table = str.maketrans(code)
+    return [t.translate(table) for t in texts]
+
+
+def similar_pairs(texts: Sequence[str], similarity: float, block: int = 2000) -> dict[int, tuple[int, float]]:
+    """For each text, the most similar earlier text scoring at least ``similarity`` (0-100): j -> (i, score)."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    coded = _compact_alphabet(list(texts))
+    best: dict[int, tuple[int, float]] = {}
+    n = len(coded)
+    for a in range(0, n, block):
+        b = min(n, a + block)
+        scores = process.cdist(coded[a:b], coded[a:], scorer=fuzz.ratio, processor=None,
+                               score_cutoff=similarity, dtype=np.uint8, workers=-1)
+        rows, cols = np.nonzero(scores)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            i, j = a + r, a + c
+            if i >= j:
+                continue
+            s = float(scores[r, c])
+            old = best.get(j)
+            if old is None or s > old[1] or (s == old[1] and i < old[0]):
+                best[j] = (i, s)
+    return best
+
+
+def near_duplicates(items: list[Item], lines: _Lines, similarity: float = DEFAULT_SIMILARITY) -> list[LintWarning]:
+    texts = [_comparable(it.question) for it in items]
+    keep = [k for k, t in enumerate(texts) if len(t) >= 4]  # "是?" against "否?" says nothing
+    pairs = similar_pairs([texts[k] for k in keep], similarity)
+    out: list[LintWarning] = []
+    for j, (i, score) in sorted(pairs.items()):
+        first, second = items[keep[i]], items[keep[j]]
+        fpath, fline = lines.question(first)
+        path, line = lines.question(second)
+        what = "duplicate" if texts[keep[i]] == texts[keep[j]] else f"near-duplicate ({score:.0f}% alike)"
+        kind = f", a {first.type} question" if first.type != second.type else ""
+        out.append(LintWarning(path, line, second.qid, "near-duplicate",
+                               f"{what} of {first.qid} ({fpath}:{fline}{kind})"))
+    return out
+
+
+# ---------------------------------------------------------------- the grader
+
+
+def _short_confusion(q: ShortQuestion) -> list[str]:
+    from quiz.grading import grade
+
+    out: list[str] = []
+    for r in q.reject:
+        res = grade(q, r)
+        if res.verdict == "correct":
+            out.append(f"rejected answer {r!r} is graded correct"
+                       + (f" (taken for {res.nearest!r})" if res.nearest else "") + ": the grader cannot tell them apart")
+    for a in q.answers:
+        res = grade(q, a)
+        if res.verdict != "correct":
+            out.append(f"accepted answer {a!r} is itself graded {res.verdict}: {res.feedback}")
+    if q.reject and not q.keypoints:
+        as_rejects = q.model_copy(update={"answers": list(q.reject), "reject": [], "keypoints": [], "forbidden": []})
+        for a in q.answers:
+            res = grade(as_rejects, a)
+            if res.verdict == "correct":
+                near = res.nearest or "a rejected answer"
+                out.append(f"accepted answer {a!r} and rejected {near!r} are so alike that the grader "
+                           "would accept one for the other")
+    return out
+
+
+def _keypoint_confusion(q: ShortQuestion | ScenarioQuestion) -> list[str]:
+    from quiz.grading import grade
+
+    out: list[str] = []
+    if not q.forbidden:
+        return out
+    for kp in q.keypoints:
+        for phrase in kp.any:
+            res = grade(q, phrase)
+            if res.violations:
+                out.append(f"key point {kp.point!r} phrasing {phrase!r} counts as forbidden "
+                           f"{'、'.join(res.violations)}")
+    return out
+
+
+def grader_confusions(q: AnyQuestion) -> list[str]:
+    try:
+        out: list[str] = []
+        if isinstance(q, ShortQuestion):
+            out += _short_confusion(q)
+        if isinstance(q, ShortQuestion | ScenarioQuestion):
+            out += _keypoint_confusion(q)
+        return out
+    except Exception as e:  # a grader bug must not hide the other warnings; it is itself worth a warning
+        return [f"the grader failed on this question: {type(e).__name__}: {e}"]
+
+
+# ---------------------------------------------------------------- choices
+
+
+def _choice_form(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[\s。.!！?？;；,，、\"'“”‘’]+", "", t)
+
+
+def repeated_choices(choices: list[str]) -> list[str]:
+    """Pairs of options that say the same thing once normalised, or nearly (numbers and negation must agree)."""
+    from rapidfuzz import fuzz
+
+    from quiz.grading.normalize import has_negator, normalize, numbers
+
+    # lighter than the grader's normalisation: operators and signs keep formulas apart (咨询量/接待量 vs 咨询量-接待量)
+    norm = [_choice_form(c) for c in choices]
+    out: list[str] = []
+    for j in range(len(choices)):
+        for i in range(j):
+            if not norm[i] or not norm[j]:
+                continue
+            if norm[i] == norm[j]:
+                out.append(f"options {LETTERS[i]} and {LETTERS[j]} say the same thing ({choices[i]!r}, {choices[j]!r})")
+                break
+            score = fuzz.ratio(norm[i], norm[j])
+            if (score >= CHOICE_SIMILARITY and numbers(normalize(choices[i])) == numbers(normalize(choices[j]))
+                    and has_negator(norm[i]) == has_negator(norm[j])):
+                out.append(f"options {LETTERS[i]} and {LETTERS[j]} are nearly the same ({score:.0f}% alike): "
+                           f"{choices[i]!r}, {choices[j]!r}")
+                break
+    return out
+
+
+# ---------------------------------------------------------------- exams
+
+
+def never_drawn(lib: Library, lines: _Lines) -> list[LintWarning]:
+    if not lib.exams:
+        return []
+    drawable: set[str] = set()
+    for exam in lib.exams.values():
+        for section in exam.sections:
+            drawable.update(it.qid for it in lib.section_pool(section))
+    out: list[LintWarning] = []
+    exams = "、".join(sorted(lib.exams))
+    for bank_id, bank in lib.banks.items():
+        qids = [f"{bank_id}/{q.id}" for q in bank.questions]
+        missing = [qid for qid in qids if qid not in drawable]
+        if not missing:
+            continue
+        if len(missing) == len(qids) and len(qids) > 1:
+            path, line = lines.bank(lib, bank_id)
+            out.append(LintWarning(path, line, bank_id, "never-drawn",
+                                   f"no exam blueprint ({exams}) can draw any of the bank's {len(qids)} questions"))
+            continue
+        for qid in missing:
+            item = lib.item(qid)
+            path, line = lines.question(item)
+            out.append(LintWarning(path, line, qid, "never-drawn",
+                                   f"no exam blueprint ({exams}) can draw this question "
+                                   f"(type {item.type}, topic {item.topic or '-'})"))
+    return out
+
+
+# ---------------------------------------------------------------- all together
+
+
+def lint_library(lib: Library, *, similarity: float = DEFAULT_SIMILARITY,
+                 checks: Iterable[str] = CHECKS) -> list[LintWarning]:
+    """Every warning about the banks and exams in ``lib``, sorted by file and line."""
+    wanted = set(checks)
+    lines = _Lines()
+    items = list(lib)
+    out: list[LintWarning] = []
+    if "near-duplicate" in wanted and len(items) > 1:
+        out += near_duplicates(items, lines, similarity)
+    for it in items:
+        q = it.question
+        path, line = lines.question(it)
+
+        def warn(code: str, message: str, path: str = path, line: int = line, qid: str = it.qid) -> None:
+            out.append(LintWarning(path, line, qid, code, message))
+
+        if "grader-confusion" in wanted:
+            for m in grader_confusions(q):
+                warn("grader-confusion", m)
+        if isinstance(q, SingleQuestion | MultiQuestion):
+            if "repeated-choice" in wanted:
+                for m in repeated_choices(q.choices):
+                    warn("repeated-choice", m)
+            if "multi-all-choices" in wanted and isinstance(q, MultiQuestion) and len(q.answer_indexes) == len(q.choices):
+                warn("multi-all-choices", f"多选 answer is every option ({q.expected_text()}): "
+                     "ticking everything is always right")
+        if "no-explanation" in wanted and not (q.explanation or "").strip():
+            warn("no-explanation", "no explanation: the learner is not told why after answering")
+        if "no-source" in wanted and not (q.source or "").strip():
+            warn("no-source", "no source: name the rule or document the fact comes from")
+    if "never-drawn" in wanted:
+        out += never_drawn(lib, lines)
+    return sorted(out)
+
+
+def lint_paths(paths: Sequence[Path], *, similarity: float = DEFAULT_SIMILARITY,
+               checks: Iterable[str] = CHECKS) -> LintReport:
+    """Load ``paths`` (files or folders) and lint what loads; invalid files are in ``problems``."""
+    from quiz.loader import load_paths
+
+    for p in paths:
+        if not Path(p).exists():
+            raise UserError(f"{p}: no such file or folder")
+    lib, problems = load_paths(paths)
+    report = LintReport(problems=sorted(problems), banks=len(lib.banks), questions=len(lib), exams=len(lib.exams))
+    report.warnings = lint_library(lib, similarity=similarity, checks=checks)
+    return report
+
+
+def cli_lint(args: argparse.Namespace, ctx: Context) -> int:
+    paths = [Path(p) for p in args.paths] or [ctx.banks_dir]
+    report = lint_paths(paths)
+    for problem in report.problems:
+        print(problem)
+    for w in report.warnings:
+        print(w)
+    counts = report.counts()
+    summary = ", ".join(f"{counts[c]} {c}" for c in CHECKS if c in counts) or "no warnings"
+    print(f"{report.questions} question(s) in {report.banks} bank(s): {summary}"
+          + (f"; {len(report.problems)} validation problem(s)" if report.problems else ""), file=sys.stderr)
+    if report.problems:
+        return 1
+    return 1 if getattr(args, "strict", False) and report.warnings else 0
