@@ -515,8 +515,9 @@ def _points_result(q: AnyQuestion, pr: _Points, nearest: str | None = None) -> G
         parts.append(f"出现了不应有的做法：{_list(pr.violations)}，本题 0 分。")
     if pr.found:
         parts.append(f"要点已答到：{_list(pr.found)}")
-    if pr.missed:
-        parts.append(f"缺少：{_list(pr.missed)}")
+    plain_missed = [m for m in pr.missed if m not in pr.negated]
+    if plain_missed:
+        parts.append(f"缺少：{_list(plain_missed)}")
     if pr.out_of_order:
         parts.append(f"顺序不对，未计分：{_list(pr.out_of_order)}")
     if pr.negated:

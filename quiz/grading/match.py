@@ -16,7 +16,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from quiz.grading.normalize import NEGATOR_CHARS, Analysed, negator_spans, sound
+from quiz.grading.normalize import NEGATOR_CHARS, Analysed, negator_spans, numbers, sound
 
 How = Literal["exact", "homophone", "insert", "typo"]
 HOW_RANK: dict[str, int] = {"exact": 3, "homophone": 2, "insert": 1, "typo": 0}
@@ -115,12 +115,25 @@ def is_negated(a: Analysed, start: int) -> bool:
 
 
 def _digit_edge(flat: str, start: int, end: int, phrase: str) -> bool:
-    """A phrase starting or ending with a digit must not continue a longer number (3 in 13)."""
-    if phrase[:1].isdigit() and start > 0 and (flat[start - 1].isdigit() or flat[start - 1] == "."):
-        return True
-    if phrase[-1:].isdigit() and end < len(flat) and (flat[end].isdigit() or flat[end] == "."):
-        return True
-    return False
+    """Whether the numbers in ``flat[start:end]``, widened to whole numbers, differ from the phrase's.
+
+    Numbers are compared as numbers: 3 is not found in 13, nor 1000 in 10000.
+    """
+    has_digit = False
+    for c in phrase:
+        if c.isdigit():
+            has_digit = True
+            break
+    if not has_digit:
+        for k in range(start, end):
+            if flat[k].isdigit():
+                return True
+        return False
+    while start > 0 and (flat[start - 1].isdigit() or flat[start - 1] == "."):
+        start -= 1
+    while end < len(flat) and (flat[end].isdigit() or flat[end] == "."):
+        end += 1
+    return numbers(flat[start:end]) != numbers(phrase)
 
 
 def _sub_ok(p: Phrase, a: str, b: str) -> bool:
