@@ -1,0 +1,216 @@
+"""Mock exams: drawing, shuffling, saving each answer, resuming, the deadline, scoring."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from quiz.errors import UserError
+from quiz.exam import ExamAttempt, ExamOver, draw, to_original_letters
+from quiz.library import Library
+from quiz.model import LETTERS, MultiQuestion, SingleQuestion
+from quiz.scheduler import SpacedScheduler
+from quiz.store import Store
+from tests.progress_helpers import Clock, fake_grade, make_exam, make_library, right_answer, wrong_answer
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store.open(tmp_path / "progress.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def lib() -> Library:
+    return make_library(n_rules=8, n_cs=6, exams=[make_exam()])
+
+
+def begin(store: Store, lib: Library, clock: Clock, seed: int = 11) -> ExamAttempt:
+    return ExamAttempt.start(
+        store, lib, "amy", "mock", seed=seed, now=clock, grader=fake_grade, scheduler=SpacedScheduler(enable_fuzzing=False)
+    )
+
+
+def test_the_same_seed_draws_the_same_paper_and_no_question_twice(lib: Library) -> None:
+    exam = lib.exams["mock"]
+    a, b = draw(lib, exam, 5), draw(lib, exam, 5)
+    assert a == b
+    papers = {tuple(d.qid for d in draw(lib, exam, s)) for s in range(20)}
+    assert len(papers) > 1
+    for s in range(20):
+        qids = [d.qid for d in draw(lib, exam, s)]
+        assert len(qids) == len(set(qids)) == 7
+    # overlapping sections still never repeat a question
+    overlap = make_exam(
+        sections=[
+            {"title": "A", "types": ["single"], "count": 6, "points": 1},
+            {"title": "B", "types": ["single", "judge"], "count": 5, "points": 1},
+        ]
+    )
+    for s in range(10):
+        qids = [d.qid for d in draw(lib, overlap, s)]
+        assert len(set(qids)) == 11
+
+
+def test_a_section_larger_than_its_pool_is_a_user_error(lib: Library) -> None:
+    big = make_exam(sections=[{"title": "多选", "types": ["multi"], "count": 5, "points": 2}])
+    with pytest.raises(UserError, match="needs 5 questions"):
+        draw(lib, big, 1)
+
+
+def test_unknown_exam_is_a_user_error(store: Store, lib: Library) -> None:
+    with pytest.raises(UserError, match="unknown exam"):
+        ExamAttempt.start(store, lib, "amy", "nope", now=Clock())
+
+
+def test_choices_are_shuffled_with_the_answer_key_remapped(store: Store, lib: Library) -> None:
+    att = begin(store, lib, Clock())
+    shuffled_any = False
+    for q in att.questions:
+        orig = q.item.question
+        shown = q.question
+        if isinstance(orig, SingleQuestion):
+            assert isinstance(shown, SingleQuestion)
+            assert sorted(shown.choices) == sorted(orig.choices)
+            assert shown.choices[shown.answer_index] == orig.choices[orig.answer_index]
+            shuffled_any |= shown.choices != orig.choices
+        if isinstance(orig, MultiQuestion):
+            assert isinstance(shown, MultiQuestion)
+            assert {shown.choices[i] for i in shown.answer_indexes} == {orig.choices[i] for i in orig.answer_indexes}
+            assert shown.scoring == orig.scoring
+    assert shuffled_any
+
+
+def test_to_original_letters_maps_shown_letters_back() -> None:
+    perm = (2, 0, 3, 1)  # shown A is the bank's C, shown B is A, ...
+    assert to_original_letters("a", perm) == "C"
+    assert to_original_letters("B, D", perm) == "AB"
+    assert to_original_letters("乙", perm) is None
+    assert to_original_letters("A", None) is None
+
+
+def test_each_answer_is_saved_at_once_and_survives_a_restart(store: Store, lib: Library, tmp_path: Path) -> None:
+    clock = Clock()
+    att = begin(store, lib, clock)
+    q0 = att.questions[0]
+    att.answer(0, wrong_answer(q0.question))
+    att.answer(0, right_answer(q0.question))  # answering again overwrites
+    att.answer(1, "A")
+    att.answer(1, "")  # cleared
+    att.flag(2)
+    clock.advance(minutes=12)
+    # a second connection (another process) sees the saved state
+    with Store.open(tmp_path / "progress.db") as other:
+        info = ExamAttempt.latest_unfinished(other, "amy")
+        assert info is not None and info.attempt_id == att.attempt_id
+        back = ExamAttempt.resume(other, lib, info.attempt_id, now=clock, grader=fake_grade)
+        assert [q.qid for q in back.questions] == [q.qid for q in att.questions]
+        assert back.questions[0].answer == right_answer(q0.question)
+        assert back.questions[1].answer is None and not back.questions[1].answered
+        assert back.questions[2].flagged and not back.questions[0].flagged
+        assert back.time_left() == timedelta(minutes=18)
+        assert [q.question for q in back.questions] == [q.question for q in att.questions]  # same shuffle
+        row = other.execute(
+            "SELECT answer, answer_original FROM exam_answers WHERE attempt_id = ? AND position = 0", (att.attempt_id,)
+        ).fetchone()
+        orig = q0.item.question
+        if isinstance(orig, SingleQuestion):
+            assert row == (right_answer(q0.question), LETTERS[orig.answer_index])
+
+
+def test_after_the_deadline_the_attempt_submits_itself(store: Store, lib: Library) -> None:
+    clock = Clock()
+    att = begin(store, lib, clock)
+    att.answer(0, right_answer(att.questions[0].question))
+    clock.advance(minutes=31)
+    with pytest.raises(ExamOver) as e:
+        att.answer(1, "A")
+    res = e.value.result
+    assert res.auto_submitted and att.is_submitted and att.time_left() == timedelta(0)
+    assert res.seconds_used == 30 * 60
+    assert ExamAttempt.latest_unfinished(store, "amy") is None
+
+
+def test_resuming_after_the_deadline_submits_with_what_was_saved(store: Store, lib: Library) -> None:
+    clock = Clock()
+    att = begin(store, lib, clock)
+    for q in att.questions:
+        att.answer(q.position, right_answer(q.question))
+    clock.advance(hours=2)
+    back = ExamAttempt.resume(store, lib, att.attempt_id, now=clock, grader=fake_grade)
+    res = back.result()
+    assert res is not None and res.auto_submitted and res.score == res.total == 4 * 1 + 2 * 2 + 1
+    assert res.passed
+
+
+def test_scoring_by_section_with_partial_credit_pass_mark_and_topics(store: Store, lib: Library) -> None:
+    clock = Clock()
+    att = begin(store, lib, clock)
+    for q in att.questions:
+        if q.section == 0:  # singles: 3 right, 1 wrong
+            text = right_answer(q.question) if q.position < 3 else wrong_answer(q.question)
+        elif q.section == 1:  # multis: two of three right options on the partial one; blank on the other
+            if isinstance(q.question, MultiQuestion) and q.question.scoring == "partial":
+                text = "".join(LETTERS[i] for i in sorted(q.question.answer_indexes)[:2])
+            else:
+                text = ""
+        else:
+            text = right_answer(q.question)
+        if text:
+            att.answer(q.position, text)
+    clock.advance(minutes=10)
+    res = att.submit()
+    assert not res.auto_submitted and res.seconds_used == 600
+    assert [(s.title, s.count, s.points, s.earned, s.correct) for s in res.sections] == [
+        ("单选", 4, 4, 3, 3),
+        ("多选", 2, 4, pytest.approx(2 * 2 / 3, abs=1e-3), 0),
+        ("判断", 1, 1, 1, 1),
+    ]
+    assert res.total == 9 and res.score == pytest.approx(3 + 4 / 3 + 1, abs=1e-3)
+    assert not res.passed  # 5.33 < pass_score 6
+    topics = {t.topic: t for t in res.topics}
+    assert sum(t.count for t in topics.values()) == 7
+    assert sum(t.earned for t in topics.values()) == pytest.approx(res.score, abs=1e-3)
+    assert topics["客服指标"].count >= 3  # the multis and the judge
+    # submitting again changes nothing
+    assert att.submit() is res
+    assert store.execute("SELECT count(*) FROM reviews WHERE attempt_id = ?", (att.attempt_id,)).fetchone()[0] == 7
+
+
+def test_exam_answers_count_as_reviews_and_mistakes_go_to_the_wrong_book(store: Store, lib: Library) -> None:
+    clock = Clock()
+    att = begin(store, lib, clock)
+    att.answer(0, right_answer(att.questions[0].question))
+    att.answer(1, wrong_answer(att.questions[1].question))
+    res = att.submit()
+    reviews = {r.qid: r for r in store.reviews("amy")}
+    assert set(reviews) == {q.qid for q in att.questions}
+    assert all(r.mode == "exam" and r.attempt_id == att.attempt_id for r in reviews.values())
+    assert reviews[att.questions[0].qid].verdict == "correct"
+    assert reviews[att.questions[6].qid].answer == "" and reviews[att.questions[6].qid].verdict == "wrong"  # blank
+    book = {e.qid for e in store.wrong_book("amy")}
+    assert book == {q.qid for q in res.questions if not q.result.correct}
+    assert len(book) == 6
+    assert set(store.cards("amy")) == {q.qid for q in att.questions}
+
+
+def test_history_and_stored_result(store: Store, lib: Library) -> None:
+    clock = Clock()
+    a1 = begin(store, lib, clock, seed=1)
+    for q in a1.questions:
+        a1.answer(q.position, right_answer(q.question))
+    a1.submit()
+    clock.advance(hours=1)
+    a2 = begin(store, lib, clock, seed=2)
+    hist = ExamAttempt.history(store, "amy")
+    assert [h.attempt_id for h in hist] == [a2.attempt_id, a1.attempt_id]
+    assert hist[1].passed is True and hist[1].score == 9 and hist[0].submitted is None
+    again = ExamAttempt.resume(store, lib, a1.attempt_id, now=clock, grader=fake_grade)
+    res = again.result()
+    assert res is not None and res.score == 9 and [s.earned for s in res.sections] == [4, 4, 1]
+    with pytest.raises(ExamOver):
+        again.answer(0, "A")
