@@ -204,8 +204,8 @@ def _short_confusion(q: ShortQuestion) -> list[str]:
             res = grade(as_rejects, a)
             if res.verdict == "correct":
                 near = res.nearest or "a rejected answer"
-                out.append(f"accepted answer {a!r} and rejected {near!r} are so alike that the grader "
-                           "would accept one for the other")
+                out.append(f"accepted answer {a!r} and rejected {near!r} are so alike that the grader takes one for "
+                           "the other when only the reject list stands between them: a typo can flip the verdict")
     return out
 
 
@@ -244,6 +244,10 @@ def _choice_form(text: str) -> str:
     return re.sub(r"[\s。.!！?？;；,，、\"'“”‘’]+", "", t)
 
 
+def _symbols(form: str) -> list[str]:
+    return re.findall(r"[^\w]", form)
+
+
 def repeated_choices(choices: list[str]) -> list[str]:
     """Pairs of options that say the same thing once normalised, or nearly (numbers and negation must agree)."""
     from rapidfuzz import fuzz
@@ -257,7 +261,8 @@ def repeated_choices(choices: list[str]) -> list[str]:
         for i in range(j):
             if not norm[i] or not norm[j]:
                 continue
-            if norm[i] == norm[j]:
+            if norm[i] == norm[j] or (normalize(choices[i]) == normalize(choices[j])
+                                      and _symbols(norm[i]) == _symbols(norm[j])):
                 out.append(f"options {LETTERS[i]} and {LETTERS[j]} say the same thing ({choices[i]!r}, {choices[j]!r})")
                 break
             score = fuzz.ratio(norm[i], norm[j])
