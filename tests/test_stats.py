@@ -1,0 +1,242 @@
+"""Statistics: overview, topics, heatmap, forecast, retention, streak, readiness, and `quiz stats`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, timedelta
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from quiz.cli import main
+from quiz.exam import ExamAttempt
+from quiz.library import Library
+from quiz.scheduler import SpacedScheduler
+from quiz.session import Filters, StudySession
+from quiz.stats import (
+    due_forecast,
+    exam_history,
+    exam_readiness,
+    overview,
+    reviews_per_day,
+    streak,
+    topic_stats,
+    true_retention,
+)
+from quiz.store import Store
+from tests.progress_helpers import Clock, fake_grade, make_exam, make_library, right_answer, wrong_answer
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store.open(tmp_path / "progress.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def lib() -> Library:
+    return make_library(exams=[make_exam(sections=[{"title": "单选", "types": ["single"], "count": 4, "points": 2.5}], pass_score=6)])
+
+
+def study(store: Store, lib: Library, clock: Clock, mode: str = "sequential", right: bool = True, **kw: object) -> None:
+    s = StudySession.start(
+        store, lib, "amy", mode, now=clock, grader=fake_grade, scheduler=SpacedScheduler(enable_fuzzing=False), **kw  # type: ignore[arg-type]
+    )
+    while (it := s.current()) is not None:
+        s.answer(right_answer(it.question) if right else wrong_answer(it.question), seconds=10)
+    s.finish()
+
+
+def test_fresh_database_overview(store: Store, lib: Library) -> None:
+    ov = overview(store, lib, "amy", Clock().t, tz=UTC)
+    assert (ov.questions, ov.seen, ov.due, ov.reviews, ov.wrong_book, ov.bookmarks, ov.exams) == (10, 0, 0, 0, 0, 0, 0)
+    assert ov.true_retention is None and ov.streak == 0 and ov.states["new"] == 10
+    j = ov.to_json()
+    assert j["topics"]["评价规则"] == {
+        "questions": 3, "seen": 0, "accuracy": None, "reviews": 0, "mastery": 0.0, "mastered": 0, "due": 0
+    }
+
+
+def test_topics_accuracy_and_mastery_follow_the_answers(store: Store, lib: Library) -> None:
+    clock = Clock()
+    study(store, lib, clock, filters=Filters(topics=("评价规则",)))  # 3 right
+    study(store, lib, clock, right=False, filters=Filters(topics=("处罚规则",)), limit=2)  # 2 wrong
+    topics = {t.topic: t for t in topic_stats(store, lib, "amy", clock.t)}
+    assert (topics["评价规则"].seen, topics["评价规则"].accuracy) == (3, 1.0)
+    assert (topics["处罚规则"].questions, topics["处罚规则"].seen, topics["处罚规则"].accuracy) == (3, 2, 0.0)
+    assert topics["客服指标"].accuracy is None and topics["客服指标"].mastery == 0.0
+    # mastery counts unseen questions as 0, so a topic half seen is below one fully seen
+    assert 0 < topics["处罚规则"].mastery < topics["评价规则"].mastery <= 1.0
+    ov = overview(store, lib, "amy", clock.t, tz=UTC)
+    assert (ov.seen, ov.reviews, ov.wrong_book) == (5, 5, 2)
+    assert ov.states["learning"] == 5 and ov.states["new"] == 5
+
+
+def test_reviews_per_day_and_streak(store: Store, lib: Library) -> None:
+    clock = Clock()
+    for day in range(3):  # three consecutive days
+        study(store, lib, clock, limit=day + 1)
+        clock.advance(days=1)
+    heat = reviews_per_day(store, "amy", clock.t, days=7, tz=UTC)
+    today = clock.t.date()
+    assert len(heat) == 7 and max(heat) == today
+    assert [heat[today - timedelta(days=k)] for k in (3, 2, 1, 0)] == [1, 2, 3, 0]
+    assert streak(store, "amy", clock.t, tz=UTC) == 3  # up to yesterday: today is not over
+    clock.advance(days=1)
+    assert streak(store, "amy", clock.t, tz=UTC) == 0
+
+
+def test_a_day_is_a_local_calendar_day(store: Store, lib: Library) -> None:
+    from datetime import timezone
+
+    beijing = timezone(timedelta(hours=8))
+    clock = Clock()
+    clock.t = clock.t.replace(hour=20)  # 04:00 next day in Beijing
+    study(store, lib, clock, limit=1)
+    heat = reviews_per_day(store, "amy", clock.t, days=2, tz=beijing)
+    assert heat == {date(2026, 3, 2): 0, date(2026, 3, 3): 1}
+
+
+def test_due_forecast_counts_cards_per_day_ahead(store: Store, lib: Library) -> None:
+    clock = Clock()
+    study(store, lib, clock, limit=4)  # learning: due in 10 minutes
+    fc = due_forecast(store, lib, "amy", clock.t, tz=UTC)
+    assert len(fc) == 30 and fc[0] == (clock.t.date(), 4) and sum(n for _, n in fc) == 4
+    clock.advance(minutes=20)
+    study(store, lib, clock, "smart")  # the 4 graduate to Review, due in days; plus new ones
+    fc = due_forecast(store, lib, "amy", clock.t, tz=UTC)
+    assert sum(n for _, n in fc[1:]) >= 4
+
+
+def test_true_retention_counts_only_answers_to_review_cards(store: Store, lib: Library) -> None:
+    clock = Clock()
+    study(store, lib, clock, limit=4)
+    clock.advance(minutes=20)
+    study(store, lib, clock, "smart", filters=Filters(banks=("rules",)), limit=4)  # graduate r0-r3
+    assert true_retention(store, "amy") is None  # no review-state answer yet
+    clock.advance(days=60)
+    s = StudySession.start(store, lib, "amy", "smart", now=clock, grader=fake_grade,
+                           scheduler=SpacedScheduler(enable_fuzzing=False), filters=Filters(banks=("rules",)), limit=4)
+    for k in range(4):
+        it = s.current()
+        assert it is not None and it.state == "review"
+        s.answer(right_answer(it.question) if k < 3 else wrong_answer(it.question))
+    assert true_retention(store, "amy") == 0.75
+
+
+def test_exam_readiness_is_zero_before_study_and_grows_with_it(store: Store, lib: Library) -> None:
+    clock = Clock()
+    r0 = exam_readiness(store, lib, "amy", "mock", clock.t)
+    assert r0.expected_score == 0 and r0.total == 10 and not r0.likely_pass
+    assert r0.sections[0].pool == 6  # the single questions of both banks (rules r0-r5)
+    study(store, lib, clock, filters=Filters(types=("single",)))
+    clock.advance(minutes=20)
+    study(store, lib, clock, "smart")
+    clock.advance(days=1)
+    r1 = exam_readiness(store, lib, "amy", "mock", clock.t)
+    sec = r1.sections[0]
+    assert sec.seen == 6 and 0.5 < sec.mean_retrievability <= 1
+    assert r1.expected_score == pytest.approx(2.5 * 4 * sec.mean_retrievability)
+    clock.advance(days=365)
+    assert exam_readiness(store, lib, "amy", "mock", clock.t).expected_score < r1.expected_score
+
+
+def test_exam_history(store: Store, lib: Library) -> None:
+    clock = Clock()
+    att = ExamAttempt.start(store, lib, "amy", "mock", seed=1, now=clock, grader=fake_grade)
+    for q in att.questions:
+        att.answer(q.position, right_answer(q.question))
+    att.submit()
+    ExamAttempt.start(store, lib, "amy", "mock", seed=2, now=clock, grader=fake_grade)  # unfinished
+    [h] = exam_history(store, "amy")
+    assert (h.score, h.total, h.passed) == (10, 10, True)
+    assert overview(store, lib, "amy", clock.t).exams == 1
+
+
+# -- the command -------------------------------------------------------------
+
+BANK = dedent(
+    """\
+    bank: mini
+    title: 小题库
+    questions:
+      - id: q1
+        type: single
+        topic: 评价规则
+        prompt: 哪个对?
+        choices: [甲, 乙, 丙]
+        answer: B
+      - id: q2
+        type: judge
+        topic: 评价规则
+        prompt: 对吗?
+        answer: true
+      - id: q3
+        type: numeric
+        topic: 运费
+        prompt: 几天?
+        answer: 15
+    """
+)
+
+
+@pytest.fixture
+def banks(tmp_path: Path) -> Path:
+    d = tmp_path / "banks"
+    d.mkdir()
+    (d / "mini.yaml").write_text(BANK, encoding="utf-8")
+    return d
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_quiz_stats_json_on_a_fresh_database(tmp_path: Path, banks: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "new.db"
+    code, out, err = run(capsys, "--db", str(db), "--banks", str(banks), "stats", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    for key in ("profile", "questions", "seen", "due", "reviews", "wrong_book", "bookmarks", "exams", "topics"):
+        assert key in data
+    assert (data["profile"], data["questions"], data["seen"], data["reviews"]) == ("default", 3, 0, 0)
+    assert data["topics"]["评价规则"] == {**data["topics"]["评价规则"], "questions": 2, "seen": 0, "accuracy": None}
+    assert db.exists()
+
+
+def test_quiz_stats_after_study(tmp_path: Path, banks: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from quiz.context import Context
+
+    db = tmp_path / "p.db"
+    ctx = Context(banks_dir=banks, db_path=db, profile="lin")
+    lib, problems = ctx.load_library()
+    assert not problems
+    with Store.open(db) as store:
+        s = StudySession.start(store, lib, "lin", "sequential", grader=fake_grade)
+        s.answer("B")
+        s.answer("错")
+        s.toggle_bookmark()
+    code, out, err = run(capsys, "stats", "--json", "--db", str(db), "--banks", str(banks), "--profile", "lin")
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["profile"], data["seen"], data["reviews"], data["wrong_book"], data["bookmarks"]) == ("lin", 2, 2, 1, 1)
+    assert data["topics"]["评价规则"]["seen"] == 2 and data["topics"]["评价规则"]["accuracy"] == 0.5
+    assert data["topics"]["运费"]["seen"] == 0
+    # the human summary
+    code, out, err = run(capsys, "stats", "--db", str(db), "--banks", str(banks), "--profile", "lin")
+    assert code == 0 and "已学 2" in out and "错题本 1" in out
+
+
+def test_quiz_stats_refuses_a_file_that_is_not_sqlite(tmp_path: Path, banks: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "notes.txt"
+    db.write_text("买家说好评返现\n", encoding="utf-8")
+    before = db.read_bytes()
+    code, out, err = run(capsys, "--db", str(db), "--banks", str(banks), "stats", "--json")
+    assert code != 0 and out == ""
+    assert err.count("\n") == 1 and "not a SQLite database" in err and "Traceback" not in err
+    assert db.read_bytes() == before
