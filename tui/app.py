@@ -1,0 +1,323 @@
+"""The Textual app: built by :func:`make_app` with its services injected.
+
+``quiz`` (``cli_home``), ``quiz study`` (``cli_study``) and ``quiz exam``
+(``cli_exam``) build a :class:`Context`, open the progress store (so that a bad
+``--db`` is a one-line error before the UI starts) and run the app. Tests call
+:func:`make_app` with a temporary database, a small bank folder and a fixed
+clock. The banks are loaded by a worker thread so the home screen paints at once.
+
+The app holds no business rules: screens ask the core (sessions, exams, stats)
+what to show and forward what the learner does.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from textual import on, work
+from textual.app import App
+from textual.binding import BindingType
+from textual.screen import Screen
+
+from quiz.context import Context
+from quiz.errors import UserError
+from quiz.library import fingerprint
+from quiz.scheduler import Clock, utc_now
+from quiz.store import Settings, Store
+from tui import i18n
+from tui.commands import MainCommands
+from tui.i18n import t
+from tui.keys import bind, localize_all
+from tui.messages import LibraryRefreshed
+
+if TYPE_CHECKING:
+    from quiz.library import Library
+    from quiz.loader import Problem
+
+
+@dataclass(frozen=True)
+class Start:
+    """Which screen the app opens on once the banks are loaded."""
+
+    screen: Literal["home", "study", "exam"] = "home"
+    mode: str = "smart"
+    topic: str | None = None
+    bank: str | None = None
+    exam_id: str | None = None
+
+
+class QuizApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "掌柜学堂"
+    COMMANDS = App.COMMANDS | {MainCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("ctrl+q", "quit", "key.quit", priority=True, show=False),
+        bind("f1", "go_home", "key.home", show=False),
+    ]
+
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        clock: Clock,
+        store: Store,
+        library: Library | None = None,
+        problems: list[Problem] | None = None,
+        start: Start | None = None,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.clock = clock
+        self.store = store
+        self.profile = ctx.profile
+        self.settings = Settings()
+        self.library: Library | None = library
+        self.problems: list[Problem] = list(problems or [])
+        self.start = start or Start()
+        self.title = t("app.title")
+        self.sub_title = t("app.subtitle")
+        self._started = False
+
+    # -- time ---------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock()
+
+    # -- start-up -------------------------------------------------------------
+    def on_mount(self) -> None:
+        from tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.library is None:
+            self.load_library()
+        else:
+            self.call_after_refresh(self._library_ready, self.library, self.problems)
+
+    @work(thread=True, exclusive=True, group="library")
+    def load_library(self) -> None:
+        """Load (or reload) every bank and exam off the UI thread."""
+        try:
+            lib, problems = self.ctx.load_library()
+        except Exception as e:  # a folder that vanished, permissions: shown, never a crash
+            self.call_from_thread(self.notify, t("app.error", message=str(e)), severity="error")
+            return
+        self.call_from_thread(self._library_ready, lib, problems)
+
+    def _library_ready(self, library: Library, problems: list[Problem]) -> None:
+        self.library = library
+        self.problems = list(problems)
+        self.on_library_changed()
+        for screen in self.screen_stack:
+            screen.post_message(LibraryRefreshed())
+        if problems:
+            self.notify(t("app.load_problems", count=len(problems)), severity="warning", timeout=6)
+        if not self._started:
+            self._started = True
+            self._open_start()
+
+    def on_library_changed(self) -> None:
+        """Tell the store which questions changed in their banks (they are flagged, never crash)."""
+        if self.library is not None:
+            self.store.flag_changed(self.profile, {it.qid: fingerprint(it.question) for it in self.library})
+
+    # -- settings, language and profiles ----------------------------------------
+    def apply_settings(self, settings: Settings, *, language: str | None = None) -> None:
+        """Use the learner's settings: language and theme take effect at once."""
+        self.settings = settings
+        self._use_language(language or settings.language)
+        self.theme = theme_name(settings.theme)
+
+    def _use_language(self, lang: str) -> None:
+        i18n.set_language(lang)
+        localize_all(self if self.is_running else None)
+        self.title = t("app.title")
+        self.sub_title = t("app.subtitle")
+        if self.is_running:
+            for screen in self.screen_stack:
+                screen.post_message(LibraryRefreshed())
+
+    def save_settings(self, settings: Settings) -> None:
+        """Store the settings (UserError from the core for a bad value) and apply them."""
+        self.store.save_settings(self.profile, settings)
+        self.apply_settings(settings)
+
+    def set_language(self, lang: str) -> None:
+        """Switch the UI language now and remember it in the learner's settings."""
+        self.save_settings(replace(self.settings, language="en" if lang == "en" else "zh"))
+
+    def action_toggle_language(self) -> None:
+        self.set_language("en" if i18n.language() == "zh" else "zh")
+
+    def switch_profile(self, profile: str) -> None:
+        """Study as another learner (created when new); every screen shows that learner."""
+        self.store.ensure_profile(profile, self.now())
+        self.profile = profile
+        self.ctx.profile = profile
+        self.apply_settings(self.store.get_settings(profile))
+        self.on_library_changed()
+        for screen in self.screen_stack:
+            screen.post_message(LibraryRefreshed())
+
+    def _open_start(self) -> None:
+        s = self.start
+        lib = self.library
+        if s.screen == "study":
+            if s.topic is not None and lib is not None and s.topic not in lib.topics():
+                self.notify(t("app.unknown_topic", topic=s.topic), severity="error")
+                return
+            if s.bank is not None and lib is not None and s.bank not in lib.banks:
+                self.notify(t("app.unknown_bank", bank=s.bank), severity="error")
+                return
+            self.open_study(s.mode, topic=s.topic, bank=s.bank)
+        elif s.screen == "exam":
+            self.open_exam(s.exam_id)
+
+    # -- navigation -------------------------------------------------------------
+    def open(self, screen: Screen[Any]) -> None:
+        self.push_screen(screen)
+
+    def open_study(self, mode: str = "smart", *, topic: str | None = None, bank: str | None = None) -> None:
+        from tui.screens.study import StudyScreen
+
+        self.push_screen(StudyScreen(mode, topic=topic, bank=bank))
+
+    def resume_study(self, session_id: int) -> None:
+        """Reopen an interrupted session where it stopped."""
+        from quiz.session import StudySession
+        from tui.screens.study import StudyScreen
+
+        if self.library is None:
+            return
+        try:
+            session = StudySession.resume(self.store, self.library, session_id, now=self.clock)
+        except UserError as e:
+            self.notify(str(e), severity="error")
+            return
+        self.push_screen(StudyScreen(session.mode, session=session))
+
+    def open_exam(self, exam_id: str | None = None) -> None:
+        from tui.screens.exam import ExamPicker, ExamScreen
+
+        if exam_id is None:
+            self.push_screen(ExamPicker())
+            return
+        if self.library is not None and exam_id not in self.library.exams:
+            self.notify(t("app.unknown_exam", exam=exam_id), severity="error")
+            return
+        self.push_screen(ExamScreen(exam_id))
+
+    def action_go_home(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_study(self, mode: str = "smart") -> None:
+        self.open_study(mode)
+
+    def action_exam(self) -> None:
+        self.open_exam(None)
+
+    def action_history(self) -> None:
+        from tui.screens.result import HistoryScreen
+
+        self.push_screen(HistoryScreen())
+
+    def action_wrong_book(self) -> None:
+        from tui.screens.wrong_book import WrongBookScreen
+
+        self.push_screen(WrongBookScreen())
+
+    def action_bookmarks(self) -> None:
+        from tui.screens.bookmarks import BookmarksScreen
+
+        self.push_screen(BookmarksScreen())
+
+    def action_stats(self) -> None:
+        from tui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen())
+
+    def action_browse(self) -> None:
+        from tui.screens.browse import BrowseScreen
+
+        self.push_screen(BrowseScreen())
+
+    def action_reload(self) -> None:
+        self.notify(t("browse.reloading"), timeout=2)
+        self.load_library()
+
+    def action_settings(self) -> None:
+        from tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
+    def action_trainer(self) -> None:
+        from tui.screens.trainer import TrainerScreen
+
+        self.push_screen(TrainerScreen())
+
+    @on(LibraryRefreshed)
+    def _ignore(self) -> None:  # the app itself has nothing to redraw
+        pass
+
+
+THEMES: dict[str, str] = {"dark": "textual-dark", "light": "textual-light"}
+
+
+def theme_name(setting: str) -> str:
+    """The Textual theme for a stored theme setting (``dark``, ``light`` or a theme's name)."""
+    from textual.theme import BUILTIN_THEMES
+
+    name = THEMES.get(setting, setting)
+    return name if name in BUILTIN_THEMES else "textual-dark"
+
+
+def make_app(
+    ctx: Context,
+    *,
+    now: Clock | None = None,
+    store: Store | None = None,
+    library: Library | None = None,
+    problems: list[Problem] | None = None,
+    start: Start | None = None,
+    language: str | None = None,
+) -> QuizApp:
+    """The app with its services injected (``quiz`` and the tests both build it here).
+
+    ``now`` is the clock (timezone-aware); tests pass a fixed or movable one.
+    ``store`` is the progress store (opened from ``ctx.db_path`` when not given:
+    a bad database raises UserError before the UI starts); ``library`` skips
+    loading the banks in a worker; ``language`` overrides the learner's setting.
+    """
+    clock: Clock = now or utc_now
+    if store is None:
+        store = Store.open(ctx.db_path)
+    store.ensure_profile(ctx.profile, clock())
+    app = QuizApp(ctx, clock=clock, store=store, library=library, problems=problems, start=start)
+    app.apply_settings(store.get_settings(ctx.profile), language=language)
+    return app
+
+
+def _run(ctx: Context, start: Start) -> int:
+    app = make_app(ctx, start=start)
+    result = app.run()
+    return int(result or 0)
+
+
+def cli_home(args: argparse.Namespace, ctx: Context) -> int:
+    """``quiz``: the home screen."""
+    return _run(ctx, Start("home"))
+
+
+def cli_study(args: argparse.Namespace, ctx: Context) -> int:
+    """``quiz study [--topic T] [--bank B] [--mode M]``: straight into a study session."""
+    mode = getattr(args, "mode", None) or "smart"
+    if mode not in ("smart", "sequential", "random", "wrong", "bookmarks", "browse", "topic"):
+        raise UserError(f"unknown study mode {mode!r} (smart, sequential, random, wrong, bookmarks, browse)")
+    return _run(ctx, Start("study", mode=mode, topic=getattr(args, "topic", None), bank=getattr(args, "bank", None)))
+
+
+def cli_exam(args: argparse.Namespace, ctx: Context) -> int:
+    """``quiz exam [EXAM_ID]``: straight into a mock exam (a picker without an id)."""
+    return _run(ctx, Start("exam", exam_id=getattr(args, "exam_id", None)))

@@ -1,0 +1,224 @@
+"""首页: today's work, banks and topics with mastery, exams with readiness, entries to everything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from quiz import stats
+from quiz.exam import AttemptInfo, ExamAttempt
+from quiz.session import SessionInfo, StudySession
+from quiz.stats import ExamHistoryEntry, Overview, Readiness
+from tui.i18n import t
+from tui.keys import bind
+from tui.screens.base import QuizScreen
+from tui.widgets.text import bar, duration, fit
+
+MENU: tuple[tuple[str, str], ...] = (
+    ("study", "home.menu.study"),
+    ("sequential", "home.menu.sequential"),
+    ("random", "home.menu.random"),
+    ("exam", "key.exam"),
+    ("wrong_book", "home.menu.wrong_book"),
+    ("bookmarks", "home.menu.bookmarks"),
+    ("stats", "home.menu.stats"),
+    ("browse", "home.menu.browse"),
+    ("settings", "home.menu.settings"),
+    ("trainer", "home.menu.trainer"),
+)
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """What the home screen shows, read from the core in a worker."""
+
+    overview: Overview
+    session: SessionInfo | None
+    attempt: AttemptInfo | None
+    best: dict[str, ExamHistoryEntry]
+    readiness: dict[str, Readiness]
+
+
+class HomeScreen(QuizScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("s", "app.study('smart')", "key.study"),
+        bind("c", "continue", "key.continue"),
+        bind("e", "app.exam", "key.exam"),
+        bind("w", "app.wrong_book", "key.wrong_book"),
+        bind("f", "app.bookmarks", "key.bookmarks"),
+        bind("t", "app.stats", "key.stats"),
+        bind("b", "app.browse", "key.browse"),
+        bind("o", "app.settings", "key.settings"),
+        bind("q", "app.quit", "key.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: HomeData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home-top"):
+            yield Static(t("app.loading"), id="today")
+            yield Static("", id="continue")
+        with Horizontal(id="home-main"):
+            with Vertical(id="home-left"):
+                yield OptionList(id="topics")
+                yield OptionList(id="exams")
+            yield OptionList(id="menu")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#topics").border_title = t("home.banks")
+        self.query_one("#exams").border_title = t("home.exams")
+        self.query_one("#menu").border_title = t("home.menu")
+        self._fill_menu()
+        self.query_one("#menu", OptionList).focus()
+        self.refresh_view()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        self.query_one("#topics").border_title = t("home.banks")
+        self.query_one("#exams").border_title = t("home.exams")
+        self.query_one("#menu").border_title = t("home.menu")
+        self._fill_menu()
+        if self.library is not None:
+            self.load_data()
+
+    def _fill_menu(self) -> None:
+        menu = self.query_one("#menu", OptionList)
+        highlighted = menu.highlighted
+        menu.clear_options()
+        menu.add_options([Option(t(key), id=action) for action, key in MENU])
+        menu.highlighted = highlighted if highlighted is not None else 0
+
+    # -- data ---------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="home")
+    def load_data(self) -> None:
+        lib, store, profile, now = self.library, self.store, self.quiz.profile, self.quiz.now()
+        if lib is None:
+            return
+        ov = stats.overview(store, lib, profile, now)
+        session = StudySession.latest_unfinished(store, profile)
+        attempt = ExamAttempt.latest_unfinished(store, profile)
+        best: dict[str, ExamHistoryEntry] = {}
+        readiness: dict[str, Readiness] = {}
+        for entry in stats.exam_history(store, profile):
+            if entry.exam_id not in best or entry.score > best[entry.exam_id].score:
+                best[entry.exam_id] = entry
+        for exam_id in lib.exams:
+            readiness[exam_id] = stats.exam_readiness(store, lib, profile, exam_id, now)
+        data = HomeData(ov, session, attempt, best, readiness)
+        self.app.call_from_thread(self._show, data)
+
+    def _show(self, data: HomeData) -> None:
+        self.data = data
+        ov = data.overview
+        lib = self.library
+        today = Text()
+        today.append(f"{t('home.today')}  ", style="bold")
+        today.append(t("home.due", count=ov.due), style="bold yellow")
+        today.append("  ·  ")
+        today.append(t("home.new", count=ov.new_left_today), style="bold cyan")
+        today.append("  ·  ")
+        today.append(t("home.streak", days=ov.streak), style="bold magenta")
+        today.append("\n")
+        today.append(t("home.profile", profile=ov.profile), style="dim")
+        self.query_one("#today", Static).update(today)
+        self.query_one("#continue", Static).update(self._continue_text(data))
+        topics = self.query_one("#topics", OptionList)
+        highlighted = topics.highlighted
+        topics.clear_options()
+        if lib is not None:
+            by_topic = {ts.topic: ts for ts in ov.topics}
+            for bank_id, bank in lib.banks.items():
+                items = lib.select(banks=[bank_id])
+                topics.add_option(Option(Text(f"{bank.title}（{len(items)}）", style="bold"), id=f"bank:{bank_id}"))
+                for topic in dict.fromkeys(it.topic for it in items):
+                    ts = by_topic.get(topic)
+                    mastery = ts.mastery if ts else 0.0
+                    line = Text("  ")
+                    line.append(fit(topic or t("browse.no_topic"), 16))
+                    line.append(" ")
+                    line.append(bar(mastery, 16), style="green")
+                    line.append(" " + t("home.mastery", percent=round(mastery * 100)), style="dim")
+                    topics.add_option(Option(line, id=f"topic:{topic}"))
+        if highlighted is not None and highlighted < topics.option_count:
+            topics.highlighted = highlighted
+        exams = self.query_one("#exams", OptionList)
+        highlighted = exams.highlighted
+        exams.clear_options()
+        if lib is not None:
+            for exam_id, exam in lib.exams.items():
+                line = Text()
+                line.append(fit(exam.title, 22), style="bold")
+                best = data.best.get(exam_id)
+                line.append(" " + (t("home.best", score=f"{best.score:g}") if best else t("home.no_best")), style="dim")
+                r = data.readiness.get(exam_id)
+                if r is not None:
+                    line.append("  " + t("home.readiness", score=round(r.expected_score), total=f"{r.total:g}"),
+                                style="green" if r.likely_pass else "yellow")
+                exams.add_option(Option(line, id=f"exam:{exam_id}"))
+            if not lib.exams:
+                exams.add_option(Option(t("app.no_exams"), disabled=True))
+        if highlighted is not None and highlighted < exams.option_count:
+            exams.highlighted = highlighted
+
+    def _continue_text(self, data: HomeData) -> Text:
+        out = Text()
+        if data.attempt is not None and self.library is not None and data.attempt.exam_id in self.library.exams:
+            left = (data.attempt.deadline - self.quiz.now()).total_seconds()
+            title = self.library.exams[data.attempt.exam_id].title
+            out.append("▶ " + t("home.continue_exam", title=title, left=duration(left)), style="bold yellow")
+            out.append("  [c]", style="dim")
+        elif data.session is not None:
+            s = data.session
+            out.append("▶ " + t("home.continue", what=t(f"mode.{s.mode}"), done=s.position, total=s.total), style="bold")
+            out.append("  [c]", style="dim")
+        else:
+            out.append(t("home.continue_none"), style="dim")
+        return out
+
+    # -- actions ---------------------------------------------------------------
+    def action_continue(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        if data.attempt is not None:
+            self.quiz.open_exam(data.attempt.exam_id)
+        elif data.session is not None:
+            self.quiz.resume_study(data.session.session_id)
+        else:
+            self.notify(t("home.continue_none"))
+
+    @on(OptionList.OptionSelected, "#menu")
+    async def _menu(self, event: OptionList.OptionSelected) -> None:
+        action = event.option.id or ""
+        if action in ("study", "sequential", "random"):
+            self.quiz.open_study({"study": "smart"}.get(action, action))
+        else:
+            await self.app.run_action(f"app.{action}")
+
+    @on(OptionList.OptionSelected, "#topics")
+    def _topic(self, event: OptionList.OptionSelected) -> None:
+        kind, _, value = (event.option.id or "").partition(":")
+        if kind == "bank":
+            self.quiz.open_study("focus", bank=value)
+        elif kind == "topic":
+            self.quiz.open_study("focus", topic=value)
+
+    @on(OptionList.OptionSelected, "#exams")
+    def _exam(self, event: OptionList.OptionSelected) -> None:
+        kind, _, value = (event.option.id or "").partition(":")
+        if kind == "exam":
+            self.quiz.open_exam(value)

@@ -1,0 +1,124 @@
+"""What 错题本 and 收藏 share: a question table with a topic filter, preview, practise, remove."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from quiz.library import Item
+from tui.i18n import t
+from tui.keys import bind
+from tui.screens.base import QuizScreen
+from tui.screens.browse import preview
+from tui.widgets.text import clip
+
+ALL = "__all__"
+
+
+class QuestionListScreen(QuizScreen[None]):
+    TITLE_KEY = ""
+    EMPTY_KEY = ""
+    MODE = ""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("p", "practice", "key.practice"),
+        bind("x,delete", "remove", "key.remove"),
+        bind("slash", "filter", "key.filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.topic: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Select[str]([], prompt=t("list.all_topics"), allow_blank=True, classes="list-filter", id="topic-filter")
+        yield DataTable(cursor_type="row", zebra_stripes=True, classes="list-table", id="question-table")
+        yield Static("", classes="list-preview", id="list-preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    # subclasses ------------------------------------------------------------------
+    def entries(self) -> list[tuple[str, str]]:
+        """(qid, status text) in the order shown."""
+        raise NotImplementedError
+
+    def remove_entry(self, qid: str) -> None:
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------------------
+    def _item(self, qid: str) -> Item | None:
+        return self.library.get(qid) if self.library is not None else None
+
+    def refresh_view(self) -> None:
+        table = self.query_one(DataTable)
+        table.border_title = t(self.TITLE_KEY)
+        rows = self.entries()
+        topics = sorted({it.topic for qid, _ in rows if (it := self._item(qid)) is not None and it.topic})
+        select = self.query_one("#topic-filter", Select)
+        with select.prevent(Select.Changed):
+            select.set_options([(tp, tp) for tp in topics])
+            if self.topic in topics:
+                select.value = self.topic
+            else:
+                self.topic = None
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_columns(t("list.col.question"), t("list.col.topic"), t("list.col.info"))
+        shown = 0
+        for qid, info in rows:
+            item = self._item(qid)
+            topic = item.topic if item is not None else ""
+            if self.topic is not None and topic != self.topic:
+                continue
+            prompt = item.question.prompt if item is not None else qid
+            table.add_row(clip(prompt, 56), clip(topic, 14), info, key=qid)
+            shown += 1
+        preview_box = self.query_one("#list-preview", Static)
+        if not shown:
+            preview_box.update(Text(t(self.EMPTY_KEY), style="dim"))
+        elif 0 <= cursor < shown:
+            table.move_cursor(row=cursor)
+
+    @on(DataTable.RowHighlighted)
+    def _highlight(self, event: DataTable.RowHighlighted) -> None:
+        qid = event.row_key.value
+        item = self._item(qid) if qid else None
+        box = self.query_one("#list-preview", Static)
+        box.update(preview(item) if item is not None else Text(qid or "", style="dim"))
+
+    @on(Select.Changed, "#topic-filter")
+    def _filter(self, event: Select.Changed) -> None:
+        self.topic = event.value if isinstance(event.value, str) else None
+        self.refresh_view()
+
+    def action_filter(self) -> None:
+        self.query_one("#topic-filter", Select).focus()
+
+    def _current_qid(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return key
+
+    def action_remove(self) -> None:
+        qid = self._current_qid()
+        if qid is None:
+            return
+        self.remove_entry(qid)
+        self.notify(t("list.removed"), timeout=1.5)
+        self.refresh_view()
+
+    def action_practice(self) -> None:
+        self.quiz.open_study(self.MODE, topic=self.topic)

@@ -1,0 +1,153 @@
+"""考试成绩: score, pass or fail, by section and topic, every question reviewable; exam history."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Static
+
+from quiz.errors import UserError
+from quiz.exam import ExamAttempt, ExamResult, QuestionResult
+from quiz.model import AnyQuestion
+from tui.i18n import t
+from tui.screens.base import QuizScreen
+from tui.widgets.feedback import VERDICT_MARK, VERDICT_STYLE, feedback_renderable
+from tui.widgets.question import question_text
+from tui.widgets.text import clip, duration
+
+
+def _pts(x: float) -> str:
+    return f"{x:g}" if x == int(x) else f"{x:.1f}"
+
+
+class ResultScreen(QuizScreen[None]):
+    """The result of one attempt; the question table's highlighted row is shown in full below."""
+
+    def __init__(self, result: ExamResult, *, attempt: ExamAttempt | None = None) -> None:
+        super().__init__()
+        self.result = result
+        self.attempt = attempt
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="result-head")
+        with Horizontal(id="result-tables"):
+            yield DataTable(id="result-sections", cursor_type="none", zebra_stripes=True)
+            yield DataTable(id="result-topics", cursor_type="none", zebra_stripes=True)
+        yield DataTable(id="result-questions", cursor_type="row", zebra_stripes=True)
+        yield Static(id="review-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.query_one("#result-questions", DataTable).focus()
+
+    def refresh_view(self) -> None:
+        r = self.result
+        head = Text()
+        head.append(t("result.title") + "  ", style="bold")
+        head.append(r.title + "\n")
+        head.append(t("result.score", score=_pts(r.score), total=_pts(r.total)), style="bold")
+        head.append("   ")
+        head.append(f" {t('result.pass') if r.passed else t('result.fail')} ", style="bold reverse green" if r.passed else "bold reverse red")
+        head.append("   " + t("result.pass_line", score=_pts(r.pass_score)), style="dim")
+        head.append("   " + t("result.time_used", time=duration(r.seconds_used)), style="dim")
+        if r.auto_submitted:
+            head.append("   " + t("exam.time_up"), style="yellow")
+        self.query_one("#result-head", Static).update(head)
+
+        sections = self.query_one("#result-sections", DataTable)
+        sections.clear(columns=True)
+        sections.add_columns(t("result.col.section"), t("result.col.correct"), t("result.col.score"))
+        for s in r.sections:
+            sections.add_row(s.title, f"{s.correct}/{s.count}", f"{_pts(s.earned)}/{_pts(s.points)}")
+        topics = self.query_one("#result-topics", DataTable)
+        topics.clear(columns=True)
+        topics.add_columns(t("result.col.topic"), t("result.col.correct"), t("result.col.score"))
+        for tp in r.topics:
+            topics.add_row(tp.topic or t("browse.no_topic"), f"{tp.correct}/{tp.count}", f"{_pts(tp.earned)}/{_pts(tp.points)}")
+
+        table = self.query_one("#result-questions", DataTable)
+        table.border_title = t("result.questions")
+        table.clear(columns=True)
+        table.add_columns(t("result.col.n"), t("result.col.verdict"), t("result.col.score"), t("result.col.prompt"))
+        for qr in r.questions:
+            verdict = Text(f"{VERDICT_MARK[qr.result.verdict]} {t('verdict.' + qr.result.verdict)}", style=VERDICT_STYLE[qr.result.verdict])
+            prompt = self._question(qr)
+            table.add_row(str(qr.position + 1), verdict, f"{_pts(qr.earned)}/{_pts(qr.points)}",
+                          clip(prompt.prompt if prompt else qr.qid, 60), key=str(qr.position))
+        if r.questions:
+            self._detail(r.questions[0])
+
+    def _question(self, qr: QuestionResult) -> AnyQuestion | None:
+        """The question as the learner saw it (choices in the shuffled order)."""
+        if self.attempt is not None and qr.position < len(self.attempt.questions):
+            return self.attempt.question(qr.position).question
+        lib = self.library
+        item = lib.get(qr.qid) if lib is not None else None
+        return item.question if item is not None else None
+
+    def _detail(self, qr: QuestionResult) -> None:
+        q = self._question(qr)
+        box = self.query_one("#review-detail", Static)
+        if q is None:
+            box.update(Text(qr.qid, style="dim"))
+            return
+        answer = qr.answer if qr.answer else t("result.unanswered")
+        box.update(Group(question_text(q, number=f"#{qr.position + 1}"), Text(""), feedback_renderable(q, qr.result, answer)))
+
+    @on(DataTable.RowHighlighted, "#result-questions")
+    def _row(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        if key is None:
+            return
+        pos = int(key)
+        for qr in self.result.questions:
+            if qr.position == pos:
+                self._detail(qr)
+                return
+
+
+class HistoryScreen(QuizScreen[None]):
+    """考试记录: every submitted attempt, newest first; Enter reviews one."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.query_one(DataTable).focus()
+
+    def refresh_view(self) -> None:
+        table = self.query_one(DataTable)
+        table.border_title = t("result.history")
+        table.clear(columns=True)
+        table.add_columns(t("result.col.date"), t("result.col.exam"), t("result.col.score"), t("result.col.verdict"))
+        attempts = [a for a in ExamAttempt.history(self.store, self.quiz.profile) if a.submitted is not None]
+        lib = self.library
+        for a in attempts:
+            title = lib.exams[a.exam_id].title if lib is not None and a.exam_id in lib.exams else a.exam_id
+            passed = Text(t("result.pass") if a.passed else t("result.fail"), style="green" if a.passed else "red")
+            when = a.started.astimezone().strftime("%Y-%m-%d %H:%M")
+            table.add_row(when, title, f"{_pts(a.score or 0)}/{_pts(a.total)}", passed, key=str(a.attempt_id))
+        if not attempts:
+            table.add_row(t("result.no_history"), "", "", "")
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value
+        if not key or not key.isdigit() or self.library is None:
+            return
+        try:
+            attempt = ExamAttempt.resume(self.store, self.library, int(key), now=self.quiz.clock)
+        except (UserError, KeyError, ValueError) as e:
+            self.notify(str(e), severity="error")
+            return
+        result = attempt.result()
+        if result is not None:
+            self.app.push_screen(ResultScreen(result, attempt=attempt))

@@ -1,0 +1,124 @@
+"""设置: learner profiles, language, daily new-question limit, desired retention, theme."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Header, Input, Label, Select
+
+from quiz.errors import UserError
+from tui.app import THEMES
+from tui.i18n import t
+from tui.keys import bind
+from tui.screens.base import QuizScreen
+
+PROFILE_RE = re.compile(r"^[\w\-]{1,40}$")
+LANGUAGE_OPTIONS = [("简体中文", "zh"), ("English", "en")]
+
+
+class SettingsScreen(QuizScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [bind("ctrl+s", "save", "settings.save")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="settings-form"):
+            yield Label(t("settings.profile"), id="lbl-profile")
+            yield Select[str]([], allow_blank=False, id="profile")
+            with Horizontal():
+                yield Input(placeholder=t("settings.new_profile"), id="new-profile")
+                yield Button(t("settings.create"), id="create-profile")
+            yield Label(t("settings.language"), id="lbl-language")
+            yield Select[str](LANGUAGE_OPTIONS, allow_blank=False, id="language")
+            yield Label(t("settings.daily_new"), id="lbl-daily")
+            yield Input(type="integer", id="daily-new")
+            yield Label(t("settings.retention"), id="lbl-retention")
+            yield Input(type="number", id="retention")
+            yield Label(t("settings.theme"), id="lbl-theme")
+            yield Select[str]([], allow_blank=False, id="theme")
+            yield Button(t("settings.save"), variant="primary", id="save")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.query_one("#profile", Select).focus()
+
+    def refresh_view(self) -> None:
+        s = self.quiz.settings
+        for wid, key in (("lbl-profile", "settings.profile"), ("lbl-language", "settings.language"), ("lbl-daily", "settings.daily_new"),
+                         ("lbl-retention", "settings.retention"), ("lbl-theme", "settings.theme")):
+            self.query_one(f"#{wid}", Label).update(t(key))
+        self.query_one("#create-profile", Button).label = t("settings.create")
+        self.query_one("#save", Button).label = t("settings.save")
+        profiles = self.store.profiles()
+        profile = self.query_one("#profile", Select)
+        with profile.prevent(Select.Changed):
+            profile.set_options([(p, p) for p in profiles])
+            profile.value = self.quiz.profile
+        language = self.query_one("#language", Select)
+        with language.prevent(Select.Changed):
+            language.value = s.language
+        self.query_one("#daily-new", Input).value = str(s.daily_new_limit)
+        self.query_one("#retention", Input).value = f"{s.desired_retention:g}"
+        themes = list(THEMES) + sorted(n for n in self.app.available_themes if n not in THEMES.values())
+        theme = self.query_one("#theme", Select)
+        with theme.prevent(Select.Changed):
+            theme.set_options([(n, n) for n in themes])
+            theme.value = s.theme if s.theme in themes else "dark"
+
+    @on(Select.Changed, "#profile")
+    def _switch(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value != self.quiz.profile:
+            self.quiz.switch_profile(event.value)
+            self.notify(t("settings.switched", profile=event.value))
+            self.refresh_view()
+
+    @on(Button.Pressed, "#create-profile")
+    @on(Input.Submitted, "#new-profile")
+    def _create(self) -> None:
+        box = self.query_one("#new-profile", Input)
+        name = box.value.strip()
+        if not PROFILE_RE.match(name):
+            self.notify(t("settings.bad_profile"), severity="error")
+            return
+        self.quiz.switch_profile(name)
+        box.value = ""
+        self.notify(t("settings.switched", profile=name))
+        self.refresh_view()
+
+    @on(Button.Pressed, "#save")
+    def _save_button(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        try:
+            daily = int(self.query_one("#daily-new", Input).value)
+        except ValueError:
+            self.notify(t("settings.bad_number", field=t("settings.daily_new")), severity="error")
+            return
+        try:
+            retention = float(self.query_one("#retention", Input).value)
+        except ValueError:
+            self.notify(t("settings.bad_number", field=t("settings.retention")), severity="error")
+            return
+        language = self.query_one("#language", Select).value
+        theme = self.query_one("#theme", Select).value
+        new = replace(
+            self.quiz.settings,
+            daily_new_limit=daily,
+            desired_retention=retention,
+            language=language if isinstance(language, str) else "zh",
+            theme=theme if isinstance(theme, str) else "dark",
+        )
+        try:
+            self.quiz.save_settings(new)
+        except UserError as e:
+            self.notify(str(e), severity="error")
+            return
+        self.notify(t("settings.saved"))
+        self.refresh_view()

@@ -1,0 +1,142 @@
+"""学习统计: reviews per day, a calendar heatmap, the due forecast, accuracy by topic,
+exam scores and readiness. The numbers come from :mod:`quiz.stats`; this only draws them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.console import Group
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Static
+from textual_plotext import PlotextPlot
+
+from quiz import stats
+from quiz.stats import ExamHistoryEntry, Overview, Readiness
+from tui.i18n import t
+from tui.screens.base import QuizScreen
+from tui.widgets.charts import hbars, heatmap
+
+
+@dataclass(frozen=True)
+class StatsData:
+    overview: Overview
+    per_day: dict[date, int]
+    forecast: list[tuple[date, int]]
+    history: list[ExamHistoryEntry]
+    readiness: list[Readiness]
+    today: date
+
+
+class StatsScreen(QuizScreen[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: StatsData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="stats-body"):
+            yield Static(t("app.loading"), id="stats-summary")
+            with Horizontal(classes="stats-row"):
+                with Vertical(classes="stats-block", id="block-reviews"):
+                    yield PlotextPlot(id="chart-reviews", classes="chart")
+                with Vertical(classes="stats-block", id="block-forecast"):
+                    yield PlotextPlot(id="chart-forecast", classes="chart")
+            with Horizontal(classes="stats-row"):
+                with Vertical(classes="stats-block", id="block-heatmap"):
+                    yield Static(id="heatmap")
+                with Vertical(classes="stats-block", id="block-accuracy"):
+                    yield Static(id="accuracy")
+            with Horizontal(classes="stats-row"):
+                with Vertical(classes="stats-block", id="block-exams"):
+                    yield PlotextPlot(id="chart-exams", classes="chart")
+                with Vertical(classes="stats-block", id="block-readiness"):
+                    yield Static(id="readiness")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._titles()
+        self.query_one("#stats-body").focus()
+        self.refresh_view()
+
+    def _titles(self) -> None:
+        for block, key in (("reviews", "stats.reviews_per_day"), ("forecast", "stats.forecast"), ("heatmap", "stats.heatmap"),
+                           ("accuracy", "stats.accuracy"), ("exams", "stats.exam_history"), ("readiness", "stats.readiness")):
+            self.query_one(f"#block-{block}").border_title = t(key)
+
+    def refresh_view(self) -> None:
+        self._titles()
+        if self.library is not None:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="stats")
+    def load(self) -> None:
+        lib, store, profile, now = self.library, self.store, self.quiz.profile, self.quiz.now()
+        if lib is None:
+            return
+        data = StatsData(
+            overview=stats.overview(store, lib, profile, now),
+            per_day=stats.reviews_per_day(store, profile, now, days=140),
+            forecast=stats.due_forecast(store, lib, profile, now, days=30),
+            history=list(reversed(stats.exam_history(store, profile))),
+            readiness=[stats.exam_readiness(store, lib, profile, e, now) for e in lib.exams],
+            today=now.astimezone().date(),
+        )
+        self.app.call_from_thread(self._show, data)
+
+    def _show(self, data: StatsData) -> None:
+        self.data = data
+        ov = data.overview
+        retention = f"{ov.true_retention * 100:.0f}%" if ov.true_retention is not None else "-"
+        self.query_one("#stats-summary", Static).update(
+            Text(t("stats.summary", seen=ov.seen, questions=ov.questions, reviews=ov.reviews, retention=retention, streak=ov.streak), style="bold")
+        )
+        # reviews per day, last 30 days
+        last30 = sorted(data.per_day.items())[-30:]
+        plot = self.query_one("#chart-reviews", PlotextPlot)
+        plt = plot.plt
+        plt.clear_figure()
+        if any(n for _, n in last30):
+            plt.bar([f"{d:%m-%d}" for d, _ in last30], [n for _, n in last30], color="green", width=0.6)
+            plt.xticks([i + 1 for i in range(0, len(last30), 7)], [f"{last30[i][0]:%m-%d}" for i in range(0, len(last30), 7)])
+        else:
+            plt.title(t("stats.no_data"))
+        plot.refresh()
+        # due forecast
+        plot = self.query_one("#chart-forecast", PlotextPlot)
+        plt = plot.plt
+        plt.clear_figure()
+        if any(n for _, n in data.forecast):
+            plt.bar([str(i) for i in range(len(data.forecast))], [n for _, n in data.forecast], color="orange", width=0.6)
+            plt.xlabel(t("stats.axis.day"))
+        else:
+            plt.title(t("stats.no_data"))
+        plot.refresh()
+        # heatmap and accuracy
+        self.query_one("#heatmap", Static).update(heatmap(data.per_day, data.today))
+        rows = [(ts.topic or t("browse.no_topic"), ts.accuracy, f"{round(ts.accuracy * 100)}% · {ts.reviews}" if ts.accuracy is not None else f"0/{ts.questions}")
+                for ts in ov.topics]
+        self.query_one("#accuracy", Static).update(hbars(rows) if rows else Text(t("stats.no_data"), style="dim"))
+        # exam scores
+        plot = self.query_one("#chart-exams", PlotextPlot)
+        plt = plot.plt
+        plt.clear_figure()
+        if data.history:
+            xs = list(range(1, len(data.history) + 1))
+            plt.plot(xs, [h.score / h.total * 100 if h.total else 0 for h in data.history], marker="braille", color="cyan")
+            plt.ylim(0, 100)
+            plt.xlabel(t("stats.axis.attempt"))
+        else:
+            plt.title(t("stats.no_data"))
+        plot.refresh()
+        # readiness
+        lines: list[Text] = []
+        for r in data.readiness:
+            line = Text(t("stats.readiness_line", title=r.title, score=round(r.expected_score), total=f"{r.total:g}", pass_score=f"{r.pass_score:g}"),
+                        style="green" if r.likely_pass else "yellow")
+            lines.append(line)
+            lines.append(hbars([(s.title, s.mean_retrievability, f"{s.expected:.1f}/{s.count * s.points:g}") for s in r.sections], label_width=10, bar_width=14))
+        self.query_one("#readiness", Static).update(Group(*lines) if lines else Text(t("app.no_exams"), style="dim"))

@@ -1,0 +1,309 @@
+"""练习: one question at a time from a core :class:`StudySession`, feedback, rating, summary.
+
+The session decides what comes next, grades, records and schedules; this screen
+shows its state and forwards the learner's keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header, ProgressBar, Static
+
+from quiz import stats
+from quiz.errors import UserError
+from quiz.scheduler import Rating
+from quiz.session import AnswerOutcome, Filters, SessionSummary, StudyItem, StudyMode, StudySession
+from tui.i18n import t
+from tui.keys import bind
+from tui.screens.base import QuizScreen
+from tui.widgets.answer import AnswerPad
+from tui.widgets.feedback import FeedbackPanel
+from tui.widgets.question import QuestionView
+from tui.widgets.text import duration, relative
+
+RATING_KEYS = {Rating.Again: "key.again", Rating.Hard: "key.hard", Rating.Good: "key.good", Rating.Easy: "key.easy"}
+
+
+class StudyScreen(QuizScreen[None]):
+    """States: ``asking`` (input focused), ``feedback`` (after grading), ``memorize``
+    (背题模式: the answer shown), ``done`` (the summary)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("1", "rate(1)", "key.again"),
+        bind("2", "rate(2)", "key.hard"),
+        bind("3", "rate(3)", "key.good"),
+        bind("4", "rate(4)", "key.easy"),
+        bind("enter,n", "next", "key.next"),
+        bind("d", "dispute", "key.dispute"),
+        bind("ctrl+b", "bookmark", "key.bookmark"),
+        bind("ctrl+r", "memorize", "key.memorize"),
+        bind("ctrl+n", "skip", "key.skip"),
+    ]
+
+    def __init__(self, mode: str = "smart", *, topic: str | None = None, bank: str | None = None, session: StudySession | None = None) -> None:
+        super().__init__()
+        self.mode = mode
+        self.filters = Filters(topics=(topic,) if topic is not None else (), banks=(bank,) if bank is not None else ())
+        self.session = session
+        self.state = "asking"
+        self.item: StudyItem | None = None
+        self.outcome: AnswerOutcome | None = None
+        self.shown_at: datetime | None = None
+        self.summary: SessionSummary | None = None
+        self.previous_mode: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="study-top"):
+            yield Static("", id="study-mode")
+            yield ProgressBar(show_eta=False, id="study-progress")
+            yield Static("", id="study-count")
+        with VerticalScroll(id="study-body"):
+            yield Static("", id="study-tags")
+            yield Static(id="question-slot")
+            yield Static(id="answer-slot")
+            yield FeedbackPanel(id="feedback")
+            yield Static("", id="rating")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#feedback").display = False
+        self.query_one("#rating").display = False
+        if self.session is None:
+            try:
+                self.session = self._start(self.mode)
+            except UserError as e:
+                self.notify(str(e), severity="error")
+                self.call_after_refresh(self.dismiss)
+                return
+        self.mode = self.session.mode
+        self._show_current()
+
+    def _start(self, mode: str) -> StudySession:
+        lib = self.library
+        if lib is None:
+            raise UserError(t("app.loading"))
+        if mode == "smart" and not self.filters.empty:
+            mode = "focus"
+        chosen: StudyMode = mode  # type: ignore[assignment]
+        return StudySession.start(self.store, lib, self.quiz.profile, chosen, self.filters, now=self.quiz.clock)
+
+    # -- showing ---------------------------------------------------------------
+    def _show_current(self) -> None:
+        assert self.session is not None
+        item = self.session.current()
+        self.item = item
+        self.outcome = None
+        self._update_progress()
+        if item is None:
+            self._show_summary()
+            return
+        q = item.question
+        memorize = item.show_answer
+        self.state = "memorize" if memorize else "asking"
+        body = self.query_one("#study-body", VerticalScroll)
+        for old in self.query("QuestionView, AnswerPad"):
+            old.remove()
+        body.mount(QuestionView(q, number=t("study.progress", n=item.index + 1, total=item.total)), after="#study-tags")
+        pad = AnswerPad(q, locked=memorize, show_key=memorize)
+        body.mount(pad, before="#feedback")
+        self._update_tags()
+        fb = self.query_one("#feedback", FeedbackPanel)
+        rating = self.query_one("#rating", Static)
+        rating.display = False
+        if memorize:
+            fb.show(q, None, None)
+            rating.update(Text(t("study.memorize_next"), style="dim"))
+            rating.display = True
+            body.focus()
+        else:
+            fb.display = False
+            self.call_after_refresh(pad.focus_input)
+        body.scroll_home(animate=False)
+        self.shown_at = self.quiz.now()
+        self.refresh_bindings()
+
+    def _update_tags(self) -> None:
+        item = self.item
+        if item is None:
+            return
+        tags = Text()
+        tags.append(f" {t('study.state.' + item.state)} ", style="reverse")
+        if item.bookmarked:
+            tags.append(f"  ★ {t('study.bookmarked')}", style="yellow")
+        if item.in_wrong_book:
+            tags.append(f"  ✗ {t('study.in_wrong_book')}", style="red")
+        if item.flagged_changed:
+            tags.append(f"  ⚠ {t('study.changed')}", style="magenta")
+        self.query_one("#study-tags", Static).update(tags)
+
+    def _update_progress(self) -> None:
+        assert self.session is not None
+        done, total = self.session.progress()
+        bar = self.query_one("#study-progress", ProgressBar)
+        bar.update(total=max(total, 1), progress=done)
+        self.query_one("#study-mode", Static).update(Text(t(f"mode.{self.session.mode}"), style="bold"))
+        self.query_one("#study-count", Static).update(f"{done}/{total}")
+
+    # -- answering -------------------------------------------------------------
+    @on(AnswerPad.Submitted)
+    def _answered(self, event: AnswerPad.Submitted) -> None:
+        if self.state != "asking" or self.session is None or self.item is None:
+            return
+        now = self.quiz.now()
+        seconds = (now - self.shown_at).total_seconds() if self.shown_at else None
+        outcome = self.session.answer(event.answer, seconds)
+        self.outcome = outcome
+        self.state = "feedback"
+        q = self.item.question
+        for old in self.query(AnswerPad):
+            old.remove()
+        self.query_one("#study-body").mount(AnswerPad(q, initial=event.answer, locked=True, show_key=True), before="#feedback")
+        self.query_one("#feedback", FeedbackPanel).show(q, outcome.result, event.answer)
+        self._show_rating()
+        self._update_progress()
+        if outcome.added_to_wrong_book:
+            self.notify(t("study.added_wrong_book"), timeout=2)
+        elif outcome.left_wrong_book:
+            self.notify(t("study.left_wrong_book"), timeout=2)
+        body = self.query_one("#study-body", VerticalScroll)
+        body.focus()
+        self.refresh_bindings()
+
+    def _show_rating(self) -> None:
+        outcome = self.outcome
+        line = Text()
+        if outcome is not None and outcome.rating is not None:
+            line.append(t("study.rate_line"), style="bold")
+            for r, key in RATING_KEYS.items():
+                label = f" {int(r)} {t(key)} "
+                line.append(label, style="reverse bold" if r == outcome.rating else "dim")
+                line.append(" ")
+            if outcome.next_due is not None:
+                line.append("   " + t("study.next_due", when=relative(outcome.next_due, self.quiz.now())), style="cyan")
+            if outcome.in_wrong_book and not outcome.added_to_wrong_book:
+                line.append("   " + t("study.wrong_streak", streak=outcome.wrong_streak), style="dim")
+        line.append("\n" + t("study.hint.rate"), style="dim")
+        rating = self.query_one("#rating", Static)
+        rating.update(line)
+        rating.display = True
+
+    # -- bindings --------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("rate", "dispute"):
+            return self.state == "feedback" and self.outcome is not None and self.outcome.rating is not None
+        if action == "next":
+            return self.state in ("feedback", "memorize", "done")
+        if action == "skip":
+            return self.state == "asking"
+        if action in ("bookmark", "memorize"):
+            return self.state != "done"
+        return True
+
+    def action_rate(self, value: int) -> None:
+        if self.session is None or self.state != "feedback":
+            return
+        self.outcome = self.session.override_rating(Rating(value))
+        self._show_rating()
+        self.notify(t("study.rating_changed", rating=t(RATING_KEYS[Rating(value)])), timeout=1.5)
+
+    def action_next(self) -> None:
+        if self.state == "done":
+            self.dismiss()
+            return
+        if self.session is None:
+            return
+        if self.state == "memorize":
+            self.session.skip()
+        self._show_current()
+
+    def action_skip(self) -> None:
+        if self.session is not None and self.state == "asking":
+            self.session.skip()
+            self._show_current()
+
+    def action_dispute(self) -> None:
+        if self.session is not None and self.state == "feedback":
+            self.session.dispute_last()
+            self.notify(t("study.disputed"))
+
+    def action_bookmark(self) -> None:
+        item = self.item
+        if item is None:
+            return
+        on_now = self.store.toggle_bookmark(self.quiz.profile, item.qid, self.quiz.now())
+        self.item = replace(item, bookmarked=on_now)
+        self._update_tags()
+        self.notify(t("study.bookmarked") if on_now else t("study.unbookmarked"), timeout=1.5)
+
+    def action_memorize(self) -> None:
+        """Switch between answering and 背题模式 over the same questions."""
+        if self.session is None:
+            return
+        if self.session.mode == "browse":
+            mode = self.previous_mode or "smart"
+            self.previous_mode = None
+        else:
+            self.previous_mode = self.session.mode
+            mode = "browse"
+        try:
+            self.session = self._start(mode)
+        except UserError as e:
+            self.notify(str(e), severity="error")
+            return
+        self.notify(t("study.memorize_on") if mode == "browse" else t("study.memorize_off"), timeout=2)
+        self._show_current()
+
+    def action_back(self) -> None:
+        """Leave; an unfinished session stays in the store and home offers to continue it."""
+        self.dismiss()
+
+    # -- the end -----------------------------------------------------------------
+    def _show_summary(self) -> None:
+        assert self.session is not None
+        self.state = "done"
+        summary = self.session.finish()
+        self.summary = summary
+        for old in self.query("QuestionView, AnswerPad"):
+            old.remove()
+        self.query_one("#feedback").display = False
+        self.query_one("#study-tags", Static).update("")
+        lines: list[Text] = [Text(t("summary.title"), style="bold")]
+        if not summary.total:
+            lines = [Text(t("study.no_questions"), style="bold")]
+        else:
+            acc = summary.accuracy
+            line = Text(t("summary.answered", count=summary.answered))
+            if acc is not None:
+                line.append("  ·  " + t("summary.accuracy", percent=round(acc * 100)))
+            line.append("  ·  " + t("summary.time", time=duration(summary.seconds)))
+            lines.append(line)
+            lines.append(Text(f"✓ {summary.correct}   ◐ {summary.partial}   ✗ {summary.wrong}", style="bold"))
+        if self.library is not None:
+            forecast = stats.due_forecast(self.store, self.library, self.quiz.profile, self.quiz.now(), days=7)
+            coming = [(d, n) for d, n in forecast if n]
+            lines.append(Text(""))
+            lines.append(Text(t("summary.due_list"), style="bold"))
+            if not coming:
+                lines.append(Text(t("summary.nothing_due"), style="dim"))
+            today = self.quiz.now().astimezone().date()
+            for d, n in coming[:5]:
+                days = (d - today).days
+                day = t("common.today") if days <= 0 else t("common.tomorrow") if days == 1 else t("common.in_days", days=days)
+                lines.append(Text("  " + t("summary.due_day", day=f"{day} {d:%m-%d}", count=n)))
+        lines.append(Text(""))
+        lines.append(Text(t("summary.back"), style="dim"))
+        rating = self.query_one("#rating", Static)
+        rating.update(Group(*lines))
+        rating.display = True
+        self.query_one("#study-body").focus()
+        self.refresh_bindings()

@@ -1,0 +1,69 @@
+"""What the learner sees after answering: verdict, score, key points, explanation."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.widgets import Static
+
+from quiz.grading.result import GradeResult
+from quiz.model import AnyQuestion
+from tui.i18n import t
+
+VERDICT_STYLE = {"correct": "bold green", "partial": "bold yellow", "wrong": "bold red"}
+VERDICT_MARK = {"correct": "✓", "partial": "◐", "wrong": "✗"}
+
+
+def _line(label: str, value: str, style: str = "") -> Text:
+    out = Text()
+    out.append(f"{label}：", style="bold")
+    out.append(value, style=style)
+    return out
+
+
+def feedback_renderable(question: AnyQuestion, result: GradeResult | None, answer: str | None) -> RenderableType:
+    """The feedback for ``answer``; with no result (背题模式) only the answer and explanation."""
+    parts: list[RenderableType] = []
+    if result is not None:
+        head = Text()
+        head.append(f"{VERDICT_MARK[result.verdict]} {t('verdict.' + result.verdict)}", style=VERDICT_STYLE[result.verdict])
+        head.append(f"   {t('feedback.score', score=round(result.score * 100))}")
+        parts.append(head)
+        if result.feedback:
+            parts.append(Text(result.feedback, style="italic"))
+        if answer is not None:
+            parts.append(_line(t("feedback.your_answer"), answer))
+    expected = result.expected if result is not None and result.expected else question.expected_text()
+    parts.append(_line(t("feedback.expected"), expected, "green"))
+    if result is not None:
+        if result.nearest and result.nearest != expected:
+            parts.append(_line(t("feedback.nearest"), result.nearest))
+        if result.found:
+            parts.append(_line(t("feedback.found"), "、".join(result.found), "green"))
+        if result.missed:
+            parts.append(_line(t("feedback.missed"), "、".join(result.missed), "yellow"))
+        if result.violations:
+            parts.append(_line(t("feedback.violations"), "、".join(result.violations), "red"))
+    if question.explanation:
+        parts.append(_line(t("feedback.explanation"), question.explanation.strip()))
+    if question.source:
+        parts.append(_line(t("feedback.source"), question.source.strip(), "dim"))
+    return Group(*parts)
+
+
+class FeedbackPanel(Static):
+    """Feedback on one answer (hidden until there is some)."""
+
+    DEFAULT_CSS = """
+    FeedbackPanel { height: auto; padding: 0 1; border: round $primary; }
+    FeedbackPanel.-correct { border: round $success; }
+    FeedbackPanel.-partial { border: round $warning; }
+    FeedbackPanel.-wrong { border: round $error; }
+    """
+
+    def show(self, question: AnyQuestion, result: GradeResult | None, answer: str | None) -> None:
+        self.remove_class("-correct", "-partial", "-wrong")
+        if result is not None:
+            self.add_class(f"-{result.verdict}")
+        self.update(feedback_renderable(question, result, answer))
+        self.display = True

@@ -1,0 +1,58 @@
+"""Text measured in terminal cells: a Chinese character is two cells wide."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.cells import cell_len, set_cell_size
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut (with an ellipsis) or padded to exactly ``width`` cells."""
+    text = " ".join(text.split())
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text + " " * (width - cell_len(text))
+    return set_cell_size(text, width - 1) + "…"
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` on one line, cut with an ellipsis to at most ``width`` cells (not padded)."""
+    text = " ".join(text.split())
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(0, width - 1)).rstrip() + "…"
+
+
+def bar(fraction: float, width: int) -> str:
+    """A horizontal bar of ``width`` cells filled to ``fraction`` (eighth-cell precision)."""
+    fraction = min(1.0, max(0.0, fraction))
+    eighths = round(fraction * width * 8)
+    full, part = divmod(eighths, 8)
+    partial = " ▏▎▍▌▋▊▉"[part] if part else ""
+    out = "█" * full + partial
+    return out + " " * (width - cell_len(out))
+
+
+def duration(seconds: float) -> str:
+    """``mm:ss`` (or ``h:mm:ss``) for a countdown or time used."""
+    s = max(0, int(seconds))
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
+
+
+def relative(when: datetime, now: datetime) -> str:
+    """When something comes due, as a learner reads it: 现在, 10 分钟后, 明天, 3 天后."""
+    from tui.i18n import t
+
+    seconds = (when - now).total_seconds()
+    if seconds <= 60:
+        return t("common.now")
+    if seconds < 3600:
+        return t("common.in_minutes", minutes=round(seconds / 60))
+    if seconds < 86400:
+        return t("common.in_hours", hours=round(seconds / 3600))
+    days = round(seconds / 86400)
+    return t("common.tomorrow") if days == 1 else t("common.in_days", days=days)
