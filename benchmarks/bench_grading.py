@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Grading throughput: `quiz grade BANK --batch FILE` over 10,000 answers of every type.
+
+usage: .venv/bin/python benchmarks/bench_grading.py [--questions N] [--answers M] [--runs R]
+
+Generates a synthetic bank with ../shared/tools/gen_bank.py (every question type
+in realistic proportions), builds answers to its questions (right ones, wrong
+ones, near misses: decorated letters, reversed or negated text, homophone
+typos, wrong numbers and units, partial and forbidden scenario answers), then
+times, as wall clock including process start-up and bank loading (warm parse
+cache, as a learner's second run would be):
+
+* ``quiz grade BANK --batch FILE`` (the real grader);
+* a baseline process that loads the same bank the same way and grades each
+  answer by plain rapidfuzz comparison (fuzz.ratio against the expected text or
+  the accepted forms, partial_ratio for key points).
+
+It also times both in one process without start-up, and prints answers/second
+for each and the ratio. Target (issue 2): the grader at >= 10,000 answers/s
+including start-up, and at most 3x slower than the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+GEN_BANK = REPO.parent / "shared" / "tools" / "gen_bank.py"
+
+BASELINE = r'''
+import json, sys
+from rapidfuzz import fuzz, process
+from quiz.loader import load_file
+from pathlib import Path
+bank = load_file(Path(sys.argv[1])).document
+qs = {q.id: q for q in bank.questions}
+out = []
+for line in open(sys.argv[2], encoding="utf-8"):
+    item = json.loads(line)
+    q = qs[item["id"]]
+    a = item["answer"]
+    t = q.type
+    if t in ("short",):
+        m = process.extractOne(a, q.answers, scorer=fuzz.ratio)
+        s = m[1] / 100 if m else 0.0
+    elif t == "scenario":
+        hits = sum(kp.weight for kp in q.keypoints if max(fuzz.partial_ratio(p, a) for p in kp.any) >= 80)
+        s = hits / sum(kp.weight for kp in q.keypoints)
+    else:
+        s = fuzz.ratio(a, q.expected_text()) / 100
+    v = "correct" if s >= 0.85 else "partial" if s > 0 else "wrong"
+    out.append(json.dumps({"id": item["id"], "verdict": v, "score": s}, ensure_ascii=False))
+sys.stdout.write("\n".join(out) + "\n")
+'''
+
+
+def quiz_command() -> list[str]:
+    exe = Path(sys.executable).parent / "quiz"
+    if exe.exists():
+        return [str(exe)]
+    return [sys.executable, "-c", "import sys; from quiz.cli import main; sys.exit(main())"]
+
+
+def answers_for(q: Any, rng: random.Random) -> list[str]:
+    """Right, wrong and near-miss answers to one question."""
+    t = q.type
+    if t == "single":
+        right = "ABCDEFGH".index(q.answer) if len(q.answer) == 1 else q.choices.index(q.answer)
+        wrong = (right + 1) % len(q.choices)
+        return [q.answer, f"选{q.answer.lower()}", q.choices[right], q.choices[wrong], "ABCD"[wrong], f"({q.answer})"]
+    if t == "multi":
+        letters = list(q.answer)
+        rng.shuffle(letters)
+        return ["、".join(letters), "".join(letters).lower(), letters[0], "ABCD", ",".join(sorted(letters))]
+    if t == "judge":
+        return ["对", "错", "√", "×", "不正确", "T"]
+    if t == "short":
+        a = q.answers[0]
+        typo = a[:-1] + "的" if len(a) > 4 else a
+        return [a, f"答案是{a}吧", typo, q.reject[0] if q.reject else "不知道", f"不是{a}", a[::-1]]
+    if t == "numeric":
+        n = int(q.answer)
+        return [f"{n}{q.unit or ''}", str(n), f"{n * 10}{q.unit or ''}", f"{n}小时", f"大约{n}{q.unit or ''}"]
+    # scenario
+    phr = [kp.any[0] for kp in q.keypoints]
+    return [
+        "，".join(phr),
+        "，然后".join(phr[:2]),
+        "不" + phr[0] + "也不" + phr[1],
+        phr[0] + "，再辱骂他",
+        "1. " + phr[0] + " 2. " + phr[-1],
+        "不要报复买家，" + "，".join(phr[1:]),
+    ]
+
+
+def build(tmp: Path, n_questions: int, n_answers: int, seed: int) -> tuple[Path, Path, list[Any], list[dict[str, str]]]:
+    subprocess.run(
+        [sys.executable, str(GEN_BANK), str(tmp / "bank"), "--questions", str(n_questions), "--files", "1", "--seed", str(seed)],
+        check=True,
+        capture_output=True,
+    )
+    bank_file = tmp / "bank" / "synthetic-000.yaml"
+    from quiz.loader import load_file
+
+    res = load_file(bank_file)
+    if res.problems:
+        raise SystemExit(f"generated bank has problems: {res.problems[:3]}")
+    questions = list(res.document.questions)  # type: ignore[union-attr]
+    rng = random.Random(seed)
+    items: list[dict[str, str]] = []
+    while len(items) < n_answers:
+        q = rng.choice(questions)
+        items.append({"id": q.id, "answer": rng.choice(answers_for(q, rng))})
+    batch = tmp / "batch.jsonl"
+    batch.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    return bank_file, batch, questions, items
+
+
+def timed(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, list[str]]:
+    best = []
+    out = ""
+    for _ in range(runs):
+        t = time.perf_counter()
+        p = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env)
+        best.append(time.perf_counter() - t)
+        if p.returncode not in (0, 1):
+            raise SystemExit(f"{cmd[0]} failed ({p.returncode}): {p.stderr[-1000:]}")
+        out = p.stdout
+    return statistics.median(best), out.splitlines()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--questions", type=int, default=1000, help="questions in the generated bank")
+    ap.add_argument("--answers", type=int, default=10_000)
+    ap.add_argument("--runs", type=int, default=3, help="timed runs of each command (median reported)")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-grading-"))
+    env = dict(os.environ, QUIZ_CACHE_DIR=str(tmp / "cache"), QUIZ_DB=str(tmp / "progress.db"))
+    os.environ.update(QUIZ_CACHE_DIR=env["QUIZ_CACHE_DIR"])
+    try:
+        bank_file, batch, _questions, items = build(tmp, args.questions, args.answers, args.seed)
+        n = len(items)
+        by_type: dict[str, int] = {}
+        qtype = {q.id: q.type for q in _questions}
+        for it in items:
+            by_type[qtype[it["id"]]] = by_type.get(qtype[it["id"]], 0) + 1
+        print(f"bank: {args.questions} questions; batch: {n} answers ({', '.join(f'{k} {v}' for k, v in sorted(by_type.items()))})")
+
+        quiz = [*quiz_command(), "grade", str(bank_file), "--batch", str(batch)]
+        base = [sys.executable, "-c", BASELINE, str(bank_file), str(batch)]
+        subprocess.run(quiz, capture_output=True, env=env)  # warm the parse cache (and the OS file cache)
+        t_quiz, lines = timed(quiz, env, args.runs)
+        t_base, base_lines = timed(base, env, args.runs)
+        if len(lines) != n or len(base_lines) != n:
+            raise SystemExit(f"expected {n} lines, got {len(lines)} (quiz) and {len(base_lines)} (baseline)")
+        t_start, _ = timed([*quiz_command(), "grade", str(bank_file), "--batch", os.devnull], env, args.runs)
+
+        # In one process, grading only (no start-up, no loading, no JSON).
+        from rapidfuzz import fuzz
+
+        from quiz.grading import grade
+        from quiz.grading import grader as grader_module
+
+        qs = {q.id: q for q in _questions}
+        pairs = [(qs[i["id"]], i["answer"]) for i in items]
+        grader_module._CACHE.clear()
+        t = time.perf_counter()
+        verdicts: dict[str, int] = {}
+        for q, a in pairs:
+            v = grade(q, a).verdict
+            verdicts[v] = verdicts.get(v, 0) + 1
+        t_grade_cold = time.perf_counter() - t
+        t = time.perf_counter()
+        for q, a in pairs:
+            grade(q, a)
+        t_grade_warm = time.perf_counter() - t
+        t = time.perf_counter()
+        for q, a in pairs:
+            fuzz.ratio(a, q.expected_text())
+        t_rf = time.perf_counter() - t
+
+        print(f"quiz grade --batch, wall clock incl. start-up: {t_quiz:.3f} s = {n / t_quiz:,.0f} answers/s")
+        print(f"  of which start-up + bank load (empty batch): {t_start:.3f} s")
+        print(f"plain rapidfuzz baseline process, same answers: {t_base:.3f} s = {n / t_base:,.0f} answers/s")
+        print(f"ratio (grader time / baseline time): {t_quiz / t_base:.2f}x  (target <= 3x, and >= 10,000 answers/s)")
+        print(
+            f"in-process grading only: first pass (compiling questions) {n / t_grade_cold:,.0f} answers/s, "
+            f"second pass {n / t_grade_warm:,.0f} answers/s; plain fuzz.ratio {n / t_rf:,.0f} answers/s"
+        )
+        print(f"verdicts: {verdicts}")
+        ok = n / t_quiz >= 10_000 and t_quiz / t_base <= 3
+        print("target met" if ok else "TARGET MISSED")
+        return 0 if ok else 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
