@@ -280,16 +280,17 @@ class Store:
             raise UserError(f"{p}: cannot open the progress database: {e}") from None
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            # one statement, so another process creating the database cannot slip in between
+            version, has_tables = conn.execute(
+                "SELECT user_version, (SELECT count(*) FROM sqlite_master) FROM pragma_user_version"
+            ).fetchone()
             if version > SCHEMA_VERSION:
                 raise UserError(
                     f"{p}: written by a newer version of quiz (schema {version}, this version reads up to "
                     f"{SCHEMA_VERSION}); upgrade quiz or use another --db"
                 )
-            if version == 0:
-                has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-                if has_tables:
-                    raise UserError(f"{p}: a SQLite database, but not a quiz progress database")
+            if version == 0 and has_tables:
+                raise UserError(f"{p}: a SQLite database, but not a quiz progress database")
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
