@@ -38,7 +38,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 GEN_BANK = REPO.parent / "shared" / "tools" / "gen_bank.py"
 
-BASELINE = r'''
+BASELINE = r"""
 import json, sys
 from rapidfuzz import fuzz, process
 from quiz.loader import load_file
@@ -62,7 +62,7 @@ for line in open(sys.argv[2], encoding="utf-8"):
     v = "correct" if s >= 0.85 else "partial" if s > 0 else "wrong"
     out.append(json.dumps({"id": item["id"], "verdict": v, "score": s}, ensure_ascii=False))
 sys.stdout.write("\n".join(out) + "\n")
-'''
+"""
 
 
 def quiz_command() -> list[str]:
@@ -106,7 +106,17 @@ def answers_for(q: Any, rng: random.Random) -> list[str]:
 
 def build(tmp: Path, n_questions: int, n_answers: int, seed: int) -> tuple[Path, Path, list[Any], list[dict[str, str]]]:
     subprocess.run(
-        [sys.executable, str(GEN_BANK), str(tmp / "bank"), "--questions", str(n_questions), "--files", "1", "--seed", str(seed)],
+        [
+            sys.executable,
+            str(GEN_BANK),
+            str(tmp / "bank"),
+            "--questions",
+            str(n_questions),
+            "--files",
+            "1",
+            "--seed",
+            str(seed),
+        ],
         check=True,
         capture_output=True,
     )
@@ -158,7 +168,9 @@ def main() -> int:
         qtype = {q.id: q.type for q in _questions}
         for it in items:
             by_type[qtype[it["id"]]] = by_type.get(qtype[it["id"]], 0) + 1
-        print(f"bank: {args.questions} questions; batch: {n} answers ({', '.join(f'{k} {v}' for k, v in sorted(by_type.items()))})")
+        print(
+            f"bank: {args.questions} questions; batch: {n} answers ({', '.join(f'{k} {v}' for k, v in sorted(by_type.items()))})"
+        )
 
         quiz = [*quiz_command(), "grade", str(bank_file), "--batch", str(batch)]
         base = [sys.executable, "-c", BASELINE, str(bank_file), str(batch)]

@@ -415,7 +415,7 @@ def _grade_judge(q: JudgeQuestion, raw: str) -> GradeResult:
 # --- numeric ---------------------------------------------------------------------------------
 
 _NUM_SPAN_RE = re.compile(r"\d+(?:\.\d+)?")
-_UNIT_TAIL_RE = re.compile(r"(?:以内|之内|以上|内|左右|整|的|了|哦|啊|呀|吧|啦|呢|即可|就行|就可以)+$")
+_UNIT_TAIL_RE = re.compile(r"(?:以内|之内|内|左右|整|人民币|的|了|哦|啊|呀|吧|啦|呢|即可|就行|就可以)+$")
 
 
 def _grade_numeric(q: NumericQuestion, raw: str) -> GradeResult:
@@ -487,7 +487,7 @@ def _grade_points(f: _Free, ans: Answer) -> _Points:
             hits.append((i, r[1].start))
     violations = []
     for fp in f.forbidden:
-        r = find_best(fp.phrases, ans, cutoff=f.cutoff, typos=False)
+        r = find_best(fp.phrases, ans, cutoff=f.cutoff, typos=False, homophones=False)
         if r is not None and not r[1].negated:
             violations.append(fp.label)
     counted = {i for i, _ in hits}
@@ -567,8 +567,8 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
     ans = Answer(analyse(raw[:MAX_ANSWER]))
     if not ans.flat:
         return _result(q, "wrong", 0, _EMPTY + f"参考答案：{q.answers[0]}", nearest=None)
-    acc = find_best(f.accepted, ans, cutoff=f.cutoff)
-    rej = find_best(f.rejected, ans, cutoff=f.cutoff) if f.rejected else None
+    acc = find_best(f.accepted, ans, cutoff=f.cutoff, first_exact=False)
+    rej = find_best(f.rejected, ans, cutoff=f.cutoff, first_exact=False) if f.rejected else None
     acc_hit = acc[1] if acc and not acc[1].negated and acc[1].quality >= f.cutoff else None
     rej_hit = rej[1] if rej and not rej[1].negated else None
     if acc_hit and rej_hit:

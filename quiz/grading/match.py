@@ -179,7 +179,7 @@ def _crosses_clause(a: Analysed, start: int, end: int) -> bool:
     return any(start < b < end for b in a.bounds)
 
 
-def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True) -> Hit | None:
+def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, homophones: bool = True) -> Hit | None:
     """The best place ``p`` is said in the answer, or None.
 
     A stated (not negated) hit is preferred to a negated one; among stated
@@ -208,7 +208,7 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True) 
     candidates: list[Hit] = []
     snd, psnd = None, None
     # 2. homophones typed by pinyin input (接代量 for 接待量)
-    if n >= 2 and ans.has_cjk and any(c >= "\u3400" for c in text):
+    if homophones and n >= 2 and ans.has_cjk and any(c >= "\u3400" for c in text):
         snd, psnd = ans.snd, p.snd
         i = snd.find(psnd)
         guard = 0
@@ -291,11 +291,22 @@ def _unmatched(text: str, psnd: str, wsnd: str, window: str) -> tuple[list[str],
     return extra, subs
 
 
-def find_best(phrases: list[Phrase], ans: Answer, **kw: object) -> tuple[Phrase, Hit] | None:
-    """The best stated hit among ``phrases``, else the first negated one, else None."""
+def find_best(
+    phrases: list[Phrase],
+    ans: Answer,
+    *,
+    cutoff: float = 75.0,
+    typos: bool = True,
+    homophones: bool = True,
+    first_exact: bool = True,
+) -> tuple[Phrase, Hit] | None:
+    """The best stated hit among ``phrases`` (the longest of equal rank), else a negated one, else None.
+
+    With ``first_exact``, the first stated exact hit ends the search.
+    """
     best: tuple[Phrase, Hit] | None = None
     for p in phrases:
-        h = locate(p, ans, **kw)  # type: ignore[arg-type]
+        h = locate(p, ans, cutoff=cutoff, typos=typos, homophones=homophones)
         if h is None:
             continue
         if best is None or (not h.negated, HOW_RANK[h.how], h.quality, h.end - h.start) > (
@@ -305,7 +316,7 @@ def find_best(phrases: list[Phrase], ans: Answer, **kw: object) -> tuple[Phrase,
             best[1].end - best[1].start,
         ):
             best = (p, h)
-        if not h.negated and h.how == "exact":
+        if first_exact and not h.negated and h.how == "exact":
             break
     return best
 
