@@ -81,7 +81,7 @@ def test_grade_batch_keeps_order_and_reports_unknown_ids(tmp_path: Path) -> None
     objs = [json.loads(line) for line in out.stdout.splitlines()]
     assert [o.get("verdict") for o in objs] == ["correct", None, "wrong", "correct", None]
     assert "error" in objs[1] and objs[1]["id"] == "nope"
-    assert "line 6" in objs[4]["error"]
+    assert "line 5" in objs[4]["error"]
 
 
 def test_grade_refuses_a_broken_bank_in_one_line(tmp_path: Path) -> None:
