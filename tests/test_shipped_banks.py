@@ -192,7 +192,7 @@ def test_scenario_one_key_point_is_not_enough(item: Item) -> None:
 
 
 def test_shipped_exams() -> None:
-    assert set(LIBRARY.exams) >= {"cs-mock", "dispute-practice"}
+    assert set(LIBRARY.exams) >= {"cs-mock", "dispute-practice", "rules-recall"}
     mock = LIBRARY.exams["cs-mock"]
     assert mock.total_points == 100
     assert {t for s in mock.sections for t in s.types} == {"single", "multi", "judge"}
@@ -200,6 +200,14 @@ def test_shipped_exams() -> None:
     practice = LIBRARY.exams["dispute-practice"]
     assert practice.total_points == 100
     assert all(s.types == ["scenario"] for s in practice.sections)
+    recall = LIBRARY.exams["rules-recall"]
+    assert recall.total_points == 100
+    assert {t for s in recall.sections for t in s.types} == {"numeric", "short"}
+
+
+def test_every_question_can_be_drawn_by_some_exam() -> None:
+    drawable = {it.qid for exam in LIBRARY.exams.values() for s in exam.sections for it in LIBRARY.section_pool(s)}
+    assert drawable == {it.qid for it in ITEMS}
 
 
 @pytest.mark.parametrize("exam_id", sorted(LIBRARY.exams))
