@@ -261,6 +261,32 @@ def topic_stats(
     return out
 
 
+def _reviews_by_local_day(
+    store: Store, profile: str, now: datetime, tz: tzinfo | None, since: str | None
+) -> dict[date, int]:
+    """Reviews per local calendar day (the offset of ``tz`` at ``now``), read from the (profile, ts) index."""
+    offset = _local_offset(now, tz)
+    where, params = "profile = ?", [profile]
+    if since is not None:
+        where += " AND ts >= ?"
+        params.append(since)
+    out: dict[date, int] = {}
+    if offset.total_seconds() % 3600 == 0:
+        # group by UTC hour (cheap text prefix), then shift whole hours into local days
+        for hour, n in store.execute(
+            f"SELECT substr(ts, 1, 13), count(*) FROM reviews WHERE {where} GROUP BY 1", params
+        ):
+            d = (datetime.fromisoformat(hour + ":00:00+00:00") + offset).date()
+            out[d] = out.get(d, 0) + int(n)
+        return out
+    mod = _sqlite_modifier(offset)
+    for d, n in store.execute(
+        f"SELECT date(ts, ?) AS d, count(*) FROM reviews WHERE {where} GROUP BY d", [mod, *params]
+    ):
+        out[date.fromisoformat(d)] = int(n)
+    return out
+
+
 def reviews_per_day(
     store: Store, profile: str, now: datetime, days: int = 365, tz: tzinfo | None = None
 ) -> dict[date, int]:
@@ -272,14 +298,10 @@ def reviews_per_day(
     today = _local_date(now, tz)
     first = today - timedelta(days=days - 1)
     out = {first + timedelta(days=i): 0 for i in range(days)}
-    mod = _sqlite_modifier(_local_offset(now, tz))
     since = iso(start_of_day(now, tz) - timedelta(days=days - 1))
-    for d, n in store.execute(
-        "SELECT date(ts, ?) AS d, count(*) FROM reviews WHERE profile = ? AND ts >= ? GROUP BY d", (mod, profile, since)
-    ):
-        day = date.fromisoformat(d)
+    for day, n in _reviews_by_local_day(store, profile, now, tz, since).items():
         if day in out:
-            out[day] = int(n)
+            out[day] = n
     return out
 
 
@@ -297,10 +319,7 @@ def due_forecast(
 
 
 def true_retention(store: Store, profile: str, since: datetime | None = None) -> float | None:
-    sql = (
-        "SELECT count(*), coalesce(sum(verdict = 'correct'), 0) FROM reviews"
-        " WHERE profile = ? AND state_before = ? AND rating IS NOT NULL"
-    )
+    sql = "SELECT count(*), coalesce(sum(verdict = 'correct'), 0) FROM reviews WHERE profile = ? AND state_before = ?"
     params: list[Any] = [profile, int(State.Review)]
     if since is not None:
         sql += " AND ts >= ?"
@@ -311,18 +330,21 @@ def true_retention(store: Store, profile: str, since: datetime | None = None) ->
 
 def streak(store: Store, profile: str, now: datetime, tz: tzinfo | None = None) -> int:
     now = to_utc(now)
-    mod = _sqlite_modifier(_local_offset(now, tz))
-    days = {
-        date.fromisoformat(r[0])
-        for r in store.execute("SELECT DISTINCT date(ts, ?) FROM reviews WHERE profile = ?", (mod, profile))
-    }
-    day = _local_date(now, tz)
-    if day not in days:
-        day -= timedelta(days=1)
+    day_start = start_of_day(now, tz)
+
+    def any_review(start: datetime) -> bool:
+        end = start_of_day(start + timedelta(hours=36), tz)  # the next local midnight, DST-proof
+        row = store.execute(
+            "SELECT 1 FROM reviews WHERE profile = ? AND ts >= ? AND ts < ? LIMIT 1", (profile, iso(start), iso(end))
+        ).fetchone()
+        return row is not None
+
+    if not any_review(day_start):  # today not studied yet: the streak may still end yesterday
+        day_start = start_of_day(day_start - timedelta(hours=12), tz)
     n = 0
-    while day in days:
+    while any_review(day_start):  # one index seek per day
         n += 1
-        day -= timedelta(days=1)
+        day_start = start_of_day(day_start - timedelta(hours=12), tz)
     return n
 
 

@@ -39,7 +39,8 @@ Tables (read directly by the trainer tools; columns are stable):
 
 Schema history: v1 (first release): everything above except ``positions``,
 ``exam_answers.answer_original`` and ``reviews.fingerprint``; v2 adds them;
-v3 adds ``reviews.state_before`` (for true retention).
+v3 adds ``reviews.state_before`` (for true retention); v4 adds covering indexes
+for the statistics.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ import sqlite_utils
 from quiz.errors import UserError
 from quiz.scheduler import Card, Rating, State, to_utc, utc_now
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
@@ -246,7 +247,14 @@ def _migrate_v3(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE reviews ADD COLUMN state_before INTEGER")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_v1, _migrate_v2, _migrate_v3]
+def _migrate_v4(conn: sqlite3.Connection) -> None:
+    # covering indexes for the statistics over a long history (per-question accuracy, true retention)
+    conn.execute("CREATE INDEX reviews_profile_qid_verdict ON reviews (profile, qid, verdict)")
+    conn.execute("DROP INDEX reviews_profile_qid")
+    conn.execute("CREATE INDEX reviews_profile_state ON reviews (profile, state_before, verdict)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_v1, _migrate_v2, _migrate_v3, _migrate_v4]
 """``MIGRATIONS[i]`` takes a database from version ``i`` to ``i + 1``; append, never edit."""
 
 assert len(MIGRATIONS) == SCHEMA_VERSION
