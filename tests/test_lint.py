@@ -202,3 +202,28 @@ def test_shipped_banks_lint_without_error() -> None:
     report = lint_paths([SHIPPED_BANKS])
     assert report.valid
     assert not [w for w in report.warnings if "grader failed" in w.message]
+
+
+def test_playground_revisions_validate_like_a_bank() -> None:
+    from quiz.grading import grade
+    from quiz.model import ScenarioQuestion, ShortQuestion
+    from quiz.trainer.lint import grader_confusions, keypoints_text, revise_question
+
+    q = ShortQuestion.model_validate({"id": "a", "type": "short", "prompt": "直通车按什么扣费？",
+                                      "answers": ["按点击扣费"]})
+    tuned = revise_question(q, {"reject": ["按展示扣费"]})
+    assert grade(tuned, "按展示扣费").verdict == "wrong"
+    with pytest.raises(ValueError, match="both an accepted answer and in reject"):
+        revise_question(q, {"reject": ["按点击扣费"]})
+    with pytest.raises(ValueError, match="answers"):
+        revise_question(q, {"answers": []})
+
+    s = ScenarioQuestion.model_validate({"id": "s", "type": "scenario", "prompt": "p",
+                                         "keypoints": [{"point": "回应", "any": ["骂回去", "解释"], "weight": 2}],
+                                         "forbidden": [{"point": "辱骂", "any": ["骂"]}]})
+    text = keypoints_text(s.keypoints)
+    assert text == "回应*2: 骂回去|解释"
+    assert grader_confusions(s)  # '骂回去' counts as the forbidden 骂
+    fixed = revise_question(s, {"keypoints": text.replace("骂回去|", "")})
+    assert fixed.keypoints[0].any == ["解释"] and fixed.keypoints[0].weight == 2
+    assert grader_confusions(fixed) == []

@@ -245,6 +245,11 @@ def _question_data(q: AnyQuestion) -> dict[str, Any]:
     return out
 
 
+def question_yaml(q: AnyQuestion) -> str:
+    """One question as the YAML a trainer pastes into a bank's ``questions:`` list."""
+    return dump_yaml({"questions": [_question_data(q)]}).split("\n", 1)[1]
+
+
 def bank_to_data(bank: Bank) -> dict[str, Any]:
     data: dict[str, Any] = {"bank": bank.bank, "title": bank.title}
     if bank.description:

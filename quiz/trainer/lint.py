@@ -31,12 +31,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from quiz.context import Context
 from quiz.errors import UserError
 from quiz.library import Item, Library
-from quiz.model import LETTERS, AnyQuestion, MultiQuestion, ScenarioQuestion, ShortQuestion, SingleQuestion
+from quiz.model import LETTERS, AnyQuestion, KeyPoint, MultiQuestion, ScenarioQuestion, ShortQuestion, SingleQuestion
 
 if TYPE_CHECKING:
     from quiz.loader import Problem
@@ -120,12 +120,18 @@ class _Lines:
 # ---------------------------------------------------------------- near-duplicates
 
 
-def _comparable(q: AnyQuestion) -> str:
-    from quiz.grading.normalize import normalize
+_NOT_WORD = re.compile(r"[\W_]+")
 
-    parts = [normalize(q.prompt)]
+
+def _flat(text: str) -> str:
+    """Full-width = half-width, case folded, punctuation and spaces gone (cheaper than the grader's normalize)."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def _comparable(q: AnyQuestion) -> str:
+    parts = [_flat(q.prompt)]
     if isinstance(q, SingleQuestion | MultiQuestion):
-        parts.extend(normalize(c) for c in q.choices)
+        parts.extend(_flat(c) for c in q.choices)
     return "\x1f".join(parts)
 
 
@@ -142,14 +148,20 @@ def _compact_alphabet(texts: list[str]) -> list[str]:
     return [t.translate(table) for t in texts]
 
 
-def similar_pairs(texts: Sequence[str], similarity: float, block: int = 2000) -> dict[int, tuple[int, float]]:
-    """For each text, the most similar earlier text scoring at least ``similarity`` (0-100): j -> (i, score)."""
+def similar_pairs(texts: Sequence[str], similarity: float, block: int | None = None) -> dict[int, tuple[int, float]]:
+    """For each text, the most similar earlier text scoring at least ``similarity`` (0-100): j -> (i, score).
+
+    Rows are compared in blocks against the texts from the block on (each pair once), so
+    memory stays near 20 MB whatever the number of questions.
+    """
     import numpy as np
     from rapidfuzz import fuzz, process
 
     coded = _compact_alphabet(list(texts))
     best: dict[int, tuple[int, float]] = {}
     n = len(coded)
+    if block is None:
+        block = max(100, min(2000, 20_000_000 // max(n, 1)))
     for a in range(0, n, block):
         b = min(n, a + block)
         scores = process.cdist(coded[a:b], coded[a:], scorer=fuzz.ratio, processor=None,
@@ -234,6 +246,46 @@ def grader_confusions(q: AnyQuestion) -> list[str]:
         return out
     except Exception as e:  # a grader bug must not hide the other warnings; it is itself worth a warning
         return [f"the grader failed on this question: {type(e).__name__}: {e}"]
+
+
+def revise_question(q: AnyQuestion, changes: dict[str, Any]) -> AnyQuestion:
+    """The question with some fields changed (``answers``, ``reject``, ``keypoints``, ...), validated as a
+    bank would be: for the grader playground, where a trainer tunes phrasings before publishing.
+
+    ``keypoints``/``forbidden`` may be given as text, one per line as ``label: phrase|phrase``.
+    Raises ``ValueError`` with a readable message when the result would not validate.
+    """
+    from pydantic import TypeAdapter, ValidationError
+
+    from quiz.model import Question
+    from quiz.trainer.importers import _validation_message
+    from quiz.trainer.spreadsheet import RowError, parse_keypoints
+
+    data = q.model_dump(by_alias=True)
+    for key, value in changes.items():
+        if key in ("keypoints", "forbidden") and isinstance(value, str):
+            try:
+                value = parse_keypoints(value, "答案" if key == "keypoints" and q.type == "scenario" else key)
+            except RowError as e:
+                raise ValueError(str(e)) from None
+        data["pass" if key == "pass_" else key] = value
+    try:
+        new: AnyQuestion = TypeAdapter(Question).validate_python(data)
+    except ValidationError as e:
+        raise ValueError(_validation_message(e)) from None
+    problems = new.problems()
+    if problems:
+        raise ValueError("; ".join(m for _, m in problems))
+    return new
+
+
+def keypoints_text(points: Iterable[KeyPoint]) -> str:
+    """Key points as the lines :func:`revise_question` reads back (``label*2: phrase|phrase``)."""
+    lines = []
+    for kp in points:
+        weight = f"*{kp.weight:g}" if kp.weight != 1 else ""
+        lines.append(f"{kp.point}{weight}: {'|'.join(kp.any)}")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- choices
