@@ -59,6 +59,9 @@ def check(question: AnyQuestion, cases: dict[str, str]) -> None:
         ("1. 联系客服 2. 申诉", "联系客服申诉"),
         ("一定要截图", "一定要截图"),  # an idiom, not the number one
         ("千万别骂人", "千万别骂人"),
+        ("3-5个工作日", "3~5个工作日"),  # two numbers stay two numbers
+        ("3、4天", "3~4天"),
+        ("100w", "1000000"),
     ],
 )
 def test_normalize(text: str, expected: str) -> None:
@@ -164,6 +167,7 @@ def test_multi_scoring_all_and_partial() -> None:
 def test_multi_by_choice_texts() -> None:
     assert verdict(MULTI_ALL, "截图留证、报警、平台投诉") == "correct"
     assert verdict(MULTI_PARTIAL, "报警和平台投诉") == "partial"
+    assert verdict(MULTI_ALL, "A和B和D") == "correct"
 
 
 # --- judge -------------------------------------------------------------------------------------
@@ -220,6 +224,7 @@ def test_numeric_numbers_units_and_numerals() -> None:
             "7小时": "wrong",  # a unit that is neither unit nor in units
             "7周": "wrong",
             "7天或8天": "wrong",
+            "7-8天": "wrong",
             "一周": "wrong",
             "": "wrong",
             "不知道": "wrong",
@@ -342,6 +347,13 @@ def test_short_negation_flips_meaning() -> None:
         q(type="short", answers=["正确"], reject=["不正确"]),
         {"正确": "correct", "不正确": "wrong"},
     )
+
+
+def test_double_negation_cancels() -> None:
+    question = q(type="short", answers=["有保质期"], reject=["没有保质期"])
+    assert verdict(question, "不是没有保质期") == "correct"
+    assert verdict(question, "并非没有保质期") == "correct"
+    assert verdict(question, "不是有保质期") == "wrong"
 
 
 def test_short_extra_polite_words_and_fillers() -> None:

@@ -16,7 +16,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from quiz.grading.normalize import NEGATOR_CHARS, Analysed, negator_spans, numbers, sound
+from quiz.grading.normalize import NEGATOR_CHARS, Analysed, negator_spans, numbers, sound, sound_char
 
 How = Literal["exact", "homophone", "insert", "typo"]
 HOW_RANK: dict[str, int] = {"exact": 3, "homophone": 2, "insert": 1, "typo": 0}
@@ -96,7 +96,8 @@ def is_negated(a: Analysed, start: int) -> bool:
 
     The negator must stand close before it (at most four characters between, as in
     不要去投诉, 不给买家补偿), or further when the gap coordinates verbs with
-    和/或/也/及/与/、 (不截图和投诉).
+    和/或/也/及/与/、 (不截图和投诉). Negators standing right next to each other
+    cancel out in pairs (不是没有 = 有).
     """
     cs = a.clause_start(start)
     if cs >= start:
@@ -107,11 +108,17 @@ def is_negated(a: Analysed, start: int) -> bool:
         return False
     ne = spans[-1][1]
     gap = prefix[ne:]
-    if len(gap) <= 4:
-        return True
-    if len(gap) <= 12 and (any(c in _COORDINATORS for c in gap) or any(cs + ne < p <= start for p in a.soft)):
-        return True
-    return False
+    governs = len(gap) <= 4 or (
+        len(gap) <= 12 and (any(c in _COORDINATORS for c in gap) or any(cs + ne < p <= start for p in a.soft))
+    )
+    if not governs:
+        return False
+    chain = 1
+    k = len(spans) - 1
+    while k > 0 and spans[k - 1][1] == spans[k][0]:
+        chain += 1
+        k -= 1
+    return chain % 2 == 1
 
 
 def _digit_edge(flat: str, start: int, end: int, phrase: str) -> bool:
@@ -137,9 +144,14 @@ def _digit_edge(flat: str, start: int, end: int, phrase: str) -> bool:
 
 
 def _sub_ok(p: Phrase, a: str, b: str) -> bool:
+    """Whether writing ``b`` for the phrase's ``a`` may be a slip."""
     if a == b:
         return True
-    if a in SENSITIVE or b in SENSITIVE or a in p.sensitive or b in p.foreign:
+    if a in SENSITIVE or b in SENSITIVE:
+        return False
+    if sound_char(a) == sound_char(b) and a >= "\u3400":
+        return True  # a homophone cannot be taken for a rival: the caller checks homophone_ok
+    if a in p.sensitive or b in p.foreign:
         return False
     return frozenset((a, b)) not in CONTRAST
 

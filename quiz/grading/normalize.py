@@ -155,8 +155,12 @@ _OPS = (
 )
 _OPS_RE = re.compile("|".join(re.escape(a) for a, _ in _OPS))
 _OPS_MAP = dict(_OPS)
-_DROP_RE = re.compile(r"[^\w/*<>=+%.]|_")
-_DROP_KEEP_MARKS_RE = re.compile(r"[^\w/*<>=+%.|\x01]|_")
+_DROP_RE = re.compile(r"[^\w/*<>=+%.~]|_")
+_DROP_KEEP_MARKS_RE = re.compile(r"[^\w/*<>=+%.~|\x01]|_")
+# Separators between two numbers keep them apart (3-5天, 3、5, 3 到 5): "~".
+_DIGIT_GAP_RE = re.compile(r"(?<=\d)(?:[\s\-–—~～,、;:]|至|到)+(?=\d)")
+# 100w = 100万, 5k = 5千 (sellers' shorthand)
+_SHORTHAND_RE = re.compile(r"(?<=\d)([wk])(?![a-z])")
 _STRAY_DOT_RE = re.compile(r"(?<!\d)\.|\.(?!\d)")
 
 # Clause boundaries: strong punctuation, connectives, numbering.
@@ -172,6 +176,9 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     if "," in text:
         text = _THOUSANDS_RE.sub("", text)
+    text = _DIGIT_GAP_RE.sub("~", text)
+    if "w" in text or "k" in text:
+        text = _SHORTHAND_RE.sub(lambda m: "万" if m.group(1) == "w" else "千", text)
     return text
 
 
