@@ -363,6 +363,8 @@ def format_report(report: Report, *, limit: int | None = None) -> str:
     head = f"{_fit('question', 34)} {'type':<8} {'tries':>5} {'who':>4} {'facil':>6} {'1st':>5} {'discr':>6} {'disp':>4}  common wrong answers"
     lines.append(head)
     lines.append("-" * _width(head))
+    if not qs:
+        lines.append("(no answers recorded yet)")
     for q in qs:
         disc = "-" if q.discrimination is None else f"{q.discrimination:+.2f}"
         wrong = ", ".join(f"{w.shown}×{w.count}" for w in q.wrong_answers[:3])

@@ -17,6 +17,10 @@ Cells by type:
 - 情景: one key point per line in 答案 as ``label: phrase|phrase`` (a weight as
   ``label*2: ...``); 错误答案 lists forbidden actions the same way.
 
+Every sheet of a workbook whose first rows hold a header with 题目/prompt and
+题型/type or 答案/answer is read (a 说明 sheet of notes is skipped); rows of the
+second and later sheets are reported as ``FILE[sheet]:ROW``.
+
 An empty 题型 is inferred: options with one letter → 单选, several → 多选; 对/错 →
 判断; a number → 数值; ``label: phrase`` lines → 情景; else 填空.
 """

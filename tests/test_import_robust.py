@@ -1,0 +1,43 @@
+"""Whatever a trainer's file holds, import never raises and what it builds always validates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quiz.model import Bank
+from quiz.trainer.gift import parse_gift
+from quiz.trainer.importers import Draft, ImportIssue, build_bank
+from quiz.trainer.spreadsheet import parse_sheet
+
+GIFT_ALPHABET = st.sampled_from([*"{}=~#%:->\\/$[]\n TF10.甲乙对错", "::", "####", "{T}", "{#", "//", "\n\n", "$CATEGORY: a/b\n"])
+CELL = st.one_of(st.just(""), st.sampled_from(["单选", "多选", "判断", "填空", "数值", "情景", "A", "AC", "对", "90天",
+                                               "甲|乙", "要点: 甲|乙", "3±1", "x", "9", "B.", "论述"]),
+                 st.text(max_size=8))
+HEADER = ["题型", "题目", "选项A", "选项B", "选项C", "答案", "错误答案", "难度", "编号"]
+
+
+def _check(drafts: list[Draft], issues: list[ImportIssue], found: int) -> None:
+    res = build_bank(drafts, issues, source=Path("x"), label="x", bank_id="x", title="x", found=found)
+    if res.bank is not None:
+        Bank.model_validate(res.to_data())  # what would be written loads
+        assert len({q.id for q in res.questions}) == len(res.questions)
+    skipped = sum(1 for i in res.issues if i.message.startswith("skipped"))
+    assert res.imported + skipped == found  # every question found is imported or reported, never lost
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(GIFT_ALPHABET, max_size=40).map("".join))
+def test_any_gift_text(text: str) -> None:
+    _check(*parse_gift(text, "x"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(CELL, min_size=len(HEADER), max_size=len(HEADER)), max_size=6))
+def test_any_spreadsheet_rows(rows: list[list[str]]) -> None:
+    table = [(1, HEADER)] + [(n + 2, r) for n, r in enumerate(rows) if any(r)]
+    parsed = parse_sheet(table, "x")
+    assert parsed is not None
+    _check(*parsed)
