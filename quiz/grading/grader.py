@@ -26,7 +26,7 @@ from quiz.grading.match import (
     locate,
     mark_rivals,
 )
-from quiz.grading.normalize import analyse, format_number, normalize, numbers
+from quiz.grading.normalize import analyse, format_number, has_negator, normalize, numbers
 from quiz.grading.result import GradeResult, Verdict
 from quiz.model import (
     LETTERS,
@@ -369,8 +369,10 @@ _TRUE = frozenset("对 正确 是 √ ✓ ✔ ☑ t true yes y 真 right correct
 _FALSE = frozenset("错 错误 不对 不正确 否 × ✗ ✘ ☒ x f false no n 假 wrong incorrect 错的 不是 错误的 不对的".split())
 _JUDGE_DROP_RE = re.compile(r"[^\w√✓✔☑×✗✘☒]+|_")
 _JUDGE_PREFIX_RE = re.compile(
-    r"^(?:我的答案是|答案是|答案为|答案|我认为|我觉得|应该是|应该|判断|这个说法|说法|这句话|题目说的|回答)"
+    r"^(?:我的答案是|答案是|答案为|答案|我认为|我觉得|应该是|应该|判断|这个说法是|这个说法|说法是|说法|这句话是|这句话|"
+    r"这是|题目说的|回答|是(?=.))"
 )
+_JUDGE_TOKEN_RE = re.compile(r"(不是|并非|不|没)?(不正确|不对|正确|错误|对|错|√|✓|✔|×|✗|✘)")
 _JUDGE_SUFFIX_RE = re.compile(r"(?:的|了|啊|吧|呀|哦|呢|啦|嘛)$")
 _JUDGE_NEG_RE = re.compile(r"^(不是|并非|不|没|非|not)(.+)$")
 
@@ -389,6 +391,7 @@ def parse_judge(raw: str) -> bool | None:
             break
         t = t2
     flips = 0
+    start = t
     for _ in range(4):
         if t in _TRUE:
             return flips % 2 == 0
@@ -396,9 +399,20 @@ def parse_judge(raw: str) -> bool | None:
             return flips % 2 == 1
         m = _JUDGE_NEG_RE.match(t)
         if not m:
-            return None
+            break
         flips += 1
         t = m.group(2)
+    # A short sentence (对，这句话是正确的 / 不对，是错的): every true/false word in it must agree.
+    if len(start) <= 20:
+        said = set()
+        for m in _JUDGE_TOKEN_RE.finditer(start):
+            word = m.group(2)
+            value = word in _TRUE
+            if m.group(1):
+                value = not value
+            said.add(value)
+        if len(said) == 1:
+            return said.pop()
     return None
 
 
@@ -431,6 +445,8 @@ def _grade_numeric(q: NumericQuestion, raw: str) -> GradeResult:
         said = "、".join(format_number(v) for v in sorted(values))
         return _result(q, "wrong", 0, f"只能填写一个数值（你写了 {said}）。正确答案：{expected}")
     value = values.pop()
+    if has_negator(flat[: spans[0].start()]):
+        return _result(q, "wrong", 0, f"答案里有否定（{_clip(raw.strip(), 12)}），请直接填写数值。正确答案：{expected}")
     unit = flat[spans[0].end() : spans[1].start() if len(spans) > 1 else len(flat)]
     unit = _UNIT_TAIL_RE.sub("", unit)
     allowed = [u for u in ([q.unit] if q.unit else []) + list(q.units)]

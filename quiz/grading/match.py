@@ -25,7 +25,10 @@ HOW_RANK: dict[str, int] = {"exact": 3, "homophone": 2, "insert": 1, "typo": 0}
 _CONTRAST_TEXT = (
     "买卖 买商 收发 进出 入出 增减 加减 多少 高低 上下 前后 大小 内外 左右 正负 有无 是否 对错 真假 长短 早晚 "
     "先后 开关 升降 涨跌 借贷 男女 收支 盈亏 胜负 首末 新旧 快慢 轻重 冷热 甲乙 原被 主被 你我 你他 我他 "
-    "必可 能否 准禁 同异 全半 单双 退换 退付 赔收 允禁 取存 签拒 接拒 好差 好中 中差 正反 明暗 公私 买租 借还"
+    "必可 能否 准禁 同异 全半 单双 退换 退付 赔收 允禁 取存 签拒 接拒 好差 好中 中差 正反 明暗 公私 买租 借还 "
+    "收付 免收 免付 加扣 扣退 扣返 增扣 进退 存取 输赢 正误 真伪 增删 启停 许禁 可禁 批驳 优劣 强弱 难易 宽严 "
+    "松紧 远近 始终 头尾 里外 主次 正副 得失 成败 冻解 封解 开封 允拒 赢亏 涨降 升跌 最少 最多 至少 至多 "
+    "以上 以下 超低 超高 满欠 已未 初终 交退 供需 售购 卖租 寄收 拆合 整零"
 )
 CONTRAST: frozenset[frozenset[str]] = frozenset(frozenset(p) for p in _CONTRAST_TEXT.split())
 CONTRAST_CHARS: frozenset[str] = frozenset("".join(_CONTRAST_TEXT.split()))
@@ -240,7 +243,7 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, 
         if snd is None:
             snd, psnd = ans.snd, p.snd
         assert psnd is not None
-        gap = 2 if n <= 4 else 3
+        gap = 2
         first = psnd[0]
         i = snd.find(first)
         guard = 0
@@ -258,7 +261,12 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, 
                 inserted = end - i - n
                 if inserted > 0 and window not in rivals and not _crosses_clause(ans.a, i, end):
                     extra, subs = _unmatched(text, psnd, snd[i:end], window)
-                    ok = not any(c in SENSITIVE or c in p.foreign for c in extra)
+                    # Filler may come in (有使用门槛, 按照点击付费); a party, a contrast, a
+                    # coordinated second item (卖家和买家承担), a negation or a number may not.
+                    ok = not any(
+                        c in SENSITIVE or c in p.foreign or c in CONTRAST_CHARS or c in _COORDINATORS or c == "~"
+                        for c in extra
+                    )
                     ok = ok and all(_sub_ok(p, x, y) for x, y in subs) and (not subs or p.homophone_ok)
                     if ok and not _digit_edge(flat, i, end, text):
                         quality = 100.0 - 5 * inserted - 5 * len(subs)
