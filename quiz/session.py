@@ -68,7 +68,7 @@ Grader = Callable[[AnyQuestion, str], GradeResult]
 
 def default_grader() -> Grader:
     """``quiz.grading.grade``, imported when first needed."""
-    from quiz.grading import grade  # type: ignore[attr-defined,unused-ignore]
+    from quiz.grading import grade
 
     g: Grader = grade
     return g

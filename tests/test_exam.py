@@ -7,9 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quiz.errors import UserError
-from quiz.exam import ExamAttempt, ExamOver, draw, to_original_letters
+from quiz.exam import ExamAttempt, ExamOver, draw, shuffled, to_original_letters
 from quiz.library import Library
 from quiz.model import LETTERS, MultiQuestion, SingleQuestion
 from quiz.scheduler import SpacedScheduler
@@ -91,6 +93,31 @@ def test_to_original_letters_maps_shown_letters_back() -> None:
     assert to_original_letters("B, D", perm) == "AB"
     assert to_original_letters("乙", perm) is None
     assert to_original_letters("A", None) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(perm=st.permutations(range(4)), chosen=st.sets(st.integers(0, 3), max_size=4), scoring=st.sampled_from(["all", "partial"]))
+def test_grading_the_shuffled_question_equals_grading_the_bank_question(
+    perm: list[int], chosen: set[int], scoring: str
+) -> None:
+    from quiz.grading import grade
+
+    q = MultiQuestion(
+        id="m", type="multi", prompt="?", choices=["一", "二", "三", "四"], answer=["A", "C", "D"], scoring=scoring  # type: ignore[arg-type]
+    )
+    shown = shuffled(q, perm)
+    shown_letters = "".join(LETTERS[i] for i in sorted(chosen))
+    original = "".join(LETTERS[perm[i]] for i in sorted(chosen))
+    for g in (fake_grade, grade):
+        a, b = g(shown, shown_letters), g(q, original)
+        assert (a.verdict, a.score) == (b.verdict, b.score)
+    if chosen:
+        assert to_original_letters(shown_letters, perm) == "".join(sorted(original))
+    s1 = SingleQuestion(id="s", type="single", prompt="?", choices=["一", "二", "三", "四"], answer="B")
+    shown1 = shuffled(s1, perm)
+    for k in range(4):
+        assert fake_grade(shown1, LETTERS[k]).verdict == fake_grade(s1, LETTERS[perm[k]]).verdict
+        assert grade(shown1, LETTERS[k]).verdict == grade(s1, LETTERS[perm[k]]).verdict
 
 
 def test_each_answer_is_saved_at_once_and_survives_a_restart(store: Store, lib: Library, tmp_path: Path) -> None:

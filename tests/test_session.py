@@ -301,3 +301,10 @@ def test_answering_after_the_end_is_refused(store: Store, lib: Library) -> None:
     assert s.current() is None and s.finished
     with pytest.raises(ValueError):
         s.answer("B")
+
+
+def test_sessions_grade_with_the_real_grader_by_default(store: Store, lib: Library) -> None:
+    s = StudySession.start(store, lib, "amy", "sequential", filters=Filters(banks=("cs",)), now=Clock())
+    assert s.answer("对", seconds=3).result.verdict == "correct"  # judge1
+    assert s.answer("a, c", seconds=3).result.verdict == "partial"  # multi-p: 2 of 3, partial scoring
+    assert [r.verdict for r in store.reviews("amy")] == ["correct", "partial"]
