@@ -349,13 +349,16 @@ def mark_rivals(groups: list[list[Phrase]], *, contrastive: bool) -> None:
     may not touch those.
     """
     texts = [frozenset(p.text for p in g) for g in groups]
-    chars = [frozenset("".join(t)) for t in texts]
+    every: frozenset[str] = frozenset().union(*texts)
+    chars = [frozenset("".join(t)) for t in texts] if contrastive else []
     for gi, g in enumerate(groups):
-        rivals: frozenset[str] = frozenset().union(*(t for k, t in enumerate(texts) if k != gi))
-        others: frozenset[str] = frozenset().union(*(c for k, c in enumerate(chars) if k != gi))
+        rivals = every - texts[gi]
+        others: frozenset[str] = frozenset()
+        if contrastive:
+            others = frozenset().union(*(c for k, c in enumerate(chars) if k != gi))
         for p in g:
-            p.rivals = rivals - {p.text}
-            if contrastive and others:
+            p.rivals = rivals
+            if others:
                 own = frozenset(p.text)
                 p.sensitive = own - others
                 p.foreign = others - own

@@ -116,13 +116,14 @@ def format_number(v: float) -> str:
     return f"{v:.6f}".rstrip("0").rstrip(".")
 
 
+_HAS_NUMERAL_RE = re.compile("[零〇一二两三四五六七八九十百千万亿]")
 _FINANCIAL = str.maketrans("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟", "一二二三三四五六六七八九十百千")
 
 
 def _numerals(text: str) -> str:
     """Replace every numeral in ``text`` by its Arabic value, leaving idioms (一定, 千万 ...) alone."""
     text = text.translate(_FINANCIAL)
-    if not any(c in text for c in "零〇一二两三四五六七八九十百千万亿"):
+    if not _HAS_NUMERAL_RE.search(text):
         return text
     if "百分之" in text:
         text = _PERCENT_RE.sub(lambda m: m.group(1) + "%", text)
