@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -269,6 +270,8 @@ class Store:
     def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
         self.db = db
         self.path = path
+        # one writer at a time per connection: a UI worker thread and the UI thread may share a Store
+        self._lock = threading.RLock()
 
     # -- opening ------------------------------------------------------------
     @classmethod
@@ -332,6 +335,10 @@ class Store:
         return conn
 
     def close(self) -> None:
+        try:
+            self.conn.execute("PRAGMA optimize")  # keeps the query planner's statistics fresh
+        except sqlite3.Error:
+            pass
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -345,18 +352,23 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (rolled back on error). Nested use joins the outer one."""
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (rolled back on error).
+
+        Nested use in the same thread joins the outer transaction; another thread
+        using the same Store waits for it to finish.
+        """
         conn = self.conn
-        if conn.in_transaction:
-            yield conn
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self._lock:
+            if conn.in_transaction:
+                yield conn
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     # -- profiles and settings ---------------------------------------------
     def ensure_profile(self, profile: str, now: datetime | None = None) -> None:

@@ -7,6 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quiz.errors import UserError
 from quiz.scheduler import Rating, SpacedScheduler, State
@@ -265,3 +267,26 @@ def test_changed_question_is_flagged_and_can_be_accepted_or_reset(store: Store) 
     assert store.get_card("a", "b/y") is None
     assert len(store.reviews("a", "b/y")) == 1  # history kept
     assert store.get_card("a", "b/gone") is not None
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    verdicts=st.lists(st.sampled_from(["correct", "partial", "wrong"]), max_size=12),
+    streak=st.integers(1, 3),
+)
+def test_wrong_book_membership_follows_the_rule_for_any_history(
+    tmp_path_factory: pytest.TempPathFactory, verdicts: list[str], streak: int
+) -> None:
+    with Store.open(tmp_path_factory.mktemp("wb") / "p.db") as s:
+        inside, run = False, 0
+        for v in verdicts:
+            rec = _answer(s, v, streak=streak)
+            if v != "correct":
+                inside, run = True, 0
+            elif inside:
+                run += 1
+                if run >= streak:
+                    inside, run = False, 0
+            assert rec.in_wrong_book == inside  # type: ignore[attr-defined]
+            assert s.in_wrong_book("amy", "rules/r0") == inside
+        assert s.review_count("amy") == len(verdicts)
