@@ -317,6 +317,14 @@ def test_short_homophone_typed_by_pinyin_input() -> None:
     assert verdict(question, "来访数/回付数") == "wrong"
 
 
+def test_fuzzy_pinyin_initials_in_key_points() -> None:
+    question = q(
+        type="scenario", keypoints=[{"point": "提交申诉", "any": ["申诉"]}, {"point": "截图", "any": ["截图"]}]
+    )
+    assert verdict(question, "先截图，再申述") == "correct"  # 述 shù typed for 诉 sù
+    assert verdict(question, "先结图，再申诉") == "correct"  # 结 jié for 截 jié
+
+
 def test_homophone_that_could_be_a_rejected_answer_does_not_count() -> None:
     # 权利 and 权力 sound the same (quán lì): a homophone of the accepted form is the rejected one.
     question = q(type="short", answers=["维护权利"], reject=["维护权力"])

@@ -317,6 +317,8 @@ def sound_char(ch: str) -> str:
     """One character standing for the (toned) default reading of ``ch``; ``ch`` itself if it has none.
 
     Toned readings keep 买 (mǎi) and 卖 (mài) apart while 待 and 代 (dài) meet.
+    Retroflex and flat initials are merged (zh/z, ch/c, sh/s), as pinyin input
+    methods' common "fuzzy pinyin" setting does: 申述 (shù) is typed for 申诉 (sù).
     """
     if ch < "\u3400":
         return ch
@@ -324,6 +326,8 @@ def sound_char(ch: str) -> str:
     if not reading:
         return ch
     first = reading.split(",", 1)[0]
+    if first[:2] in ("zh", "ch", "sh"):
+        first = first[0] + first[2:]
     key = _SYLLABLES.get(first)
     if key is None:
         key = chr(0xF0000 + len(_SYLLABLES))  # a private-use character per syllable
