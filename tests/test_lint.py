@@ -227,3 +227,20 @@ def test_playground_revisions_validate_like_a_bank() -> None:
     fixed = revise_question(s, {"keypoints": text.replace("骂回去|", "")})
     assert fixed.keypoints[0].any == ["解释"] and fixed.keypoints[0].weight == 2
     assert grader_confusions(fixed) == []
+
+
+def test_a_lint_ignore_comment_turns_a_check_off(banks: Path) -> None:
+    a = banks / "a.yaml"
+    a.write_text(
+        BANK_A.replace("- id: review-window-copy", "- id: review-window-copy  # lint: ignore near-duplicate")
+        .replace("- id: bare", "- id: bare # lint: ignore"),
+        encoding="utf-8",
+    )
+    b = banks / "b.yaml"
+    b.write_text(BANK_B.replace("bank: other-rules", "bank: other-rules  # lint: ignore never-drawn, near-duplicate"),
+                 encoding="utf-8")
+    w = lint_paths([banks]).warnings
+    assert not by(w, "shop-rules/review-window-copy", "near-duplicate")
+    assert not [x for x in w if x.qid == "shop-rules/bare"]
+    assert not [x for x in w if x.qid.startswith("other-rules")]
+    assert by(w, "shop-rules/tick-everything", "multi-all-choices")  # the others still speak

@@ -15,6 +15,10 @@ Checks (each warning is ``path:line: bank/id: message``, ``code`` names the chec
   the fact comes from;
 - ``never-drawn``: questions no exam blueprint can draw (only when exams are loaded).
 
+A warning a trainer has looked at and accepts is turned off by a comment on the
+question's ``id:`` line (``- id: coupon-short  # lint: ignore near-duplicate``) or,
+for the whole bank, on its ``bank:`` line; ``# lint: ignore`` alone turns off every check.
+
 :func:`lint_paths` loads and lints files; :func:`lint_library` lints what is loaded.
 ``quiz lint`` exits 0 when the files are valid (warnings alone do not fail, unless
 ``--strict``), 1 when a file is invalid (its problems are printed) or, with
@@ -78,20 +82,42 @@ class LintReport:
 # ---------------------------------------------------------------- where questions are
 
 
-_ID_LINE = re.compile(r"""^\s*(?:-\s+)?id\s*:\s*["']?([A-Za-z0-9][A-Za-z0-9-]*)["']?\s*(?:#.*)?$""")
-_BANK_LINE = re.compile(r"^bank\s*:")
+_ID_LINE = re.compile(r"""^\s*(?:-\s+)?id\s*:\s*["']?([A-Za-z0-9][A-Za-z0-9-]*)["']?\s*(?:#(.*))?$""")
+_BANK_LINE = re.compile(r"^bank\s*:[^#]*(?:#(.*))?$")
+_IGNORE = re.compile(r"lint\s*:\s*ignore\b\s*(.*)$")
+
+ALL = "*"
+
+
+def _ignored(comment: str | None) -> frozenset[str]:
+    """Checks a ``# lint: ignore near-duplicate, no-source`` comment turns off (``# lint: ignore``: all)."""
+    if not comment:
+        return frozenset()
+    m = _IGNORE.search(comment)
+    if not m:
+        return frozenset()
+    codes = frozenset(c for c in re.split(r"[\s,，]+", m.group(1)) if c)
+    return codes or frozenset({ALL})
+
+
+@dataclass
+class _FileIndex:
+    ids: dict[str, int] = field(default_factory=dict)
+    ignores: dict[str, frozenset[str]] = field(default_factory=dict)
+    bank_line: int = 1
+    bank_ignores: frozenset[str] = frozenset()
 
 
 class _Lines:
-    """The line of each question's ``id:`` in its bank file (line 1 when it cannot be found)."""
+    """The line of each question's ``id:`` in its bank file (line 1 when it cannot be found), and the
+    checks a trainer turned off there with a ``# lint: ignore ...`` comment (on the ``id:`` or ``bank:`` line)."""
 
     def __init__(self) -> None:
-        self._files: dict[Path, tuple[dict[str, int], int]] = {}
+        self._files: dict[Path, _FileIndex] = {}
 
-    def _scan(self, path: Path) -> tuple[dict[str, int], int]:
+    def _scan(self, path: Path) -> _FileIndex:
         if path not in self._files:
-            ids: dict[str, int] = {}
-            bank_line = 1
+            index = _FileIndex()
             try:
                 text = path.read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError):
@@ -99,22 +125,37 @@ class _Lines:
             for n, line in enumerate(text.splitlines(), start=1):
                 m = _ID_LINE.match(line)
                 if m:
-                    ids.setdefault(m.group(1), n)
-                elif _BANK_LINE.match(line):
-                    bank_line = n
-            self._files[path] = (ids, bank_line)
+                    if m.group(1) not in index.ids:
+                        index.ids[m.group(1)] = n
+                        index.ignores[m.group(1)] = _ignored(m.group(2))
+                    continue
+                b = _BANK_LINE.match(line)
+                if b:
+                    index.bank_line = n
+                    index.bank_ignores = _ignored(b.group(1))
+            self._files[path] = index
         return self._files[path]
 
     def question(self, item: Item) -> tuple[str, int]:
         if item.path is None:
             return item.bank, 1
-        return str(item.path), self._scan(item.path)[0].get(item.question.id, 1)
+        return str(item.path), self._scan(item.path).ids.get(item.question.id, 1)
 
     def bank(self, lib: Library, bank: str) -> tuple[str, int]:
         path = lib.bank_paths.get(bank)
         if path is None:
             return bank, 1
-        return str(path), self._scan(path)[1]
+        return str(path), self._scan(path).bank_line
+
+    def ignored(self, lib: Library, w: LintWarning) -> bool:
+        """Whether a ``# lint: ignore`` comment on the question's or its bank's line turns ``w`` off."""
+        bank, _, qid = w.qid.partition("/")
+        path = lib.bank_paths.get(bank)
+        if path is None:
+            return False
+        index = self._scan(path)
+        codes = index.bank_ignores | (index.ignores.get(qid, frozenset()) if qid else frozenset())
+        return ALL in codes or w.code in codes
 
 
 # ---------------------------------------------------------------- near-duplicates
@@ -392,7 +433,7 @@ def lint_library(lib: Library, *, similarity: float = DEFAULT_SIMILARITY,
             warn("no-source", "no source: name the rule or document the fact comes from")
     if "never-drawn" in wanted:
         out += never_drawn(lib, lines)
-    return sorted(out)
+    return sorted(w for w in out if not lines.ignored(lib, w))
 
 
 def lint_paths(paths: Sequence[Path], *, similarity: float = DEFAULT_SIMILARITY,
