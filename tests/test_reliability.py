@@ -17,7 +17,7 @@ from quiz.store import SCHEMA_VERSION, Store
 REPO = Path(__file__).resolve().parent.parent
 
 WORKER = r"""
-import sys
+import os, sys, time
 from quiz.scheduler import SpacedScheduler
 from quiz.session import StudySession
 from quiz.store import Store
@@ -27,6 +27,9 @@ db, profile, rounds, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv
 lib = make_library(n_rules=60, n_cs=4)
 store = Store.open(db)
 print("ready", flush=True)
+if len(sys.argv) > 5:  # wait for the go signal, so that both learners study at the same time
+    while not os.path.exists(sys.argv[5]):
+        time.sleep(0.005)
 for r in range(rounds):
     s = StudySession.start(store, lib, profile, mode, grader=fake_grade, seed=r,
                            scheduler=SpacedScheduler(enable_fuzzing=False))
@@ -42,12 +45,14 @@ print("done", flush=True)
 """
 
 
-def _spawn(tmp_path: Path, db: Path, profile: str, rounds: int, mode: str = "random") -> subprocess.Popen[str]:
+def _spawn(
+    tmp_path: Path, db: Path, profile: str, rounds: int, mode: str = "random", go: Path | None = None
+) -> subprocess.Popen[str]:
     script = tmp_path / "worker.py"
     script.write_text(WORKER, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen(
-        [sys.executable, str(script), str(db), profile, str(rounds), mode],
+        [sys.executable, str(script), str(db), profile, str(rounds), mode, *([str(go)] if go else [])],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
@@ -100,7 +105,11 @@ def test_sigkill_mid_session_loses_no_graded_answer(tmp_path: Path, after: int) 
 @pytest.mark.parametrize("profiles", [("amy", "bo"), ("amy", "amy")])
 def test_two_processes_studying_one_new_database_both_succeed(tmp_path: Path, profiles: tuple[str, str]) -> None:
     db = tmp_path / "shared.db"  # does not exist yet: both processes create and migrate it at once
-    procs = [_spawn(tmp_path, db, p, rounds=3, mode="random") for p in profiles]
+    go = tmp_path / "go"
+    procs = [_spawn(tmp_path, db, p, rounds=3, mode="random", go=go) for p in profiles]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+    go.touch()
     outs = [p.communicate(timeout=120) for p in procs]
     for p, (out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
@@ -108,6 +117,9 @@ def test_two_processes_studying_one_new_database_both_succeed(tmp_path: Path, pr
         assert out.strip().endswith("done")
     answered = sum(len([ln for ln in out.splitlines() if ln[:1].isdigit()]) for out, _ in outs)
     assert answered == 2 * 3 * 64
+    # the two learners really studied at the same time: their answers interleave in the log
+    ids = [[int(ln.split()[0]) for ln in out.splitlines() if ln[:1].isdigit()] for out, _ in outs]
+    assert max(min(ids[0]), min(ids[1])) < min(max(ids[0]), max(ids[1]))
     assert _integrity_ok(db)
     with Store.open(db) as store:
         assert store.schema_version() == SCHEMA_VERSION
