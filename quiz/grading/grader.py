@@ -480,6 +480,31 @@ def _nearest(phrases: list[Phrase], ans: Answer) -> tuple[Phrase | None, float]:
     return best, score
 
 
+def _why_not(ans: Answer, near: Phrase) -> str:
+    """Where a near miss differs from the nearest accepted answer, when that is short to say."""
+    from rapidfuzz.distance import Levenshtein
+
+    if sorted(numbers(ans.flat)) != sorted(numbers(near.text)) and numbers(near.text):
+        return "：数字不对"
+    if fuzz.ratio(ans.flat, near.text) < 60:
+        return ""
+    diffs = [op for op in Levenshtein.opcodes(ans.flat, near.text) if op.tag != "equal"]
+    if not diffs or len(diffs) > 2:
+        return ""
+    parts = []
+    for op in diffs:
+        said, want = ans.flat[op.src_start : op.src_end], near.text[op.dest_start : op.dest_end]
+        if len(said) > 6 or len(want) > 6:
+            return ""
+        if op.tag == "replace":
+            parts.append(f"「{said}」应为「{want}」")
+        elif op.tag == "delete":
+            parts.append(f"多了「{said}」")
+        else:
+            parts.append(f"少了「{want}」")
+    return "：" + "，".join(parts)
+
+
 @dataclass(slots=True)
 class _Points:
     score: float
@@ -620,7 +645,8 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
         return _result(
             q, "wrong", 0, f"错误：你的答案否定了「{acc[0].label}」。参考答案：{q.answers[0]}", nearest=acc[0].label
         )
-    return _result(q, "wrong", 0, f"错误。最接近的标准答案：{nearest}", nearest=nearest)
+    why = _why_not(ans, near) if near else ""
+    return _result(q, "wrong", 0, f"错误{why}。最接近的标准答案：{nearest}", nearest=nearest)
 
 
 def _grade_scenario(q: ScenarioQuestion, raw: str) -> GradeResult:
