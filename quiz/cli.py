@@ -83,8 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "import", help="turn a spreadsheet or GIFT file into a bank",
         epilog="Every row or question that cannot be used is reported on stderr as FILE:ROW: reason. "
-        "Exit status: 0 when everything came in, 1 when something was reported (the usable questions "
-        "are still written), 2 on an error such as a missing file.",
+        "Without -o the bank is printed. Exit status: 0 when everything came in, 1 when something was "
+        "reported (the usable questions are still written), 2 on an error such as a missing file.",
     )
     _common(p)
     p.add_argument("file", nargs="?", metavar="FILE")

@@ -232,3 +232,42 @@ def test_slugify_gives_a_valid_id_or_nothing(text: str) -> None:
     slug = slugify(text)
     assert slug == "" or re.match(ID_PATTERN, slug)
     assert len(slug) <= 48
+
+
+def test_cells_trainers_write_in_practice(tmp_path: Path) -> None:
+    src = tmp_path / "practice.csv"
+    src.write_text(
+        "题型,题目,选项A,选项B,答案,难度\n"
+        "判断,判断题也写了选项,正确,错误,B,中等\n"  # a 判断 answered by the letter of its option
+        "数值,多少天？,,,九十天,\n"  # Chinese numerals
+        "数值,误差,,,3±0.5个工作日,\n"
+        "数值,范围,,,10~20元,\n",
+        encoding="utf-8",
+    )
+    res = import_file(src)
+    assert res.complete, [str(i) for i in res.issues]
+    judge, days, tol, rng = res.questions
+    assert judge.answer is False and judge.difficulty == 3
+    assert (days.answer, days.unit) == (90, "天")
+    assert (tol.answer, tol.tolerance, tol.unit) == (3, 0.5, "个工作日")
+    assert (rng.answer, rng.tolerance, rng.unit) == (15, 5, "元")
+
+
+def test_every_sheet_with_a_header_is_read(tmp_path: Path) -> None:
+    src = tmp_path / "sheets.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "评价"
+    ws.append(["客服题库 2026"])  # a title row above the header
+    ws.append(["题型", "题目", "答案"])
+    ws.append(["判断", "第一页的题", "对"])
+    notes = wb.create_sheet("说明")
+    notes.append(["题目", "写题干"])  # notes, not questions
+    other = wb.create_sheet("运费")
+    other.append(["type", "prompt", "answer"])
+    other.append(["judge", "第三页的题", "false"])
+    other.append(["judge", "", "false"])
+    wb.save(src)
+    res = import_file(src)
+    assert [q.prompt for q in res.questions] == ["第一页的题", "第三页的题"]
+    assert [str(i) for i in res.issues] == [f"{src}[运费]:3: skipped: 题目 (prompt) is empty"]
