@@ -311,7 +311,7 @@ class Store:
                 store._migrate(version)
         except sqlite3.DatabaseError as e:
             conn.close()
-            raise UserError(f"{p}: not a usable SQLite database ({e})") from None
+            raise UserError(f"{p}: cannot use the progress database ({e})") from None
         except BaseException:
             conn.close()
             raise

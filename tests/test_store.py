@@ -50,6 +50,16 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path: Path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
 
 
+def test_a_damaged_database_is_a_one_line_user_error(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.db"
+    content = b"SQLite format 3\x00" + b"\xff" * 4000
+    path.write_bytes(content)
+    with pytest.raises(UserError) as e:
+        Store.open(path)
+    assert str(path) in str(e.value) and "\n" not in str(e.value)
+    assert path.read_bytes() == content
+
+
 def test_a_database_from_a_newer_version_is_refused_and_not_altered(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
     conn = sqlite3.connect(path)
