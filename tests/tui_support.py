@@ -72,3 +72,46 @@ async def settle(pilot: Any) -> None:
 
 def open_store(path: Path) -> Store:
     return Store.open(path)
+
+
+# answers a learner gave over the past days: (days before T0, qid, answer)
+HISTORY: list[tuple[int, str, str]] = [
+    (12, "tui-rules/ship-days", "A"),
+    (12, "tui-rules/fake-goods", "对"),
+    (9, "tui-rules/ship-days", "B"),
+    (9, "tui-rules/review-days", "15天"),
+    (6, "tui-rules/response-rate", "咨询量/接待量"),
+    (6, "tui-rules/freight-insurance", "B"),
+    (3, "tui-rules/penalty-points", "错"),
+    (3, "tui-rules/delay-comp", "A"),
+    (1, "tui-rules/response-rate", "接待量/咨询量"),
+    (1, "tui-rules/angry-buyer", "先道歉安抚，再核实情况"),
+]
+
+
+def seed_history(db: Path, *, exam_seed: int = 7) -> None:
+    """A learner with two weeks of answers and one finished mock exam (fixed, for snapshots)."""
+    from quiz.exam import ExamAttempt
+    from quiz.scheduler import SpacedScheduler
+    from quiz.session import Filters, StudySession
+
+    lib, _ = load_paths([TUI_BANKS])
+    store = Store.open(db)
+    store.ensure_profile("default", T0 - timedelta(days=30))
+    scheduler = SpacedScheduler(enable_fuzzing=False)
+    for days, qid, answer in HISTORY:
+        when = T0 - timedelta(days=days)
+        item = lib.item(qid)
+        session = StudySession.start(
+            store, lib, "default", "focus", Filters(topics=(item.topic,)), now=lambda w=when: w, scheduler=scheduler
+        )
+        while (cur := session.current()) is not None and cur.qid != qid:
+            session.skip()
+        session.answer(answer, seconds=20)
+        session.finish()
+    when = T0 - timedelta(days=2)
+    attempt = ExamAttempt.start(store, lib, "default", "tui-mock", seed=exam_seed, now=lambda: when, scheduler=scheduler)
+    for q in attempt.questions[:3]:
+        attempt.answer(q.position, "A" if q.question.type == "single" else "对")
+    attempt.submit()
+    store.close()

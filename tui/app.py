@@ -56,6 +56,7 @@ class QuizApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("ctrl+q", "quit", "key.quit", priority=True, show=False),
         bind("f1", "go_home", "key.home", show=False),
+        bind("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
     ]
 
     def __init__(

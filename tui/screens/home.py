@@ -20,7 +20,7 @@ from quiz.stats import ExamHistoryEntry, Overview, Readiness
 from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
-from tui.widgets.text import bar, duration, fit
+from tui.widgets.text import duration, fit, meter
 
 MENU: tuple[tuple[str, str], ...] = (
     ("study", "home.menu.study"),
@@ -66,7 +66,7 @@ class HomeScreen(QuizScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="home-top"):
+        with Vertical(id="home-top"):
             yield Static(t("app.loading"), id="today")
             yield Static("", id="continue")
         with Horizontal(id="home-main"):
@@ -83,6 +83,9 @@ class HomeScreen(QuizScreen[None]):
         self._fill_menu()
         self.query_one("#menu", OptionList).focus()
         self.refresh_view()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "back"  # home is the bottom of the stack
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
@@ -132,7 +135,7 @@ class HomeScreen(QuizScreen[None]):
         today.append(t("home.new", count=ov.new_left_today), style="bold cyan")
         today.append("  ·  ")
         today.append(t("home.streak", days=ov.streak), style="bold magenta")
-        today.append("\n")
+        today.append("    ")
         today.append(t("home.profile", profile=ov.profile), style="dim")
         self.query_one("#today", Static).update(today)
         self.query_one("#continue", Static).update(self._continue_text(data))
@@ -150,7 +153,7 @@ class HomeScreen(QuizScreen[None]):
                     line = Text("  ")
                     line.append(fit(topic or t("browse.no_topic"), 16))
                     line.append(" ")
-                    line.append(bar(mastery, 16), style="green")
+                    line.append_text(meter(mastery, 20))
                     line.append(" " + t("home.mastery", percent=round(mastery * 100)), style="dim")
                     topics.add_option(Option(line, id=f"topic:{topic}"))
         if highlighted is not None and highlighted < topics.option_count:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -13,6 +16,7 @@ from quiz.errors import UserError
 from quiz.exam import ExamAttempt, ExamResult, QuestionResult
 from quiz.model import AnyQuestion
 from tui.i18n import t
+from tui.keys import bind
 from tui.screens.base import QuizScreen
 from tui.widgets.feedback import VERDICT_MARK, VERDICT_STYLE, feedback_renderable
 from tui.widgets.question import question_text
@@ -25,6 +29,8 @@ def _pts(x: float) -> str:
 
 class ResultScreen(QuizScreen[None]):
     """The result of one attempt; the question table's highlighted row is shown in full below."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [bind("h", "app.history", "key.history")]
 
     def __init__(self, result: ExamResult, *, attempt: ExamAttempt | None = None) -> None:
         super().__init__()
@@ -60,6 +66,8 @@ class ResultScreen(QuizScreen[None]):
         self.query_one("#result-head", Static).update(head)
 
         sections = self.query_one("#result-sections", DataTable)
+        sections.border_title = t("result.sections")
+        self.query_one("#result-topics", DataTable).border_title = t("result.topics")
         sections.clear(columns=True)
         sections.add_columns(t("result.col.section"), t("result.col.correct"), t("result.col.score"))
         for s in r.sections:

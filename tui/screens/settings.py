@@ -29,7 +29,7 @@ class SettingsScreen(QuizScreen[None]):
         yield Header()
         with VerticalScroll(id="settings-form"):
             yield Label(t("settings.profile"), id="lbl-profile")
-            yield Select[str]([], allow_blank=False, id="profile")
+            yield Select[str]([(p, p) for p in self._profiles()], allow_blank=False, id="profile")
             with Horizontal():
                 yield Input(placeholder=t("settings.new_profile"), id="new-profile")
                 yield Button(t("settings.create"), id="create-profile")
@@ -40,9 +40,16 @@ class SettingsScreen(QuizScreen[None]):
             yield Label(t("settings.retention"), id="lbl-retention")
             yield Input(type="number", id="retention")
             yield Label(t("settings.theme"), id="lbl-theme")
-            yield Select[str]([], allow_blank=False, id="theme")
+            yield Select[str]([(n, n) for n in self._themes()], allow_blank=False, id="theme")
             yield Button(t("settings.save"), variant="primary", id="save")
         yield Footer()
+
+    def _profiles(self) -> list[str]:
+        profiles = list(self.store.profiles())
+        return profiles if self.quiz.profile in profiles else [*profiles, self.quiz.profile]
+
+    def _themes(self) -> list[str]:
+        return list(THEMES) + sorted(n for n in self.app.available_themes if n not in THEMES.values())
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -55,7 +62,7 @@ class SettingsScreen(QuizScreen[None]):
             self.query_one(f"#{wid}", Label).update(t(key))
         self.query_one("#create-profile", Button).label = t("settings.create")
         self.query_one("#save", Button).label = t("settings.save")
-        profiles = self.store.profiles()
+        profiles = self._profiles()
         profile = self.query_one("#profile", Select)
         with profile.prevent(Select.Changed):
             profile.set_options([(p, p) for p in profiles])
@@ -65,7 +72,7 @@ class SettingsScreen(QuizScreen[None]):
             language.value = s.language
         self.query_one("#daily-new", Input).value = str(s.daily_new_limit)
         self.query_one("#retention", Input).value = f"{s.desired_retention:g}"
-        themes = list(THEMES) + sorted(n for n in self.app.available_themes if n not in THEMES.values())
+        themes = self._themes()
         theme = self.query_one("#theme", Select)
         with theme.prevent(Select.Changed):
             theme.set_options([(n, n) for n in themes])

@@ -18,7 +18,7 @@ from quiz import stats
 from quiz.stats import ExamHistoryEntry, Overview, Readiness
 from tui.i18n import t
 from tui.screens.base import QuizScreen
-from tui.widgets.charts import hbars, heatmap
+from tui.widgets.charts import ColumnChart, hbars, heatmap
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,9 @@ class StatsScreen(QuizScreen[None]):
             yield Static(t("app.loading"), id="stats-summary")
             with Horizontal(classes="stats-row"):
                 with Vertical(classes="stats-block", id="block-reviews"):
-                    yield PlotextPlot(id="chart-reviews", classes="chart")
+                    yield ColumnChart(id="chart-reviews")
                 with Vertical(classes="stats-block", id="block-forecast"):
-                    yield PlotextPlot(id="chart-forecast", classes="chart")
+                    yield ColumnChart(id="chart-forecast", style="dark_orange")
             with Horizontal(classes="stats-row"):
                 with Vertical(classes="stats-block", id="block-heatmap"):
                     yield Static(id="heatmap")
@@ -94,27 +94,11 @@ class StatsScreen(QuizScreen[None]):
         self.query_one("#stats-summary", Static).update(
             Text(t("stats.summary", seen=ov.seen, questions=ov.questions, reviews=ov.reviews, retention=retention, streak=ov.streak), style="bold")
         )
-        # reviews per day, last 30 days
+        # reviews per day (last 30 days) and the due forecast (next 30 days)
         last30 = sorted(data.per_day.items())[-30:]
-        plot = self.query_one("#chart-reviews", PlotextPlot)
-        plt = plot.plt
-        plt.clear_figure()
-        if any(n for _, n in last30):
-            plt.bar([f"{d:%m-%d}" for d, _ in last30], [n for _, n in last30], color="green", width=0.6)
-            plt.xticks([i + 1 for i in range(0, len(last30), 7)], [f"{last30[i][0]:%m-%d}" for i in range(0, len(last30), 7)])
-        else:
-            plt.title(t("stats.no_data"))
-        plot.refresh()
-        # due forecast
-        plot = self.query_one("#chart-forecast", PlotextPlot)
-        plt = plot.plt
-        plt.clear_figure()
-        if any(n for _, n in data.forecast):
-            plt.bar([str(i) for i in range(len(data.forecast))], [n for _, n in data.forecast], color="orange", width=0.6)
-            plt.xlabel(t("stats.axis.day"))
-        else:
-            plt.title(t("stats.no_data"))
-        plot.refresh()
+        self.query_one("#chart-reviews", ColumnChart).set_data([n for _, n in last30], [f"{d:%m-%d}" for d, _ in last30])
+        days = [t("common.today") if i == 0 else f"+{i}" for i in range(len(data.forecast))]
+        self.query_one("#chart-forecast", ColumnChart).set_data([n for _, n in data.forecast], days)
         # heatmap and accuracy
         self.query_one("#heatmap", Static).update(heatmap(data.per_day, data.today))
         rows = [(ts.topic or t("browse.no_topic"), ts.accuracy, f"{round(ts.accuracy * 100)}% · {ts.reviews}" if ts.accuracy is not None else f"0/{ts.questions}")

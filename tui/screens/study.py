@@ -38,10 +38,10 @@ class StudyScreen(QuizScreen[None]):
     (背题模式: the answer shown), ``done`` (the summary)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("1", "rate(1)", "key.again"),
-        bind("2", "rate(2)", "key.hard"),
-        bind("3", "rate(3)", "key.good"),
-        bind("4", "rate(4)", "key.easy"),
+        bind("1", "rate(1)", "key.again", show=False),
+        bind("2", "rate(2)", "key.hard", show=False),
+        bind("3", "rate(3)", "key.good", show=False),
+        bind("4", "rate(4)", "key.easy", show=False),
         bind("enter,n", "next", "key.next"),
         bind("d", "dispute", "key.dispute"),
         bind("ctrl+b", "bookmark", "key.bookmark"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.widget import Widget
 
 from tui.i18n import t
 from tui.widgets.text import bar, fit
@@ -75,3 +77,66 @@ def hbars(rows: list[tuple[str, float | None, str]], *, label_width: int = 14, b
         if i < len(rows) - 1:
             out.append("\n")
     return out
+
+
+EIGHTHS = " ▁▂▃▄▅▆▇█"
+
+
+def columns(values: list[int], labels: list[str], *, height: int = 8, every: int = 7, style: str = "green", width: int = 0) -> Text:
+    """A column chart in text cells: a y axis, one column per value, labels every ``every`` columns.
+
+    ``width`` (cells, 0 for the narrowest) widens each column to fill it.
+    """
+    top = max(values, default=0)
+    if top <= 0:
+        return Text(t("stats.no_data"), style="dim")
+    axis = len(str(top))
+    n = max(1, len(values))
+    col = max(1, (width - axis - 1) // n) if width else 1
+    bar_w = col - 1 if col >= 3 else col
+    out = Text()
+    for row in range(height, 0, -1):
+        label = str(top) if row == height else (str(round(top / 2)) if row == (height + 1) // 2 else "")
+        out.append(label.rjust(axis) + "┤" if label else " " * axis + "│", style="dim")
+        for v in values:
+            level = v / top * height
+            if level >= row:
+                cell = "█"
+            elif level > row - 1 and v > 0:
+                cell = EIGHTHS[max(1, round((level - (row - 1)) * 8))]
+            else:
+                cell = " "
+            out.append(cell * bar_w, style=style)
+            out.append(" " * (col - bar_w))
+        out.append("\n")
+    out.append(" " * axis + "└" + "─" * (col * len(values)) + "\n", style="dim")
+    line = " " * (axis + 1)
+    for i in range(0, len(values), every):
+        pos = axis + 1 + i * col
+        if cell_len(line) <= pos:
+            line += " " * (pos - cell_len(line)) + labels[i]
+    out.append(line, style="dim")
+    return out
+
+
+class ColumnChart(Widget):
+    """:func:`columns` sized to the widget's width."""
+
+    DEFAULT_CSS = """
+    ColumnChart { height: 10; }
+    """
+
+    def __init__(self, *, style: str = "green", every: int = 7, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.style = style
+        self.every = every
+        self.values: list[int] = []
+        self.labels: list[str] = []
+
+    def set_data(self, values: list[int], labels: list[str]) -> None:
+        self.values = values
+        self.labels = labels
+        self.refresh()
+
+    def render(self) -> Text:
+        return columns(self.values, self.labels, height=8, every=self.every, style=self.style, width=self.size.width)

@@ -7,9 +7,10 @@ from rich.text import Text
 from textual.widgets import Static
 
 from quiz.grading.result import GradeResult
-from quiz.model import AnyQuestion
+from quiz.model import LETTERS, AnyQuestion
 from tui.i18n import t
 
+FREE_TEXT = ("short", "scenario")
 VERDICT_STYLE = {"correct": "bold green", "partial": "bold yellow", "wrong": "bold red"}
 VERDICT_MARK = {"correct": "✓", "partial": "◐", "wrong": "✗"}
 
@@ -19,6 +20,15 @@ def _line(label: str, value: str, style: str = "") -> Text:
     out.append(f"{label}：", style="bold")
     out.append(value, style=style)
     return out
+
+
+def answer_display(question: AnyQuestion, answer: str) -> str:
+    """The learner's answer as they read it: a choice letter with its text."""
+    if question.type in ("single", "multi"):
+        picked = [LETTERS.index(c) for c in answer.upper() if c in LETTERS[: len(question.choices)]]
+        if picked and len(picked) == len([c for c in answer if not c.isspace() and c not in ",，、"]):
+            return "；".join(f"{LETTERS[i]}. {question.choices[i]}" for i in picked)
+    return answer
 
 
 def feedback_renderable(question: AnyQuestion, result: GradeResult | None, answer: str | None) -> RenderableType:
@@ -32,11 +42,11 @@ def feedback_renderable(question: AnyQuestion, result: GradeResult | None, answe
         if result.feedback:
             parts.append(Text(result.feedback, style="italic"))
         if answer is not None:
-            parts.append(_line(t("feedback.your_answer"), answer))
+            parts.append(_line(t("feedback.your_answer"), answer_display(question, answer)))
     expected = result.expected if result is not None and result.expected else question.expected_text()
     parts.append(_line(t("feedback.expected"), expected, "green"))
     if result is not None:
-        if result.nearest and result.nearest != expected:
+        if result.nearest and result.nearest != expected and question.type in FREE_TEXT:
             parts.append(_line(t("feedback.nearest"), result.nearest))
         if result.found:
             parts.append(_line(t("feedback.found"), "、".join(result.found), "green"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.cells import cell_len, set_cell_size
+from rich.text import Text
 
 
 def fit(text: str, width: int) -> str:
@@ -33,6 +34,14 @@ def bar(fraction: float, width: int) -> str:
     partial = " ▏▎▍▌▋▊▉"[part] if part else ""
     out = "█" * full + partial
     return out + " " * (width - cell_len(out))
+
+
+def meter(fraction: float, width: int, style: str = "green") -> Text:
+    """A bar on a dim track: how full something is, readable without colour too."""
+    filled = bar(fraction, width).rstrip()
+    out = Text(filled, style=style)
+    out.append("░" * (width - cell_len(filled)), style="dim")
+    return out
 
 
 def duration(seconds: float) -> str:

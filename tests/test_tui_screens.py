@@ -1,0 +1,173 @@
+"""The secondary screens: 错题本, 收藏, settings, bank browser, statistics, trainer, command palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Select, Tree
+
+from tests.tui_support import build_app, open_store, screen_text, seed_history, settle
+from tui.commands import MAIN_ACTIONS, MainCommands
+from tui.screens.bookmarks import BookmarksScreen
+from tui.screens.browse import BrowseScreen
+from tui.screens.settings import SettingsScreen
+from tui.screens.stats import StatsScreen
+from tui.screens.study import StudyScreen
+from tui.screens.trainer import TrainerScreen
+from tui.screens.wrong_book import WrongBookScreen
+
+
+async def test_wrong_book_lists_filters_removes_and_practises(tmp_path: Path) -> None:
+    db = tmp_path / "progress.db"
+    seed_history(db)
+    wrong_before = {e.qid for e in open_store(db).wrong_book("default")}
+    assert "tui-rules/response-rate" in wrong_before
+    app = build_app(tmp_path, db=db)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, WrongBookScreen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == len(wrong_before)
+        screen.query_one(Select).value = "客服指标"
+        await settle(pilot)
+        assert [str(k.value) for k in table.rows] == [
+            q for q in (e.qid for e in open_store(db).wrong_book("default")) if q == "tui-rules/response-rate"
+        ]
+        assert "客服应答率的计算公式" in screen_text(app)  # the preview of the highlighted question
+        await pilot.press("p")  # practise the filtered book
+        await settle(pilot)
+        study = app.screen
+        assert isinstance(study, StudyScreen)
+        assert study.session is not None and study.session.mode == "wrong"
+        assert study.item is not None and study.item.qid == "tui-rules/response-rate"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("x")  # remove it from the book
+        await settle(pilot)
+    assert "tui-rules/response-rate" not in {e.qid for e in open_store(db).wrong_book("default")}
+
+
+async def test_bookmarks_screen_removes_a_bookmark(tmp_path: Path) -> None:
+    db = tmp_path / "progress.db"
+    store = open_store(db)
+    store.set_bookmark("default", "tui-rules/fake-goods", True)
+    store.close()
+    app = build_app(tmp_path, db=db)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, BookmarksScreen)
+        assert "出售假冒商品属于严重违规行为" in screen_text(app)
+        await pilot.press("delete")
+        await settle(pilot)
+        assert "还没有收藏题目" in screen_text(app)
+    assert open_store(db).bookmarks("default") == []
+
+
+async def test_settings_create_a_profile_and_save_limits(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        screen.query_one("#new-profile", Input).focus()
+        await pilot.press(*"小王", "enter")
+        await settle(pilot)
+        assert app.profile == "小王"
+        screen.query_one("#daily-new", Input).value = "5"
+        screen.query_one("#retention", Input).value = "0.85"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen.query_one("#retention", Input).value = "1.5"  # refused by the core, shown, nothing saved
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.is_running
+    store = open_store(tmp_path / "progress.db")
+    assert "小王" in store.profiles()
+    s = store.get_settings("小王")
+    assert (s.daily_new_limit, s.desired_retention) == (5, 0.85)
+    assert store.get_settings("default").daily_new_limit == 20
+
+
+async def test_bank_browser_previews_a_question_with_its_accepted_and_rejected_answers(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        tree: Tree[str] = screen.query_one(Tree)
+        node = next(n for n in _walk(tree.root) if n.data == "q:tui-rules/response-rate")
+        node.parent.expand()  # type: ignore[union-attr]
+        await pilot.pause()
+        tree.move_cursor(node)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "✓ 接待量/咨询量" in text and "✗ 咨询量/接待量" in text
+
+
+def _walk(node):  # type: ignore[no-untyped-def]
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+async def test_statistics_screen_draws_from_the_history(tmp_path: Path) -> None:
+    db = tmp_path / "progress.db"
+    seed_history(db)
+    app = build_app(tmp_path, db=db)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        text = screen_text(app)
+        assert "已学 8/8 题" in text and "连续 3 天" in text
+        assert "每日答题数" in text and "学习日历" in text and "各知识点正确率" in text
+
+
+async def test_grader_playground_grades_as_the_trainer_types(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await app.run_action("trainer")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TrainerScreen)
+        await pilot.press("right")  # the playground tab
+        await settle(pilot)
+        screen.query_one("#pg-qid", Input).value = "tui-rules/response-rate"
+        screen.query_one("#pg-answer", Input).focus()
+        await pilot.press(*"接待量", "slash", *"咨询量")
+        await settle(pilot)
+        assert "回答正确" in screen_text(app)
+        screen.query_one("#pg-answer", Input).value = "咨询量/接待量"
+        await settle(pilot)
+        assert "回答错误" in screen_text(app)
+
+
+async def test_command_palette_lists_the_main_actions(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        provider = MainCommands(app.screen)
+        titles = [hit.text async for hit in provider.discover()]
+        assert len(titles) == len(MAIN_ACTIONS)
+        assert "开始智能复习" in titles and "模拟考试" in titles and "打开错题本" in titles
+        hits = [hit.text async for hit in provider.search("错题")]
+        assert hits == ["打开错题本"]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"统计")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
