@@ -36,7 +36,7 @@ $CATEGORY: $course$/top/淘宝规则/评价规则
 
 运费券的使用没有门槛。{F}
 
-::应答率::应答率\=? 写出公式。{=接待量/咨询量 =应答率\=接待量/咨询量#完整公式 =%50%接待量}
+::应答率::应答率\=? 写出公式。{=接待量/咨询量 =应答率\=接待量/咨询量#完整公式 =%50%接待量 =%0%咨询量/接待量#反了}
 
 ::违约金::出售假冒商品被扣100分，违约金是多少元？{#1000000:0}
 
@@ -94,6 +94,8 @@ def test_every_gift_construct(imported: tuple[ImportResult, Path]) -> None:
     assert short.prompt == "应答率=? 写出公式。"  # \= is an escaped =
     assert short.answers == ["接待量/咨询量", "应答率=接待量/咨询量"]  # the 50% answer is not accepted
     assert "完整公式" in (short.explanation or "")
+    assert short.reject == ["咨询量/接待量"]  # a 0% answer is a known wrong one: its feedback, and a reject
+    assert "咨询量/接待量: 反了" in (short.explanation or "")
 
     fine = q["wei-yue-jin"]
     assert fine.type == "numeric" and fine.answer == 1_000_000 and fine.tolerance == 0

@@ -11,7 +11,8 @@ What comes in, and as what:
   positive weight are the answer; zero or negative weights are wrong options.
 - ``{T}``/``{TRUE}``/``{F}``/``{FALSE}`` → 判断 (``judge``).
 - ``{=a =b}`` (only ``=``) → 填空 (``short``) with every full-credit form accepted;
-  a form worth less than 100% is dropped and reported (no partial credit here).
+  ``=%0%x`` (a known wrong answer, Moodle's way to give it feedback) goes to ``reject``;
+  a form worth between 0 and 100% is dropped and reported (no partial credit here).
 - ``{#90:0}``, ``{#1..5}``, ``{#=90:0 =%50%89:2}`` → 数值 (``numeric``) with the
   tolerance or range of the full-credit answer.
 - ``#feedback`` after an answer and ``####general feedback`` become the explanation.
@@ -216,20 +217,26 @@ def _answer_block(body: str, fmt: str, notes: list[str]) -> dict[str, Any]:
         if any("->" in a.text for a in answers if a.mark == "="):
             raise GiftError("matching question (a -> b) has no type here; not imported")
         if all(a.mark == "=" for a in answers):
-            accepted = []
+            accepted: list[str] = []
+            rejected: list[str] = []
             for a in answers:
                 text = _clean(a.text, fmt)
                 if not text:
                     raise GiftError("an accepted answer is empty")
                 if a.weight >= 100:
                     accepted.append(text)
-                    if a.feedback.strip():
-                        feedback.append(f"{text}: {_clean(a.feedback, fmt)}")
+                elif a.weight <= 0:
+                    rejected.append(text)  # Moodle's way to give feedback on a known wrong answer
                 else:
                     notes.append(f"short answer {text!r} ({a.weight:g}%) dropped: partial credit cannot be expressed")
+                    continue
+                if a.feedback.strip():
+                    feedback.append(f"{text}: {_clean(a.feedback, fmt)}")
             if not accepted:
                 raise GiftError("short-answer question has no full-credit (100%) answer")
             data = {"type": "short", "answers": accepted}
+            if rejected:
+                data["reject"] = rejected
         else:
             choices = _choices(answers, fmt)
             has_equals = any(a.mark == "=" for a in answers)
