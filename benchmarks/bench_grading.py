@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -140,11 +141,15 @@ def build(tmp: Path, n_questions: int, n_answers: int, seed: int) -> tuple[Path,
 def timed(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, list[str]]:
     """Best wall-clock time of ``runs`` runs (the least disturbed by other load on the machine), and the output."""
     best = []
+    cpu = []
     out = ""
     for _ in range(runs):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         p = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env)
         best.append(time.perf_counter() - t)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
         if p.returncode not in (0, 1):
             raise SystemExit(f"{cmd[0]} failed ({p.returncode}): {p.stderr[-1000:]}")
         out = p.stdout

@@ -44,11 +44,49 @@ class Phrase:
     text: str
     label: str  # what feedback calls it
     group: int = 0  # phrases of one group mean the same thing (one key point, accepted forms ...)
-    sensitive: frozenset[str] = frozenset()  # its characters that distinguish it from rival phrases
-    foreign: frozenset[str] = frozenset()  # characters of rival phrases it lacks
-    rivals: frozenset[str] = frozenset()  # normalised phrases that mean something else
     _snd: str | None = field(default=None, repr=False)
     _homophone_ok: bool | None = field(default=None, repr=False)
+    # Set by mark_rivals; what they imply is worked out on first need (most answers never need it).
+    _groups: list[frozenset[str]] | None = field(default=None, repr=False)
+    _gi: int = field(default=0, repr=False)
+    _contrastive: bool = field(default=False, repr=False)
+    _rivals: frozenset[str] | None = field(default=None, repr=False)
+    _sensitive: frozenset[str] | None = field(default=None, repr=False)
+    _foreign: frozenset[str] | None = field(default=None, repr=False)
+
+    @property
+    def rivals(self) -> frozenset[str]:
+        """Normalised phrases that mean something else (other groups' phrases)."""
+        if self._rivals is None:
+            g = self._groups
+            self._rivals = (
+                frozenset().union(*(t for k, t in enumerate(g) if k != self._gi)) - {self.text} if g else frozenset()
+            )
+        return self._rivals
+
+    def _chars(self) -> None:
+        others: frozenset[str] = frozenset()
+        if self._contrastive and self._groups:
+            others = frozenset("".join(self.rivals))
+        own = frozenset(self.text)
+        self._sensitive = own - others if others else frozenset()
+        self._foreign = others - own if others else frozenset()
+
+    @property
+    def sensitive(self) -> frozenset[str]:
+        """Its characters that tell it from rival phrases (accepted vs rejected answers only)."""
+        if self._sensitive is None:
+            self._chars()
+        assert self._sensitive is not None
+        return self._sensitive
+
+    @property
+    def foreign(self) -> frozenset[str]:
+        """Characters of rival phrases it lacks (accepted vs rejected answers only)."""
+        if self._foreign is None:
+            self._chars()
+        assert self._foreign is not None
+        return self._foreign
 
     @property
     def snd(self) -> str:
@@ -342,23 +380,14 @@ def find_best(
 
 
 def mark_rivals(groups: list[list[Phrase]], *, contrastive: bool) -> None:
-    """Give each phrase the texts of the other groups' phrases as rivals.
+    """Give each phrase the other groups' phrases as rivals.
 
-    With ``contrastive`` (accepted vs rejected answers), also the characters that
-    tell it from them (``sensitive``) and theirs it lacks (``foreign``): a typo
-    may not touch those.
+    With ``contrastive`` (accepted vs rejected answers, or the choices of a
+    question), a phrase also gets the characters that tell it from its rivals
+    (``sensitive``) and theirs it lacks (``foreign``): a typo may not touch those.
     """
     texts = [frozenset(p.text for p in g) for g in groups]
-    every: frozenset[str] = frozenset().union(*texts)
-    chars = [frozenset("".join(t)) for t in texts] if contrastive else []
     for gi, g in enumerate(groups):
-        rivals = every - texts[gi]
-        others: frozenset[str] = frozenset()
-        if contrastive:
-            others = frozenset().union(*(c for k, c in enumerate(chars) if k != gi))
         for p in g:
-            p.rivals = rivals
-            if others:
-                own = frozenset(p.text)
-                p.sensitive = own - others
-                p.foreign = others - own
+            p._groups, p._gi, p._contrastive = texts, gi, contrastive
+            p._rivals = p._sensitive = p._foreign = None
