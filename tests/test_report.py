@@ -218,3 +218,19 @@ def test_cli_report_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["report", "--db", str(missing), "--banks", str(banks)]) == 2
     assert "no progress database" in capsys.readouterr().err
     assert not missing.exists()  # a report never creates a database
+
+
+def test_answers_to_an_older_version_are_counted(tmp_path: Path) -> None:
+    from quiz.library import fingerprint
+    from quiz.trainer.report import format_report
+
+    lib = make_library()
+    q = lib.item("rules/good").question
+    with Store.open(tmp_path / "p.db") as store:
+        for n, fp in enumerate(["before-the-fix", "before-the-fix", fingerprint(q)]):
+            store.record_answer(profile="p0", qid="rules/good", mode="random", answer="B", verdict="correct",
+                                score=1.0, now=T0 + timedelta(minutes=n), fingerprint=fp)
+        report = build_report(store, lib)
+    good = stats(report, "rules/good")
+    assert good.attempts == 3 and good.older_version == 2
+    assert "rules/good*" in format_report(report)

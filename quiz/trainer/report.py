@@ -15,7 +15,10 @@ Per question:
   normalisation (letters for 单选/多选, 对/错 for 判断, the grader's normalised
   text otherwise), with counts; exam answers are counted in the bank's own option
   letters (exam papers shuffle the options);
-- ``disputes``: the answers learners marked "我答对了", with their notes.
+- ``disputes``: the answers learners marked "我答对了", with their notes;
+- ``older_version``: how many of the answers were given to an earlier version of
+  the question (its prompt, options or answers changed since): after a fix, read
+  the numbers with that in mind.
 
 Per learner: answers, accuracy, questions seen, exams taken and passed, best exam
 score (share of the total), last active.
@@ -40,7 +43,7 @@ from typing import Any
 
 from quiz.context import Context
 from quiz.errors import UserError
-from quiz.library import Library
+from quiz.library import Library, fingerprint
 from quiz.model import AnyQuestion, JudgeQuestion, MultiQuestion, SingleQuestion
 from quiz.store import Store, parse_ts
 
@@ -84,6 +87,7 @@ class QuestionStats:
     discrimination: float | None = None
     wrong_answers: list[WrongAnswer] = field(default_factory=list)
     disputes: list[DisputeInfo] = field(default_factory=list)
+    older_version: int = 0  # answers given to an earlier version of the question (it changed since)
 
     @property
     def in_banks(self) -> bool:
@@ -148,16 +152,17 @@ class _Answer:
     answer: str
     verdict: str
     score: float
+    fingerprint: str | None
 
 
 def _answers(store: Store) -> list[_Answer]:
     """Every answer ever given; exam answers in the bank's own option letters."""
     rows = store.execute(
-        "SELECT r.ts, r.profile, r.qid, coalesce(ea.answer_original, r.answer), r.verdict, r.score"
+        "SELECT r.ts, r.profile, r.qid, coalesce(ea.answer_original, r.answer), r.verdict, r.score, r.fingerprint"
         " FROM reviews r LEFT JOIN exam_answers ea ON r.attempt_id IS NOT NULL"
         " AND ea.attempt_id = r.attempt_id AND ea.qid = r.qid ORDER BY r.id"
     )
-    return [_Answer(parse_ts(r[0]), r[1], r[2], r[3] or "", r[4], float(r[5])) for r in rows]
+    return [_Answer(parse_ts(r[0]), r[1], r[2], r[3] or "", r[4], float(r[5]), r[6]) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -259,6 +264,9 @@ def build_report(store: Store, library: Library | None = None, *, min_learners: 
         q = item.question if item is not None else None
         st = QuestionStats(qid, q.type if q else None, q.prompt if q else None, (q.topic or None) if q else None)
         rows = by_qid.get(qid, [])
+        if q is not None:
+            current = fingerprint(q)
+            st.older_version = sum(1 for a in rows if a.fingerprint is not None and a.fingerprint != current)
         st.attempts = len(rows)
         st.correct = sum(1 for a in rows if a.verdict == "correct")
         per_learner: dict[str, list[float]] = defaultdict(list)
@@ -369,9 +377,11 @@ def format_report(report: Report, *, limit: int | None = None) -> str:
         disc = "-" if q.discrimination is None else f"{q.discrimination:+.2f}"
         wrong = ", ".join(f"{w.shown}×{w.count}" for w in q.wrong_answers[:3])
         lines.append(
-            f"{_fit(q.qid, 34)} {(q.type or 'gone'):<8} {q.attempts:>5} {q.learners:>4} {_pct(q.facility):>6} "
+            f"{_fit(q.qid + ('*' if q.older_version else ''), 34)} {(q.type or 'gone'):<8} {q.attempts:>5} {q.learners:>4} {_pct(q.facility):>6} "
             f"{_pct(q.first_facility):>5} {disc:>6} {len(q.disputes):>4}  {_fit(wrong, 40).rstrip()}"
         )
+    if any(q.older_version for q in qs):
+        lines.append("* the question changed since some of these answers were given")
     disputed = [q for q in qs if q.disputes]
     if disputed:
         lines.append("")
