@@ -153,8 +153,10 @@ def timed(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, list[s
         if p.returncode not in (0, 1):
             raise SystemExit(f"{cmd[0]} failed ({p.returncode}): {p.stderr[-1000:]}")
         out = p.stdout
+    name = "baseline" if "-c" in cmd and "quiz.cli" not in " ".join(cmd) else "quiz"
     print(
-        f"  {Path(cmd[0]).name} ... runs: {', '.join(f'{t:.3f}' for t in best)} s (median {statistics.median(best):.3f})"
+        f"  {name}: wall {', '.join(f'{t:.3f}' for t in best)} s (median {statistics.median(best):.3f}); "
+        f"CPU {', '.join(f'{t:.3f}' for t in cpu)} s"
     )
     return min(best), out.splitlines()
 
