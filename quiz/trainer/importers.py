@@ -155,7 +155,7 @@ def bank_id_for(path: Path, given: str | None = None) -> str:
 # ---------------------------------------------------------------- validation
 
 
-def _validation_message(err: ValidationError) -> str:
+def validation_message(err: ValidationError) -> str:
     parts = []
     for e in err.errors():
         loc = [str(x) for x in e["loc"]]
@@ -181,7 +181,7 @@ def build_bank(drafts: list[Draft], issues: list[ImportIssue], *, source: Path, 
         try:
             q = _QUESTION_ADAPTER.validate_python({"id": qid, **d.data})
         except ValidationError as e:
-            result.issues.append(ImportIssue(label, d.line, f"skipped: {_validation_message(e)}"))
+            result.issues.append(ImportIssue(label, d.line, f"skipped: {validation_message(e)}"))
             continue
         problems = q.problems()
         if problems:

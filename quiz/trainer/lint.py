@@ -299,7 +299,7 @@ def revise_question(q: AnyQuestion, changes: dict[str, Any]) -> AnyQuestion:
     from pydantic import TypeAdapter, ValidationError
 
     from quiz.model import Question
-    from quiz.trainer.importers import _validation_message
+    from quiz.trainer.importers import validation_message
     from quiz.trainer.spreadsheet import RowError, parse_keypoints
 
     data = q.model_dump(by_alias=True)
@@ -313,7 +313,7 @@ def revise_question(q: AnyQuestion, changes: dict[str, Any]) -> AnyQuestion:
     try:
         new: AnyQuestion = TypeAdapter(Question).validate_python(data)
     except ValidationError as e:
-        raise ValueError(_validation_message(e)) from None
+        raise ValueError(validation_message(e)) from None
     problems = new.problems()
     if problems:
         raise ValueError("; ".join(m for _, m in problems))
