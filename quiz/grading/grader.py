@@ -314,6 +314,17 @@ def _grade_multi(q: MultiQuestion, raw: str) -> GradeResult:
             return _result(q, "wrong", 0, _EMPTY + f"正确答案：{expected}")
         c = _compiled(q)
         chosen = set()
+        # Choice texts written out whole (they may contain 和/、 themselves), longest first.
+        rest = normalize(text)
+        for i in sorted(range(k), key=lambda i: -len(c.flats[i])):
+            f = c.flats[i]
+            if f and f in rest:
+                chosen.add(i)
+                rest = rest.replace(f, "|")
+        if chosen and not re.sub(r"[|和及与以还有]", "", rest):
+            pieces = []
+        else:
+            chosen = set()
         for piece in pieces[:16]:
             i, why = _match_choice(c, Answer(analyse(piece)))
             if i is None:
