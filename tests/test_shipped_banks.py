@@ -64,7 +64,14 @@ def test_shipped_banks_cover_the_seed() -> None:
     assert len(lib.topics()) >= 6
     assert {it.type for it in lib} == set(QUESTION_TYPES)
     assert len(lib.select(types=["scenario"])) >= 15
-    expected_topics = {"评价规则与恶意评价", "处罚与违约金", "运费承担与售后", "客服指标与话术", "广告用语与营销", "纠纷处理与维权"}
+    expected_topics = {
+        "评价规则与恶意评价",
+        "处罚与违约金",
+        "运费承担与售后",
+        "客服指标与话术",
+        "广告用语与营销",
+        "纠纷处理与维权",
+    }
     assert expected_topics <= set(lib.topics())
     for topic in expected_topics:
         assert len(lib.select(topics=[topic])) >= 15, topic
@@ -72,9 +79,13 @@ def test_shipped_banks_cover_the_seed() -> None:
 
 def test_every_bank_file_names_its_schema() -> None:
     for path in sorted(BANKS.glob("*.yaml")):
-        assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../schema/bank.schema.json\n"), path
+        assert path.read_text(encoding="utf-8").startswith(
+            "# yaml-language-server: $schema=../schema/bank.schema.json\n"
+        ), path
     for path in sorted((BANKS / "exams").glob("*.yaml")):
-        assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../../schema/exam.schema.json\n"), path
+        assert path.read_text(encoding="utf-8").startswith(
+            "# yaml-language-server: $schema=../../schema/exam.schema.json\n"
+        ), path
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=_ids(ITEMS))
@@ -228,25 +239,57 @@ def test_exam_blueprint_draws(exam_id: str) -> None:
 
 LEARNER_ANSWERS: list[tuple[str, str, str]] = [
     # 评价规则与恶意评价
-    ("review-rules/late-review-what-now", "已经过了15天,投诉不了了。先联系买家问问开胶的情况,给他换一双,30天内协商看能不能改一次评价,再在差评下面回复解释一下", "correct"),
+    (
+        "review-rules/late-review-what-now",
+        "已经过了15天,投诉不了了。先联系买家问问开胶的情况,给他换一双,30天内协商看能不能改一次评价,再在差评下面回复解释一下",
+        "correct",
+    ),
     ("review-rules/late-review-what-now", "跟买家说改好评就返现20块", "wrong"),
     ("review-rules/late-review-what-now", "还没过15天,可以投诉恶意评价", "wrong"),
     ("review-rules/competitor-review-scenario", "这是同行恶意差评,先截个图留证据,然后15天内去投诉", "correct"),
     ("review-rules/competitor-review-scenario", "也给他差评,去他店里刷差评报复回去", "wrong"),
-    ("review-rules/evidence-prep-scenario", "旺旺聊天截图要带用户名和时间,快递单截图,再加上质量合格证,最后把有利的聊天举证,填举证号码", "correct"),
+    (
+        "review-rules/evidence-prep-scenario",
+        "旺旺聊天截图要带用户名和时间,快递单截图,再加上质量合格证,最后把有利的聊天举证,填举证号码",
+        "correct",
+    ),
     ("review-rules/evidence-prep-scenario", "P个图,把他说的话改得更难听一点再交上去", "wrong"),
     # 处罚与违约金
-    ("penalties/counterfeit-supplier-scenario", "不能进,高仿就是假货,被查到严重违规扣100分,还要赔100万或者累计销售额的10倍", "correct"),
+    (
+        "penalties/counterfeit-supplier-scenario",
+        "不能进,高仿就是假货,被查到严重违规扣100分,还要赔100万或者累计销售额的10倍",
+        "correct",
+    ),
     ("penalties/counterfeit-supplier-scenario", "先少量试卖看看,标题不写品牌名就行", "wrong"),
-    ("penalties/seller-retaliation-scenario", "老板别冲动,骚扰买家会被扣分,严重的算严重违规,还可能违法。我们先跟买家沟通,不行就找小二投诉", "correct"),
-    ("penalties/seller-retaliation-scenario", "千万别骂他、别威胁他,也别把他信息发到群里。骚扰买家会被扣分,走平台投诉", "correct"),
+    (
+        "penalties/seller-retaliation-scenario",
+        "老板别冲动,骚扰买家会被扣分,严重的算严重违规,还可能违法。我们先跟买家沟通,不行就找小二投诉",
+        "correct",
+    ),
+    (
+        "penalties/seller-retaliation-scenario",
+        "千万别骂他、别威胁他,也别把他信息发到群里。骚扰买家会被扣分,走平台投诉",
+        "correct",
+    ),
     ("penalties/seller-retaliation-scenario", "支持老板,把他电话发到群里,大家一起打电话骂他", "wrong"),
     # 运费承担与售后
-    ("freight-aftersales/refund-process-scenario", "先联系买家,让她拍照核实一下,跟她道个歉,然后给她换货或者退款,跟进物流,最后登记一下", "correct"),
+    (
+        "freight-aftersales/refund-process-scenario",
+        "先联系买家,让她拍照核实一下,跟她道个歉,然后给她换货或者退款,跟进物流,最后登记一下",
+        "correct",
+    ),
     ("freight-aftersales/refund-process-scenario", "肯定是你自己摔的,不关我们的事", "wrong"),
-    ("freight-aftersales/late-delivery-scenario", "这样算延迟发货,会违规的,还是按时发货吧,聊天记录截图留着,真给恶意差评再投诉", "correct"),
+    (
+        "freight-aftersales/late-delivery-scenario",
+        "这样算延迟发货,会违规的,还是按时发货吧,聊天记录截图留着,真给恶意差评再投诉",
+        "correct",
+    ),
     ("freight-aftersales/late-delivery-scenario", "听老板的,先压着不发,拖几天再发", "wrong"),
-    ("freight-aftersales/freight-repair-scenario", "亲,不好意思给您添麻烦了,这是质量问题,来回运费我们出,维修进度我随时告诉您", "correct"),
+    (
+        "freight-aftersales/freight-repair-scenario",
+        "亲,不好意思给您添麻烦了,这是质量问题,来回运费我们出,维修进度我随时告诉您",
+        "correct",
+    ),
     ("freight-aftersales/freight-repair-scenario", "亲抱歉,运费都由商家承担,进度随时告诉您", "correct"),
     ("freight-aftersales/freight-repair-scenario", "寄回运费您出,修好了我们包邮寄给您", "wrong"),
     ("freight-aftersales/freight-repair-scenario", "亲抱歉,运费由您承担哦,修好我们跟进", "wrong"),
@@ -254,21 +297,45 @@ LEARNER_ANSWERS: list[tuple[str, str, str]] = [
     ("cs-metrics/answer-all-scenario", "亲,M码有货哦,今天下午就能发,运费券要满足门槛才能用", "correct"),
     ("cs-metrics/answer-all-scenario", "M码有货的亲", "partial"),
     ("cs-metrics/answer-all-scenario", "有货,自己看详情页", "wrong"),
-    ("cs-metrics/slow-reply-scenario", "亲,真不好意思,大促买的人多,客服忙不过来回复慢了,我们会加强客服培训,谢谢您的支持", "correct"),
-    ("cs-metrics/slow-reply-scenario", "亲,抱歉,人多忙不过来,回复慢了,会加强培训,感谢支持。不会搞好评返现那一套", "correct"),
+    (
+        "cs-metrics/slow-reply-scenario",
+        "亲,真不好意思,大促买的人多,客服忙不过来回复慢了,我们会加强客服培训,谢谢您的支持",
+        "correct",
+    ),
+    (
+        "cs-metrics/slow-reply-scenario",
+        "亲,抱歉,人多忙不过来,回复慢了,会加强培训,感谢支持。不会搞好评返现那一套",
+        "correct",
+    ),
     ("cs-metrics/slow-reply-scenario", "亲,对不起回复慢了,您改好评就返现5元", "wrong"),
     ("cs-metrics/slow-reply-scenario", "嫌慢别买", "wrong"),
-    ("cs-metrics/bad-attitude-scenario", "亲,非常抱歉,您的心情我理解,我们会加强培训。老话术用返现换好评属于利益诱导好评,是违规的,不能用", "correct"),
+    (
+        "cs-metrics/bad-attitude-scenario",
+        "亲,非常抱歉,您的心情我理解,我们会加强培训。老话术用返现换好评属于利益诱导好评,是违规的,不能用",
+        "correct",
+    ),
     ("cs-metrics/bad-attitude-scenario", "道歉,理解,改进。老话术里改好评后返现、免邮属于利益诱导,违规", "correct"),
     ("cs-metrics/bad-attitude-scenario", "亲对不起,您的心情我理解,您改好评后返现10元,您看行吗", "wrong"),
     ("cs-metrics/bad-attitude-scenario", "抱歉,理解您,会改进。给您发个红包您改成好评吧", "wrong"),
-    ("cs-metrics/reply-under-review-scenario", "亲,实在抱歉,仓库排单晚发了两天,我们已经调整了,以后会加快发货,谢谢您的反馈", "correct"),
+    (
+        "cs-metrics/reply-under-review-scenario",
+        "亲,实在抱歉,仓库排单晚发了两天,我们已经调整了,以后会加快发货,谢谢您的反馈",
+        "correct",
+    ),
     ("cs-metrics/reply-under-review-scenario", "这位买家素质低,催什么催", "wrong"),
     # 广告用语与营销
-    ("advertising-marketing/ad-copy-scenario", "最低价、最好、国家级、最大让利都是极限词,违反广告法,要删掉,改成如实描述", "correct"),
+    (
+        "advertising-marketing/ad-copy-scenario",
+        "最低价、最好、国家级、最大让利都是极限词,违反广告法,要删掉,改成如实描述",
+        "correct",
+    ),
     ("advertising-marketing/ad-copy-scenario", "标题没问题,再找人刷单刷好评冲销量", "wrong"),
     # 纠纷处理与维权
-    ("disputes/ring-orders-scenario", "这是职业差评师团伙,先截图保存聊天记录和通话记录,15天内赶紧投诉恶意评价,电话太多就报警", "correct"),
+    (
+        "disputes/ring-orders-scenario",
+        "这是职业差评师团伙,先截图保存聊天记录和通话记录,15天内赶紧投诉恶意评价,电话太多就报警",
+        "correct",
+    ),
     ("disputes/ring-orders-scenario", "不要骂回去,也别曝光买家,截图留证据,尽快投诉,报警", "correct"),
     ("disputes/ring-orders-scenario", "截个图,找小二投诉", "partial"),
     ("disputes/ring-orders-scenario", "报警", "partial"),
@@ -278,22 +345,75 @@ LEARNER_ANSWERS: list[tuple[str, str, str]] = [
     ("disputes/ring-orders-scenario", "不截图也不投诉,自认倒霉", "wrong"),
     ("disputes/resale-harassment-scenario", "不答应他,电话录音留证据,向平台投诉,还骚扰就报警", "correct"),
     ("disputes/resale-harassment-scenario", "打电话骂回去,吓唬他", "wrong"),
-    ("disputes/washed-underwear-scenario", "跟她好好说,吊牌拆了还洗过了不能退。把她威胁的聊天截图留证据,给了差评就去投诉恶意评价,把威胁的话举证", "correct"),
+    (
+        "disputes/washed-underwear-scenario",
+        "跟她好好说,吊牌拆了还洗过了不能退。把她威胁的聊天截图留证据,给了差评就去投诉恶意评价,把威胁的话举证",
+        "correct",
+    ),
     ("disputes/washed-underwear-scenario", "保留聊天记录,投诉她恶意评价,然后给她打电话骂她一顿", "wrong"),
     ("disputes/washed-underwear-scenario", "保留聊天记录,投诉,然后给她返现让她改好评", "wrong"),
     ("disputes/washed-underwear-scenario", "直接骂回去,把她的地址挂出来", "wrong"),
-    ("disputes/inconsistent-service-scenario", "记下两个客服的工号和时间,尽快再次申诉,把她威胁的聊天记录举证,详细描述情况", "correct"),
+    (
+        "disputes/inconsistent-service-scenario",
+        "记下两个客服的工号和时间,尽快再次申诉,把她威胁的聊天记录举证,详细描述情况",
+        "correct",
+    ),
     ("disputes/inconsistent-service-scenario", "打电话骂客服,再去找她算账", "wrong"),
-    ("disputes/freight-threat-scenario", "婉拒他,这个要求不合理,聊天截图保存,他给差评就在15天内投诉恶意评价", "correct"),
+    (
+        "disputes/freight-threat-scenario",
+        "婉拒他,这个要求不合理,聊天截图保存,他给差评就在15天内投诉恶意评价",
+        "correct",
+    ),
     ("disputes/freight-threat-scenario", "骂回去,威胁他再差评就人肉他", "wrong"),
-    ("disputes/appeal-writing-scenario", "要有聊天记录和订单详情这些证据,详细描述事情经过,指出评价与事实不符,提交后耐心等待,要补充证据就及时补", "correct"),
+    (
+        "disputes/appeal-writing-scenario",
+        "要有聊天记录和订单详情这些证据,详细描述事情经过,指出评价与事实不符,提交后耐心等待,要补充证据就及时补",
+        "correct",
+    ),
     ("disputes/appeal-writing-scenario", "证据不够就伪造聊天记录", "wrong"),
-    ("disputes/honest-review-lawsuit-scenario", "买家有权给差评,没有侮辱诽谤,不构成侵权,告了也会被驳回。不如沟通一下,回评解释,改进面料", "correct"),
+    (
+        "disputes/honest-review-lawsuit-scenario",
+        "买家有权给差评,没有侮辱诽谤,不构成侵权,告了也会被驳回。不如沟通一下,回评解释,改进面料",
+        "correct",
+    ),
     ("disputes/honest-review-lawsuit-scenario", "起诉吓唬他,再天天打电话逼他删评", "wrong"),
-    ("disputes/harassed-buyer-scenario", "先把通话记录和短信截图留证据,去平台投诉,严重的可以报警,也可以依据民法典去法院起诉", "correct"),
+    (
+        "disputes/harassed-buyer-scenario",
+        "先把通话记录和短信截图留证据,去平台投诉,严重的可以报警,也可以依据民法典去法院起诉",
+        "correct",
+    ),
     ("disputes/harassed-buyer-scenario", "留好通话记录短信,报警,去法院起诉,再去平台投诉。别骂回去", "correct"),
     ("disputes/harassed-buyer-scenario", "以牙还牙,骂回去", "wrong"),
     ("disputes/harassed-buyer-scenario", "留好通话记录短信,报警,再人肉他", "wrong"),
+    # colloquial phrasings: 留个证据/存证/找淘宝客服; retaliation in other words
+    ("disputes/ring-orders-scenario", "别跟他们吵,留个证据,找淘宝客服投诉,要尽快", "correct"),
+    ("disputes/ring-orders-scenario", "天天打电话骚扰他们,让他们也尝尝滋味", "wrong"),
+    ("disputes/ring-orders-scenario", "截图存证,投诉,再给他们返现让他们改好评", "wrong"),
+    ("disputes/freight-threat-scenario", "给他返现,让他别给差评", "wrong"),
+    ("disputes/freight-threat-scenario", "跟他说这个要求不合理,截个图存证,差评了就找淘宝客服投诉", "correct"),
+    ("disputes/washed-underwear-scenario", "截个图存证,找淘宝客服投诉,跟她好好说吊牌拆了不能退", "correct"),
+    ("disputes/washed-underwear-scenario", "截图,投诉,再打电话骚扰她", "wrong"),
+    ("disputes/inconsistent-service-scenario", "录音记下工号,尽快重新申诉,补充证据,把威胁的聊天举证", "correct"),
+    ("disputes/inconsistent-service-scenario", "申诉没用,直接去找她算账", "wrong"),
+    (
+        "disputes/honest-review-lawsuit-scenario",
+        "告不赢的,买家有权利给差评,只要不是恶意诋毁就不算侵权,还是好好沟通吧",
+        "correct",
+    ),
+    ("disputes/honest-review-lawsuit-scenario", "告他,再把他信息挂出来", "wrong"),
+    ("review-rules/late-review-what-now", "过期了投诉不了,30天内跟买家友好协商,做好售后", "correct"),
+    ("review-rules/late-review-what-now", "过期了,打电话吓唬他删评", "wrong"),
+    ("review-rules/competitor-review-scenario", "同行恶意差评,截图留证据,找淘宝客服投诉,15天内", "correct"),
+    ("review-rules/evidence-prep-scenario", "聊天截图、快递单、合格证,都准备好,举证号码填上", "correct"),
+    ("review-rules/evidence-prep-scenario", "截图快递单合格证都准备,然后把他信息挂出来", "wrong"),
+    ("freight-aftersales/late-delivery-scenario", "这算延迟发货,照常发货,保留聊天记录,真有恶意差评就投诉", "correct"),
+    ("penalties/counterfeit-supplier-scenario", "假货不能卖,严重违规100分,违约金100万", "correct"),
+    ("penalties/counterfeit-supplier-scenario", "假货会被罚,但是可以换个名字卖", "wrong"),
+    ("advertising-marketing/ad-copy-scenario", "最好、最低价这些是极限词,违反广告法,删掉", "correct"),
+    ("cs-metrics/reply-under-review-scenario", "抱歉亲,仓库排单晚了,以后会改进,谢谢", "correct"),
+    ("cs-metrics/reply-under-review-scenario", "抱歉,晚发了,改好评返现5元", "wrong"),
+    ("freight-aftersales/refund-process-scenario", "联系买家核实情况,道歉,给她换货,跟进,登记备案", "correct"),
+    ("freight-aftersales/refund-process-scenario", "道歉", "partial"),
     # free text beyond scenarios: reversal, negation, swapped parties
     ("cs-metrics/response-rate-formula-short", "应答率=接待量÷咨询量", "correct"),
     ("cs-metrics/response-rate-formula-short", "咨询量÷接待量", "wrong"),
@@ -307,7 +427,11 @@ LEARNER_ANSWERS: list[tuple[str, str, str]] = [
     ("review-rules/delete-review-steps", "1. 联系客服 2. 申诉 3. 等待审核", "correct"),
     ("review-rules/delete-review-steps", "申诉删除差评、联系淘宝客服、等待淘宝审核", "partial"),
     ("freight-aftersales/refund-steps-order", "联系消费者→核实情况→安抚致歉→协调方案→跟进处理→登记备案", "correct"),
-    ("freight-aftersales/refund-steps-order", "核实情况、联系消费者、安抚致歉、协调方案、登记备案、跟进处理", "partial"),
+    (
+        "freight-aftersales/refund-steps-order",
+        "核实情况、联系消费者、安抚致歉、协调方案、登记备案、跟进处理",
+        "partial",
+    ),
     ("penalties/counterfeit-fine-short", "一百万元或者店铺全部累计销售额的十倍", "correct"),
     ("penalties/counterfeit-fine-short", "十万元或者累计销售额的十倍", "wrong"),
     ("review-rules/complaint-window-days", "十五天", "correct"),
@@ -325,7 +449,9 @@ LEARNER_ANSWERS: list[tuple[str, str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("qid", "answer", "expected"), LEARNER_ANSWERS, ids=[f"{q}:{a[:12]}" for q, a, _ in LEARNER_ANSWERS])
+@pytest.mark.parametrize(
+    ("qid", "answer", "expected"), LEARNER_ANSWERS, ids=[f"{q}:{a[:12]}" for q, a, _ in LEARNER_ANSWERS]
+)
 def test_learner_answer(qid: str, answer: str, expected: str) -> None:
     assert qid in LIBRARY, qid
     r = grade(LIBRARY.item(qid).question, answer)
