@@ -7,7 +7,7 @@ Modes (``StudySession.start(..., mode=...)``):
   A question answered wrong comes back later in the same session while it is in
   a (re)learning step (at most 3 times).
 * ``sequential`` 顺序练习: every question of the scope in bank order, starting after
-  the last question answered in 顺序练习 over the same scope (wraps around).
+  the last question answered or skipped in 顺序练习 over the same scope (wraps around).
 * ``random``     随机练习: the scope shuffled (seed recorded, so a resumed session keeps its order).
 * ``focus``      专项练习: one topic, bank or tag (filters required): due first, then
   questions answered wrong before, then new ones, then the rest weakest first; no daily limit.
@@ -456,11 +456,17 @@ class StudySession:
         return self._last
 
     def _advance(self, t: datetime, step: int = 1) -> None:
+        left = self.queue[self.position] if step > 0 and self.position < len(self.queue) else None
         self.position = max(0, min(len(self.queue), self.position + step))
         with self.store.transaction() as c:
             c.execute(
                 "UPDATE sessions SET position = ?, updated = ? WHERE id = ?", (self.position, iso(t), self.session_id)
             )
+            if left is not None and self.mode == "sequential":  # 顺序练习 resumes after a skipped question too
+                c.execute(
+                    "INSERT OR REPLACE INTO positions (profile, scope, qid, updated) VALUES (?, ?, ?, ?)",
+                    (self.profile, self.filters.scope(), left, iso(t)),
+                )
 
     def skip(self) -> None:
         """Move on without answering (in browse mode: the next question)."""

@@ -126,6 +126,10 @@ def test_sequential_resumes_after_the_last_question_answered(store: Store, lib: 
     sess.finish()
     nxt = start(store, lib, clock, "sequential", filters=Filters(banks=("rules",)))
     assert nxt.queue == ["rules/r2", "rules/r3", "rules/r4", "rules/r5", "rules/r0", "rules/r1"]
+    # a skipped question counts as passed
+    nxt.skip()
+    again = start(store, lib, clock, "sequential", filters=Filters(banks=("rules",)))
+    assert again.queue[0] == "rules/r3"
     # another scope keeps its own place
     other = start(store, lib, clock, "sequential", filters=Filters(banks=("cs",)))
     assert other.queue[0] == "cs/judge1"
