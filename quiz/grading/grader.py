@@ -316,10 +316,10 @@ def _grade_multi(q: MultiQuestion, raw: str) -> GradeResult:
         chosen = set()
         # Choice texts written out whole (they may contain 和/、 themselves), longest first.
         rest = normalize(text)
-        for i in sorted(range(k), key=lambda i: -len(c.flats[i])):
-            f = c.flats[i]
+        for ci in sorted(range(k), key=lambda j: -len(c.flats[j])):
+            f = c.flats[ci]
             if f and f in rest:
-                chosen.add(i)
+                chosen.add(ci)
                 rest = rest.replace(f, "|")
         if chosen and not re.sub(r"[|和及与以还有]", "", rest):
             pieces = []
