@@ -168,8 +168,11 @@ def validation_message(err: ValidationError) -> str:
 
 
 def build_bank(drafts: list[Draft], issues: list[ImportIssue], *, source: Path, label: str, bank_id: str,
-               title: str, found: int | None = None) -> ImportResult:
-    """Settle ids, validate each draft, and assemble the bank from the ones that validate."""
+               title: str, found: int | None = None, place: str = "row") -> ImportResult:
+    """Settle ids, validate each draft, and assemble the bank from the ones that validate.
+
+    ``place`` is what a draft's number counts in messages: "row" (spreadsheets) or "line" (GIFT).
+    """
     result = ImportResult(source=source, bank_id=bank_id, title=title,
                           found=len(drafts) if found is None else found, issues=list(issues))
     used: set[str] = set()
@@ -177,7 +180,7 @@ def build_bank(drafts: list[Draft], issues: list[ImportIssue], *, source: Path, 
     # ids the trainer wrote are kept: generated ids keep out of their way
     reserved = {d.id_hint.strip() for d in drafts if d.explicit_id and d.id_hint and _ID_RE.match(d.id_hint.strip())}
     for d in drafts:
-        qid, id_note = _settle_id(d, used, explicit_at, reserved)
+        qid, id_note = _settle_id(d, used, explicit_at, reserved, place)
         try:
             q = _QUESTION_ADAPTER.validate_python({"id": qid, **d.data})
         except ValidationError as e:
@@ -202,7 +205,8 @@ def build_bank(drafts: list[Draft], issues: list[ImportIssue], *, source: Path, 
     return result
 
 
-def _settle_id(d: Draft, used: set[str], explicit_at: dict[str, int], reserved: set[str]) -> tuple[str, str | None]:
+def _settle_id(d: Draft, used: set[str], explicit_at: dict[str, int], reserved: set[str],
+               place: str = "row") -> tuple[str, str | None]:
     """The question's id, and a note when the id the trainer wrote had to change."""
     hint = (d.id_hint or "").strip()
     taken = used | set(explicit_at)
@@ -213,7 +217,7 @@ def _settle_id(d: Draft, used: set[str], explicit_at: dict[str, int], reserved: 
             qid = base
             if base in taken:
                 qid = _unique(base, taken)
-                where = f" (row {explicit_at[base]})" if base in explicit_at else ""
+                where = f" ({place} {explicit_at[base]})" if base in explicit_at else ""
                 note = f"id {hint!r} is already used{where}; imported as {qid!r}"
             explicit_at.setdefault(base, d.line)
             return qid, note
@@ -306,7 +310,8 @@ def import_file(path: Path, bank_id: str | None = None, title: str | None = None
         raise UserError(f"{path}: old .xls workbooks cannot be read; save it as .xlsx (Excel: 另存为 → .xlsx)")
     else:
         raise UserError(f"{path}: unknown kind of file {suffix or '(no extension)'!r}; use .xlsx, .csv, .gift or .txt")
-    return build_bank(drafts, issues, source=path, label=label, bank_id=bid, title=title or path.stem, found=found)
+    return build_bank(drafts, issues, source=path, label=label, bank_id=bid, title=title or path.stem, found=found,
+                      place="line" if suffix in GIFT_SUFFIXES else "row")
 
 
 def schema_ref_for(output: Path, banks_dir: Path) -> str | None:
