@@ -176,6 +176,15 @@ def test_template_has_the_columns_and_imports_cleanly(tmp_path: Path) -> None:
     assert len(load_ok(out).questions) == 6
 
 
+def test_csv_template_imports_cleanly(tmp_path: Path) -> None:
+    tpl = tmp_path / "template.csv"
+    assert main(["import", "--template", str(tpl)]) == 0
+    assert tpl.read_bytes().startswith(b"\xef\xbb\xbf")
+    res = import_file(tpl)
+    assert res.complete and len(res.questions) == 6
+    assert main(["import", "--template", str(tmp_path / "template.doc")]) == 2
+
+
 def test_cli_exit_codes_and_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = tmp_path / "good.xlsx"
     write_template(good)

@@ -577,7 +577,20 @@ _TEMPLATE_HELP = [
 
 
 def write_template(path: Path) -> None:
-    """The import template: the header row, one example row of each type, and a 说明 sheet."""
+    """The import template: the header row, one example row of each type, and a 说明 sheet.
+
+    A ``.csv`` path gets the same rows as CSV (UTF-8 with BOM, which Excel opens right).
+    """
+    if path.suffix.lower() == ".csv":
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("w", encoding="utf-8-sig", newline="") as f:
+                csv.writer(f).writerows(rows_for_csv(TEMPLATE_ROWS))
+        except OSError as e:
+            raise UserError(f"{path}: cannot write: {e.strerror or e}") from e
+        return
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UserError(f"{path}: the template is a workbook; name it .xlsx (or .csv)")
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
