@@ -10,6 +10,7 @@ scenario: a good one must pass, a retaliating one must fail.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -197,6 +198,19 @@ def test_scenario_one_key_point_is_not_enough(item: Item) -> None:
     assert isinstance(q, ScenarioQuestion)
     top = max(q.keypoints, key=lambda k: k.weight)
     assert _verdict(item, top.any[0]) == "partial", top.any[0]
+
+
+@pytest.mark.parametrize("item", _items("scenario"), ids=_ids(_items("scenario")))
+def test_scenario_half_the_key_points_is_not_correct(item: Item) -> None:
+    """Any set of key points worth at most half the weight is partial, never correct (bank-format.md)."""
+    q = item.question
+    assert isinstance(q, ScenarioQuestion)
+    total = sum(k.weight for k in q.keypoints)
+    for r in range(1, len(q.keypoints)):
+        for subset in itertools.combinations(q.keypoints, r):
+            if sum(k.weight for k in subset) * 2 <= total:
+                answer = "，".join(k.any[0] for k in subset)
+                assert _verdict(item, answer) != "correct", answer
 
 
 # --- exams ----------------------------------------------------------------------------
