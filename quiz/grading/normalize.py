@@ -192,9 +192,15 @@ def _finish(text: str, drop: re.Pattern[str] = _DROP_RE) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """The comparable form of a text: see the module docstring (numbering like ``1.`` is dropped)."""
+    if len(text) <= 200:
+        return _normalize_cached(text)
+    return analyse(text).flat
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalize_cached(text: str) -> str:
     return analyse(text).flat
 
 
