@@ -168,6 +168,9 @@ def test_multi_by_choice_texts() -> None:
     assert verdict(MULTI_ALL, "截图留证、报警、平台投诉") == "correct"
     assert verdict(MULTI_PARTIAL, "报警和平台投诉") == "partial"
     assert verdict(MULTI_ALL, "A和B和D") == "correct"
+    with_and = q(type="multi", choices=["截图和录音", "报警", "辱骂对方", "平台投诉"], answer=["A", "B", "D"])
+    assert verdict(with_and, "截图和录音、报警、平台投诉") == "correct"
+    assert verdict(with_and, "截图和录音、报警") == "wrong"
 
 
 # --- judge -------------------------------------------------------------------------------------
@@ -466,6 +469,9 @@ def test_scenario_negated_key_points_do_not_count() -> None:
     assert verdict(REFUND, "不查询物流和补发") == "wrong"
     assert verdict(REFUND, "没有查询物流也没补发") == "wrong"
     assert "核实物流" not in grade(REFUND, "从不查询物流").found
+    # a negation in a condition does not reach past it
+    assert "给出方案" in grade(REFUND, "买家不满意的话就补发").found
+    assert "核实物流" in grade(REFUND, "如果买家不同意，查询物流").found
 
 
 def test_scenario_forbidden_stated_is_wrong_negated_is_not() -> None:
@@ -497,6 +503,8 @@ def test_ordered_key_points() -> None:
             "核实订单、联系买家、提交凭证": "correct",
             "先查订单，再打电话给买家，最后上传凭证": "correct",
             "1. 查订单 2. 联系买家 3. 上传凭证": "correct",
+            "一、查订单 二、联系买家 三、上传凭证": "correct",
+            "1、核实订单；2、联系买家；3、提交凭证": "correct",
             "联系买家，核实订单，提交凭证": "partial",  # out of order
             "提交凭证，联系买家，核实订单": "partial",
             "核实订单": "partial",
