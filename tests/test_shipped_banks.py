@@ -78,14 +78,17 @@ def test_shipped_banks_cover_the_seed() -> None:
 
 
 def test_every_bank_file_names_its_schema() -> None:
-    for path in sorted(BANKS.glob("*.yaml")):
-        assert path.read_text(encoding="utf-8").startswith(
-            "# yaml-language-server: $schema=../schema/bank.schema.json\n"
-        ), path
-    for path in sorted((BANKS / "exams").glob("*.yaml")):
-        assert path.read_text(encoding="utf-8").startswith(
-            "# yaml-language-server: $schema=../../schema/exam.schema.json\n"
-        ), path
+    """The editor's schema line resolves, relative to the file, to the shipped banks/schema/*.json."""
+    prefix = "# yaml-language-server: $schema="
+    for path, kind in [
+        *((p, "bank") for p in BANKS.glob("*.yaml")),
+        *((p, "exam") for p in BANKS.glob("exams/*.yaml")),
+    ]:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith(prefix), path
+        target = (path.parent / first.removeprefix(prefix)).resolve()
+        assert target == (BANKS / "schema" / f"{kind}.schema.json").resolve(), path
+        assert target.is_file()
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=_ids(ITEMS))
