@@ -13,8 +13,9 @@ what to show and forward what the learner does.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import on, work
@@ -24,9 +25,6 @@ from textual.screen import Screen
 
 from quiz.context import Context
 from quiz.errors import UserError
-from quiz.library import fingerprint
-from quiz.scheduler import Clock, utc_now
-from quiz.store import Settings, Store
 from tui import i18n
 from tui.commands import MainCommands
 from tui.i18n import t
@@ -36,6 +34,14 @@ from tui.messages import LibraryRefreshed
 if TYPE_CHECKING:
     from quiz.library import Library
     from quiz.loader import Problem
+    from quiz.store import Settings, Store
+
+Clock = Callable[[], datetime]
+"""The app's clock: returns a timezone-aware now (tests pass a fixed or movable one)."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -64,17 +70,20 @@ class QuizApp(App[int]):
         ctx: Context,
         *,
         clock: Clock,
-        store: Store,
+        store: Store | None = None,
         library: Library | None = None,
         problems: list[Problem] | None = None,
         start: Start | None = None,
+        language: str | None = None,
     ) -> None:
         super().__init__()
         self.ctx = ctx
         self.clock = clock
-        self.store = store
+        self._store = store
         self.profile = ctx.profile
-        self.settings = Settings()
+        self._settings: Settings | None = None
+        self.language_override = language
+        self.fatal: str | None = None
         self.library: Library | None = library
         self.problems: list[Problem] = list(problems or [])
         self.start = start or Start()
@@ -86,22 +95,70 @@ class QuizApp(App[int]):
     def now(self) -> datetime:
         return self.clock()
 
+    # -- services ---------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        """The progress store (open once :attr:`ready`)."""
+        if self._store is None:
+            raise RuntimeError("the progress store is not open yet")
+        return self._store
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from quiz.store import Settings
+
+            return Settings()
+        return self._settings
+
+    @property
+    def ready(self) -> bool:
+        """The store is open and the banks are loaded."""
+        return self._store is not None and self._settings is not None and self.library is not None
+
     # -- start-up -------------------------------------------------------------
     def on_mount(self) -> None:
+        """Paint the home screen at once; open the store and load the banks off the UI thread."""
         from tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
-        if self.library is None:
-            self.load_library()
-        else:
-            self.call_after_refresh(self._library_ready, self.library, self.problems)
+        self.call_after_refresh(self.open_services)
+
+    @work(thread=True, exclusive=True, group="services")
+    def open_services(self) -> None:
+        """Open the progress store, read the learner's settings and load the banks."""
+        try:
+            store = self._store
+            if store is None:
+                from quiz.store import Store
+
+                store = Store.open(self.ctx.db_path)
+            store.ensure_profile(self.profile, self.clock())
+            settings = store.get_settings(self.profile)
+            library, problems = self.library, self.problems
+            if library is None:
+                library, problems = self.ctx.load_library()
+        except UserError as e:
+            self.call_from_thread(self._fail, str(e))
+            return
+        self.call_from_thread(self._services_ready, store, settings, library, problems)
+
+    def _fail(self, message: str) -> None:
+        """A database or bank folder the app cannot use: leave with the one-line message."""
+        self.fatal = message
+        self.exit(2)
+
+    def _services_ready(self, store: Store, settings: Settings, library: Library, problems: list[Problem]) -> None:
+        self._store = store
+        self.apply_settings(settings, language=self.language_override)
+        self._library_ready(library, problems)
 
     @work(thread=True, exclusive=True, group="library")
     def load_library(self) -> None:
         """Load (or reload) every bank and exam off the UI thread."""
         try:
             lib, problems = self.ctx.load_library()
-        except Exception as e:  # a folder that vanished, permissions: shown, never a crash
+        except (UserError, OSError) as e:  # a folder that vanished, permissions: shown, never a crash
             self.call_from_thread(self.notify, t("app.error", message=str(e)), severity="error")
             return
         self.call_from_thread(self._library_ready, lib, problems)
@@ -120,13 +177,15 @@ class QuizApp(App[int]):
 
     def on_library_changed(self) -> None:
         """Tell the store which questions changed in their banks (they are flagged, never crash)."""
-        if self.library is not None:
-            self.store.flag_changed(self.profile, {it.qid: fingerprint(it.question) for it in self.library})
+        from quiz.library import fingerprint
+
+        if self.library is not None and self._store is not None:
+            self._store.flag_changed(self.profile, {it.qid: fingerprint(it.question) for it in self.library})
 
     # -- settings, language and profiles ----------------------------------------
     def apply_settings(self, settings: Settings, *, language: str | None = None) -> None:
         """Use the learner's settings: language and theme take effect at once."""
-        self.settings = settings
+        self._settings = settings
         self._use_language(language or settings.language)
         self.theme = theme_name(settings.theme)
 
@@ -176,16 +235,27 @@ class QuizApp(App[int]):
             self.open_exam(s.exam_id)
 
     # -- navigation -------------------------------------------------------------
+    def _can_open(self) -> bool:
+        """Screens need the store and the banks: until then, say they are loading."""
+        if not self.ready:
+            self.notify(t("app.loading"), timeout=2)
+            return False
+        return True
+
     def open(self, screen: Screen[Any]) -> None:
         self.push_screen(screen)
 
     def open_study(self, mode: str = "smart", *, topic: str | None = None, bank: str | None = None) -> None:
+        if not self._can_open():
+            return
         from tui.screens.study import StudyScreen
 
         self.push_screen(StudyScreen(mode, topic=topic, bank=bank))
 
     def resume_study(self, session_id: int) -> None:
         """Reopen an interrupted session where it stopped."""
+        if not self._can_open():
+            return
         from quiz.session import StudySession
         from tui.screens.study import StudyScreen
 
@@ -199,6 +269,8 @@ class QuizApp(App[int]):
         self.push_screen(StudyScreen(session.mode, session=session))
 
     def open_exam(self, exam_id: str | None = None) -> None:
+        if not self._can_open():
+            return
         from tui.screens.exam import ExamPicker, ExamScreen
 
         if exam_id is None:
@@ -220,26 +292,36 @@ class QuizApp(App[int]):
         self.open_exam(None)
 
     def action_history(self) -> None:
+        if not self._can_open():
+            return
         from tui.screens.result import HistoryScreen
 
         self.push_screen(HistoryScreen())
 
     def action_wrong_book(self) -> None:
+        if not self._can_open():
+            return
         from tui.screens.wrong_book import WrongBookScreen
 
         self.push_screen(WrongBookScreen())
 
     def action_bookmarks(self) -> None:
+        if not self._can_open():
+            return
         from tui.screens.bookmarks import BookmarksScreen
 
         self.push_screen(BookmarksScreen())
 
     def action_stats(self) -> None:
+        if not self._can_open():
+            return
         from tui.screens.stats import StatsScreen
 
         self.push_screen(StatsScreen())
 
     def action_browse(self) -> None:
+        if not self._can_open():
+            return
         from tui.screens.browse import BrowseScreen
 
         self.push_screen(BrowseScreen())
@@ -249,11 +331,15 @@ class QuizApp(App[int]):
         self.load_library()
 
     def action_settings(self) -> None:
+        if not self._can_open():
+            return
         from tui.screens.settings import SettingsScreen
 
         self.push_screen(SettingsScreen())
 
     def action_trainer(self) -> None:
+        if not self._can_open():
+            return
         from tui.screens.trainer import TrainerScreen
 
         self.push_screen(TrainerScreen())
@@ -287,22 +373,21 @@ def make_app(
     """The app with its services injected (``quiz`` and the tests both build it here).
 
     ``now`` is the clock (timezone-aware); tests pass a fixed or movable one.
-    ``store`` is the progress store (opened from ``ctx.db_path`` when not given:
-    a bad database raises UserError before the UI starts); ``library`` skips
-    loading the banks in a worker; ``language`` overrides the learner's setting.
+    ``store`` is the progress store, opened from ``ctx.db_path`` by a worker after
+    the first paint when not given (a database that cannot be used ends the app
+    with its one-line message: see :func:`_run`); ``library`` skips loading the
+    banks; ``language`` overrides the learner's setting.
     """
     clock: Clock = now or utc_now
-    if store is None:
-        store = Store.open(ctx.db_path)
-    store.ensure_profile(ctx.profile, clock())
-    app = QuizApp(ctx, clock=clock, store=store, library=library, problems=problems, start=start)
-    app.apply_settings(store.get_settings(ctx.profile), language=language)
-    return app
+    i18n.set_language(language or "zh")
+    return QuizApp(ctx, clock=clock, store=store, library=library, problems=problems, start=start, language=language)
 
 
 def _run(ctx: Context, start: Start) -> int:
     app = make_app(ctx, start=start)
     result = app.run()
+    if app.fatal:
+        raise UserError(app.fatal)
     return int(result or 0)
 
 

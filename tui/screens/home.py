@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -13,14 +13,15 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from quiz import stats
-from quiz.exam import AttemptInfo, ExamAttempt
-from quiz.session import SessionInfo, StudySession
-from quiz.stats import ExamHistoryEntry, Overview, Readiness
 from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
 from tui.widgets.text import duration, fit, meter
+
+if TYPE_CHECKING:  # the core is imported by the worker, after the first paint
+    from quiz.exam import AttemptInfo
+    from quiz.session import SessionInfo
+    from quiz.stats import ExamHistoryEntry, Overview, Readiness
 
 MENU: tuple[tuple[str, str], ...] = (
     ("study", "home.menu.study"),
@@ -95,7 +96,7 @@ class HomeScreen(QuizScreen[None]):
         self.query_one("#exams").border_title = t("home.exams")
         self.query_one("#menu").border_title = t("home.menu")
         self._fill_menu()
-        if self.library is not None:
+        if self.quiz.ready:
             self.load_data()
 
     def _fill_menu(self) -> None:
@@ -108,6 +109,12 @@ class HomeScreen(QuizScreen[None]):
     # -- data ---------------------------------------------------------------
     @work(thread=True, exclusive=True, group="home")
     def load_data(self) -> None:
+        if not self.quiz.ready:
+            return
+        from quiz import stats
+        from quiz.exam import ExamAttempt
+        from quiz.session import StudySession
+
         lib, store, profile, now = self.library, self.store, self.quiz.profile, self.quiz.now()
         if lib is None:
             return
@@ -125,6 +132,8 @@ class HomeScreen(QuizScreen[None]):
         self.app.call_from_thread(self._show, data)
 
     def _show(self, data: HomeData) -> None:
+        if not self.is_attached:  # the app closed while the worker ran
+            return
         self.data = data
         ov = data.overview
         lib = self.library

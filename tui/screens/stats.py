@@ -88,6 +88,8 @@ class StatsScreen(QuizScreen[None]):
         self.app.call_from_thread(self._show, data)
 
     def _show(self, data: StatsData) -> None:
+        if not self.is_attached:  # closed while the worker ran
+            return
         self.data = data
         ov = data.overview
         retention = f"{ov.true_retention * 100:.0f}%" if ov.true_retention is not None else "-"
