@@ -399,6 +399,23 @@ def test_short_one_typo_in_a_long_answer_but_not_in_the_distinguishing_part() ->
     )
 
 
+def test_short_threshold_set_by_the_trainer() -> None:
+    loose = q(type="short", answers=["先行赔付给买家"], reject=["先行赔付给卖家"], threshold=70)
+    check(
+        loose,
+        {
+            "先行赔付给买家": "correct",
+            "先行赔偿给买家": "correct",
+            "先赔付买家": "correct",  # 5 of 7 characters, in order: close enough at 70
+            "先行赔付给卖家": "wrong",
+            "先赔付卖家": "wrong",
+            "不先行赔付给买家": "wrong",
+        },
+    )
+    strict = q(type="short", answers=["先行赔付给买家"], threshold=95)
+    assert verdict(strict, "先行赔偿给买家") == "wrong"
+
+
 def test_short_numbers_are_never_fuzzy() -> None:
     question = q(type="short", answers=["满10万元可申请"])
     check(

@@ -649,6 +649,16 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
         if f.points:
             kw["found"] = tuple(p.label for p in f.points)
         return _result(q, "correct", 1, f"正确{note}：{acc[0].label}", **kw)
+    if q.threshold is not None and not (acc and acc[1].negated):
+        # The trainer set how close is close enough: the whole answer against the nearest
+        # accepted form, still nearer to it than to any rejected one, and never differing
+        # in a number, a negation, an operator or a contrast.
+        best = max(f.accepted, key=lambda p: fuzz.ratio(ans.snd, p.snd))
+        ra = fuzz.ratio(ans.snd, best.snd)
+        rr = max((fuzz.ratio(ans.snd, p.snd) for p in f.rejected), default=-1.0)
+        if ra >= q.threshold and ra > rr and sorted(numbers(ans.flat)) == sorted(numbers(best.text)):
+            if _diff_ok(best, ans):
+                return _result(q, "correct", 1, f"基本正确：{best.label}", nearest=best.label)
     if f.points:
         pr = _grade_points(f, ans)
         return _points_result(q, pr, nearest)

@@ -141,6 +141,11 @@ def is_negated(a: Analysed, start: int) -> bool:
     cancel out in pairs (不是没有 = 有).
     """
     cs = a.clause_start(start)
+    if cs in a.weak:
+        # 不先行赔付, 不再投诉: a negator right before a one-character connective still governs
+        before = negator_spans(a.flat[a.clause_start(cs - 1) : cs])
+        if before and before[-1][1] == cs - a.clause_start(cs - 1):
+            cs = a.clause_start(cs - 1) + before[-1][0]
     if cs >= start:
         return False
     prefix = a.flat[cs:start]

@@ -157,7 +157,8 @@ _OPS = (
 _OPS_RE = re.compile("|".join(re.escape(a) for a, _ in _OPS))
 _OPS_MAP = dict(_OPS)
 _DROP_RE = re.compile(r"[^\w/*<>=+%.~]|_")
-_DROP_KEEP_MARKS_RE = re.compile(r"[^\w/*<>=+%.~|\x01]|_")
+_DROP_KEEP_MARKS_RE = re.compile(r"[^\w/*<>=+%.~|\x01\x02]|_")
+_MARKS_RE = re.compile(r"([|\x01\x02])")
 # Separators between two numbers keep them apart (3-5天, 3、5, 3 到 5): "~".
 _DIGIT_GAP_RE = re.compile(r"(?<=\d)(?:[\s\-–—~～,、;:]|至|到)+(?=\d)")
 # 100w = 100万, 5k = 5千 (sellers' shorthand)
@@ -169,9 +170,12 @@ _BOUNDARY_RE = re.compile(
     r"[,，。;；!！?？:：\n\r\t]|\s+|"
     r"(?:^|(?<=[\s,，。;；:：\x01]))(?:\(?\d{1,2}|[一二三四五六七八九十]{1,2})[.、)）\x01](?!\d)|[（(]\d{1,2}[)）]|"
     r"第[一二三四五六七八九十\d]{1,2}步|"
-    r"(?=然后|接着|之后|随后|最后|首先|其次|另外|而且|并且|但是|可是|所以|因此|因为|如果|同时|以及|还要|而是|否则|再|并|先|但|就|才)|"
+    r"(?=然后|接着|之后|随后|最后|首先|其次|另外|而且|并且|但是|可是|所以|因此|因为|如果|同时|以及|还要|而是|否则)|"
     r"(?<=的话|时候|否则)"
 )
+# One-character connectives (再 并 先 但 就 才) also start words (先行, 再次, 并非, 就是): they are
+# weak boundaries, which a negator standing right before them still crosses (不先行赔付).
+_WEAK_RE = re.compile(r"(?=[再并先但就才])")
 _CIRCLED_RE = re.compile("[\u2460-\u2473\u2776-\u277f\u24f5-\u24fe]")
 
 
@@ -213,6 +217,7 @@ class Analysed:
     flat: str
     bounds: tuple[int, ...]  # offsets in ``flat`` where a clause starts (always includes 0)
     soft: tuple[int, ...]  # offsets in ``flat`` where a 、 stood
+    weak: frozenset[int] = frozenset()  # bounds made by a one-character connective (再 并 先 ...)
 
     def clause_start(self, pos: int) -> int:
         start = 0
@@ -225,29 +230,38 @@ class Analysed:
 
 def analyse(text: str) -> Analysed:
     """Normalise ``text`` and keep its clause boundaries."""
-    t = text.replace("|", " ").replace("\x01", " ")
+    t = text.replace("|", " ").replace("\x01", " ").replace("\x02", " ")
     t = _CIRCLED_RE.sub("|", t)
     t = _fold(t)
     t = t.replace("、", "\x01")
     t = _BOUNDARY_RE.sub("|", t)
+    t = _WEAK_RE.sub("\x02", t)
     t = _finish(t, _DROP_KEEP_MARKS_RE)
+    if "|" not in t and "\x01" not in t and "\x02" not in t:
+        return Analysed(t, (0, len(t)) if t else (0,), ())
     flat_parts: list[str] = []
     bounds = [0]
     soft: list[int] = []
+    weak: set[int] = set()
+    strong: set[int] = {0}
     pos = 0
-    for piece in t.split("|"):
-        if "\x01" in piece:
-            for sub_i, sub in enumerate(piece.split("\x01")):
-                if sub_i:
-                    soft.append(pos)
-                flat_parts.append(sub)
-                pos += len(sub)
-        else:
-            flat_parts.append(piece)
-            pos += len(piece)
-        if bounds[-1] != pos:
-            bounds.append(pos)
-    return Analysed("".join(flat_parts), tuple(bounds), tuple(soft))
+    for tok in _MARKS_RE.split(t):
+        if tok == "|" or tok == "\x02":
+            if bounds[-1] != pos:
+                bounds.append(pos)
+            if tok == "|":
+                strong.add(pos)
+                weak.discard(pos)
+            elif pos not in strong:
+                weak.add(pos)
+        elif tok == "\x01":
+            soft.append(pos)
+        elif tok:
+            flat_parts.append(tok)
+            pos += len(tok)
+    if bounds[-1] != pos:
+        bounds.append(pos)
+    return Analysed("".join(flat_parts), tuple(bounds), tuple(soft), frozenset(weak))
 
 
 # --- numbers in a normalised text ----------------------------------------------
