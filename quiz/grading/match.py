@@ -244,7 +244,7 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, 
     hits, an exact one to a homophone, an insertion or a typo. A fuzzy hit whose
     text is exactly one of the phrase's rivals is no hit.
     """
-    flat, text, rivals = ans.flat, p.text, p.rivals
+    flat, text = ans.flat, p.text
     n = len(text)
     if n == 0 or not flat:
         return None
@@ -273,7 +273,7 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, 
         while i >= 0 and guard < 16:
             guard += 1
             window = flat[i : i + n]
-            if p.homophone_ok and window not in rivals and not _crosses_clause(ans.a, i, i + n):
+            if p.homophone_ok and window not in p.rivals and not _crosses_clause(ans.a, i, i + n):
                 if not _digit_edge(flat, i, i + n, text) and all(
                     _sub_ok(p, x, y) for x, y in zip(text, window, strict=False)
                 ):
@@ -302,7 +302,7 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, 
                 end = k
                 window = flat[i:end]
                 inserted = end - i - n
-                if inserted > 0 and window not in rivals and not _crosses_clause(ans.a, i, end):
+                if inserted > 0 and window not in p.rivals and not _crosses_clause(ans.a, i, end):
                     extra, subs = _unmatched(text, psnd, snd[i:end], window)
                     # Filler may come in (有使用门槛, 按照点击付费); a party, a contrast, a
                     # coordinated second item (卖家和买家承担), a negation or a number may not.
@@ -328,7 +328,7 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, 
             else:
                 s, e = 0, len(snd)
             window = flat[s:e]
-            if window and window not in rivals and not _digit_edge(flat, s, e, text):
+            if window and window not in p.rivals and not _digit_edge(flat, s, e, text):
                 ok, _ = _edits_ok(p, ans, s, e, max_typos(n))
                 if ok and al.score >= cutoff:
                     candidates.append(Hit(s, e, float(al.score), "typo", is_negated(ans.a, s)))
