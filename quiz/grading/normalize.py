@@ -116,7 +116,7 @@ def format_number(v: float) -> str:
     return f"{v:.6f}".rstrip("0").rstrip(".")
 
 
-_HAS_NUMERAL_RE = re.compile("[零〇一二两三四五六七八九十百千万亿]")
+_HAS_NUMERAL_RE = re.compile("[零〇一二两三四五六七八九十百千万亿壹贰貳叁參肆伍陆陸柒捌玖拾佰仟]")
 _FINANCIAL = str.maketrans("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟", "一二二三三四五六六七八九十百千")
 
 
@@ -198,8 +198,13 @@ def _finish(text: str, drop: re.Pattern[str] = _DROP_RE) -> str:
     return text
 
 
+_PLAIN_RE = re.compile("[\u4e00-\u9fff]+")
+
+
 def normalize(text: str) -> str:
     """The comparable form of a text: see the module docstring (numbering like ``1.`` is dropped)."""
+    if _PLAIN_RE.fullmatch(text) and not _HAS_NUMERAL_RE.search(text) and not _OPS_RE.search(text):
+        return text  # Chinese characters only, no numeral or operator word: nothing to change
     if len(text) <= 200:
         return _normalize_cached(text)
     return analyse(text).flat
