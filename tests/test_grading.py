@@ -333,6 +333,9 @@ def test_homophone_that_could_be_a_rejected_answer_does_not_count() -> None:
     question = q(type="short", answers=["维护权利"], reject=["维护权力"])
     assert verdict(question, "维护权利") == "correct"
     assert verdict(question, "维护权力") == "wrong"
+    assert verdict(question, "维户权利") == "correct"  # 户 for 护: not where the two answers differ
+    long_form = q(type="short", answers=["维护买家的权利"], reject=["维护买家的权力"])
+    assert verdict(long_form, "维护买家的全力") == "wrong"  # 力 is the rejected answer's character
 
 
 def test_short_negation_flips_meaning() -> None:

@@ -637,9 +637,12 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
         )
     if acc_hit and acc and acc_hit.how != "exact" and f.rejected:
         # Contrastive: a tolerated near-miss must still be nearer an accepted form than any rejected one.
-        ra = max(fuzz.ratio(ans.snd, p.snd) for p in f.accepted)
-        rr_p = max(f.rejected, key=lambda p: fuzz.ratio(ans.snd, p.snd))
-        if fuzz.ratio(ans.snd, rr_p.snd) >= ra:
+        def closeness(p: Phrase) -> tuple[float, float]:  # by sound, then by writing (权利 / 权力 sound alike)
+            return fuzz.ratio(ans.snd, p.snd), fuzz.ratio(ans.flat, p.text)
+
+        ra = max(closeness(p) for p in f.accepted)
+        rr_p = max(f.rejected, key=closeness)
+        if closeness(rr_p) >= ra:
             return _result(
                 q, "wrong", 0, f"错误：与错误答案「{rr_p.label}」更接近。参考答案：{q.answers[0]}", nearest=nearest
             )

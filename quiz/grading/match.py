@@ -45,7 +45,7 @@ class Phrase:
     label: str  # what feedback calls it
     group: int = 0  # phrases of one group mean the same thing (one key point, accepted forms ...)
     _snd: str | None = field(default=None, repr=False)
-    _homophone_ok: bool | None = field(default=None, repr=False)
+    _twin_diff: frozenset[int] | None = field(default=None, repr=False)
     # Set by mark_rivals; what they imply is worked out on first need (most answers never need it).
     _groups: list[frozenset[str]] | None = field(default=None, repr=False)
     _gi: int = field(default=0, repr=False)
@@ -94,15 +94,20 @@ class Phrase:
             self._snd = sound(self.text)
         return self._snd
 
-    @property
-    def homophone_ok(self) -> bool:
-        """False when the phrase sounds like a rival: a homophone could then be taken for either."""
-        if self._homophone_ok is None:
-            me = self.snd
-            self._homophone_ok = not any(
-                r != self.text and len(r) == len(self.text) and sound(r) == me for r in self.rivals
-            )
-        return self._homophone_ok
+    def homophone_ok(self, positions: list[int]) -> bool:
+        """Whether homophones typed at ``positions`` cannot be taken for a rival that sounds the same.
+
+        维护权利 and the rejected 维护权力 sound alike: a homophone for 利 is refused,
+        one for 护 (维户权利) is still a slip.
+        """
+        if self._twin_diff is None:
+            me, n = self.snd, len(self.text)
+            diff: set[int] = set()
+            for r in self.rivals:
+                if len(r) == n and r != self.text and sound(r) == me:
+                    diff.update(k for k in range(n) if r[k] != self.text[k])
+            self._twin_diff = frozenset(diff)
+        return not any(k in self._twin_diff for k in positions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,31 +201,42 @@ def _sub_ok(p: Phrase, a: str, b: str) -> bool:
     if a in SENSITIVE or b in SENSITIVE:
         return False
     if sound_char(a) == sound_char(b) and a >= "\u3400":
-        return True  # a homophone cannot be taken for a rival: the caller checks homophone_ok
+        return True  # a homophone; the caller checks it cannot be taken for a rival (homophone_ok)
     if a in p.sensitive or b in p.foreign:
         return False
     return frozenset((a, b)) not in CONTRAST
 
 
-def _edits_ok(p: Phrase, ans: Answer, start: int, end: int, max_edits: int) -> tuple[bool, int]:
-    """Check the edits turning ``p`` into ``ans.flat[start:end]``: (allowed, homophone substitutions)."""
+def _edits_ok(p: Phrase, ans: Answer, start: int, end: int, max_edits: int) -> bool:
+    """Whether the edits turning ``p`` into ``ans.flat[start:end]`` may all be slips.
+
+    Homophones do not count as edits, but need a phrase no rival sounds like.
+    """
     ops = Levenshtein.editops(p.snd, ans.snd[start:end])
     if len(ops) > max_edits:
-        return False, 0
+        return False
+    window = ans.flat[start:end]
+    if window != p.text:
+        homs = [
+            op.src_pos
+            for op in Levenshtein.editops(p.text, window)
+            if op.tag == "replace" and sound_char(p.text[op.src_pos]) == sound_char(window[op.dest_pos])
+        ]
+        if homs and not p.homophone_ok(homs):
+            return False
     for op in ops:
         if op.tag == "replace":
             if not _sub_ok(p, p.text[op.src_pos], ans.flat[start + op.dest_pos]):
-                return False, 0
+                return False
         elif op.tag == "delete":
             c = p.text[op.src_pos]
             if c in SENSITIVE or c in p.sensitive or c in CONTRAST_CHARS:
-                return False, 0
+                return False
         else:
             c = ans.flat[start + op.dest_pos]
             if c in SENSITIVE or c in p.foreign:
-                return False, 0
-    homophones = sum(1 for x, y in zip(p.text, ans.flat[start:end], strict=False) if x != y) if not ops else 0
-    return True, homophones
+                return False
+    return True
 
 
 def max_typos(n: int) -> int:
@@ -273,12 +289,10 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, 
         while i >= 0 and guard < 16:
             guard += 1
             window = flat[i : i + n]
-            if p.homophone_ok and window not in p.rivals and not _crosses_clause(ans.a, i, i + n):
-                if not _digit_edge(flat, i, i + n, text) and all(
-                    _sub_ok(p, x, y) for x, y in zip(text, window, strict=False)
-                ):
-                    n_subs = sum(1 for x, y in zip(text, window, strict=False) if x != y)
-                    candidates.append(Hit(i, i + n, 100.0 - 5 * n_subs, "homophone", is_negated(ans.a, i)))
+            subs = [k for k in range(n) if text[k] != window[k]]
+            if window not in p.rivals and not _crosses_clause(ans.a, i, i + n) and p.homophone_ok(subs):
+                if not _digit_edge(flat, i, i + n, text) and all(_sub_ok(p, text[k], window[k]) for k in subs):
+                    candidates.append(Hit(i, i + n, 100.0 - 5 * len(subs), "homophone", is_negated(ans.a, i)))
                     break
             i = snd.find(psnd, i + 1)
     # 3. a few characters inserted (有使用门槛 for 有门槛, 按照点击付费 for 按点击付费)
@@ -303,16 +317,16 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, 
                 window = flat[i:end]
                 inserted = end - i - n
                 if inserted > 0 and window not in p.rivals and not _crosses_clause(ans.a, i, end):
-                    extra, subs = _unmatched(text, psnd, snd[i:end], window)
+                    extra, pairs = _unmatched(text, psnd, snd[i:end], window)
                     # Filler may come in (有使用门槛, 按照点击付费); a party, a contrast, a
                     # coordinated second item (卖家和买家承担), a negation or a number may not.
                     ok = not any(
                         c in SENSITIVE or c in p.foreign or c in CONTRAST_CHARS or c in _COORDINATORS or c == "~"
                         for c in extra
                     )
-                    ok = ok and all(_sub_ok(p, x, y) for x, y in subs) and (not subs or p.homophone_ok)
+                    ok = ok and all(_sub_ok(p, text[k], y) for k, y in pairs) and p.homophone_ok([k for k, _ in pairs])
                     if ok and not _digit_edge(flat, i, end, text):
-                        quality = 100.0 - 5 * inserted - 5 * len(subs)
+                        quality = 100.0 - 5 * inserted - 5 * len(pairs)
                         candidates.append(Hit(i, end, quality, "insert", is_negated(ans.a, i)))
                         break
             i = snd.find(first, i + 1)
@@ -329,8 +343,7 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, 
                 s, e = 0, len(snd)
             window = flat[s:e]
             if window and window not in p.rivals and not _digit_edge(flat, s, e, text):
-                ok, _ = _edits_ok(p, ans, s, e, max_typos(n))
-                if ok and al.score >= cutoff:
+                if _edits_ok(p, ans, s, e, max_typos(n)) and al.score >= cutoff:
                     candidates.append(Hit(s, e, float(al.score), "typo", is_negated(ans.a, s)))
     if not candidates:
         return None
@@ -338,16 +351,16 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, 
     return candidates[0]
 
 
-def _unmatched(text: str, psnd: str, wsnd: str, window: str) -> tuple[list[str], list[tuple[str, str]]]:
+def _unmatched(text: str, psnd: str, wsnd: str, window: str) -> tuple[list[str], list[tuple[int, str]]]:
     """Match ``psnd`` greedily in order in ``wsnd``: (characters of ``window`` left over,
-    (phrase char, window char) pairs matched by sound but written differently)."""
+    (phrase position, window char) of characters matched by sound but written differently)."""
     extra: list[str] = []
-    subs: list[tuple[str, str]] = []
+    subs: list[tuple[int, str]] = []
     j = 0
     for k, c in enumerate(wsnd):
         if j < len(psnd) and c == psnd[j]:
             if text[j] != window[k]:
-                subs.append((text[j], window[k]))
+                subs.append((j, window[k]))
             j += 1
         else:
             extra.append(window[k])
