@@ -657,9 +657,9 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
         # accepted form, still nearer to it than to any rejected one, and never differing
         # in a number, a negation, an operator or a contrast.
         best = max(f.accepted, key=lambda p: fuzz.ratio(ans.snd, p.snd))
-        ra = fuzz.ratio(ans.snd, best.snd)
-        rr = max((fuzz.ratio(ans.snd, p.snd) for p in f.rejected), default=-1.0)
-        if ra >= q.threshold and ra > rr and sorted(numbers(ans.flat)) == sorted(numbers(best.text)):
+        to_best = fuzz.ratio(ans.snd, best.snd)
+        to_rejected = max((fuzz.ratio(ans.snd, p.snd) for p in f.rejected), default=-1.0)
+        if to_best >= q.threshold and to_best > to_rejected and sorted(numbers(ans.flat)) == sorted(numbers(best.text)):
             if _diff_ok(best, ans):
                 return _result(q, "correct", 1, f"基本正确：{best.label}", nearest=best.label)
     if f.points:
