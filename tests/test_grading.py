@@ -502,6 +502,8 @@ def test_scenario_forbidden_stated_is_wrong_negated_is_not() -> None:
     assert ok.verdict == "correct" and ok.violations == ()
     assert verdict(REFUND, "绝不辱骂买家，核实物流后重新发货") == "correct"
     assert verdict(REFUND, "不能骂人，要查询物流，补发") == "correct"
+    assert verdict(REFUND, "严禁辱骂买家，核实物流，补发") == "correct"
+    assert verdict(REFUND, "请勿辱骂买家，核实物流，补发") == "correct"
 
 
 STEPS = q(
