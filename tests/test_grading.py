@@ -54,6 +54,7 @@ def check(question: AnyQuestion, cases: dict[str, str]) -> None:
         ("接待量÷咨询量", "接待量/咨询量"),
         ("接待量 除以 咨询量", "接待量/咨询量"),
         ("单价乘以数量", "单价*数量"),
+        ("单价乘数量", "单价*数量"),
         ("退款金额低于订单金额", "退款金额<订单金额"),
         ("评分高于4.8分", "评分>4.8分"),
         ("1. 联系客服 2. 申诉", "联系客服申诉"),
@@ -417,6 +418,18 @@ def test_short_threshold_set_by_the_trainer() -> None:
     )
     strict = q(type="short", answers=["先行赔付给买家"], threshold=95)
     assert verdict(strict, "先行赔偿给买家") == "wrong"
+
+
+def test_characters_shared_by_accepted_forms_are_not_distinguishing() -> None:
+    # 元 is in a rejected form, but also in an accepted one: writing it is no sign of the rejected answer
+    question = q(
+        type="short",
+        answers=["100万或销售额10倍", "100万元或销售额的10倍"],
+        reject=["10万元或销售额10倍", "100万元或销售额100倍"],
+    )
+    assert verdict(question, "100万元或销售额10倍") == "correct"
+    assert verdict(question, "10万元或销售额10倍") == "wrong"
+    assert verdict(question, "100万元或销售额100倍") == "wrong"
 
 
 def test_short_numbers_are_never_fuzzy() -> None:

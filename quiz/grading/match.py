@@ -66,11 +66,14 @@ class Phrase:
 
     def _chars(self) -> None:
         others: frozenset[str] = frozenset()
+        mine: frozenset[str] = frozenset(self.text)
         if self._contrastive and self._groups:
             others = frozenset("".join(self.rivals))
+            mine = frozenset("".join(self._groups[self._gi]))
         own = frozenset(self.text)
+        # what only this phrase has, against what only the rivals have (not its own group's other forms)
         self._sensitive = own - others if others else frozenset()
-        self._foreign = others - own if others else frozenset()
+        self._foreign = others - mine if others else frozenset()
 
     @property
     def sensitive(self) -> frozenset[str]:
