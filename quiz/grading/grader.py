@@ -637,8 +637,11 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
         )
     if acc_hit and acc and acc_hit.how != "exact" and f.rejected:
         # Contrastive: a tolerated near-miss must still be nearer an accepted form than any rejected one.
-        def closeness(p: Phrase) -> tuple[float, float]:  # by sound, then by writing (权利 / 权力 sound alike)
-            return fuzz.ratio(ans.snd, p.snd), fuzz.ratio(ans.flat, p.text)
+        said = sorted(numbers(ans.flat))
+
+        def closeness(p: Phrase) -> tuple[bool, float, float]:
+            # numbers as numbers first; then by sound, then by writing (权利 / 权力 sound alike)
+            return sorted(numbers(p.text)) == said, fuzz.ratio(ans.snd, p.snd), fuzz.ratio(ans.flat, p.text)
 
         ra = max(closeness(p) for p in f.accepted)
         rr_p = max(f.rejected, key=closeness)
