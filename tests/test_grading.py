@@ -120,6 +120,9 @@ def test_single_text_nearer_a_wrong_choice_is_wrong() -> None:
         {
             "卖家承担": "correct",
             "由卖家承担的": "correct",
+            "卖家": "correct",
+            "买家": "wrong",
+            "承担": "wrong",
             "买家承担": "wrong",  # 买 and 卖 differ in tone: never a homophone
             "由买家承担": "wrong",
             "不是由买家承担": "wrong",

@@ -223,6 +223,8 @@ def _match_choice(c: _Choices, ans: Answer) -> tuple[int | None, str]:
         r = fuzz.ratio(ans.snd, p.snd) if ans.has_cjk else fuzz.ratio(flat, p.text)
         if h is not None and h.negated:
             r = 0.0
+        elif len(flat) >= 2 and flat in p.text and set(flat) & p.sensitive:
+            r = max(r, 85.0)  # the part of a choice that tells it from the others (卖家 for 由卖家承担)
         scores.append((r, i))
     scores.sort(reverse=True)
     if not scores or scores[0][0] < 60:
