@@ -491,6 +491,17 @@ def test_scenario_weighted_key_points() -> None:
     assert verdict(REFUND, "") == "wrong"
 
 
+def test_half_the_key_points_is_partial_never_correct() -> None:
+    four = q(
+        type="scenario",
+        keypoints=[{"point": p, "any": [p]} for p in ("核实订单", "联系买家", "提交凭证", "跟进结果")],
+    )
+    assert verdict(four, "核实订单，联系买家") == "partial"  # 2 of 4, pass 0.6
+    assert verdict(four, "核实订单，联系买家，提交凭证") == "correct"
+    two = q(type="scenario", keypoints=[{"point": p, "any": [p]} for p in ("核实订单", "联系买家")])
+    assert verdict(two, "核实订单") == "partial"
+
+
 def test_scenario_numbering_and_separators() -> None:
     assert verdict(REFUND, "1. 道歉 2. 联系快递 3. 补发 4. 回访") == "correct"
     assert verdict(REFUND, "道歉、查询物流、补发、回访") == "correct"

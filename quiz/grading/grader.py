@@ -554,8 +554,11 @@ def _grade_points(f: _Free, ans: Answer) -> _Points:
     got = sum(f.points[i].weight for i in counted)
     need = f.pass_ * total
     if all(float(p.weight).is_integer() for p in f.points):
-        # Whole points: the pass mark is the nearest whole number of points (60% of 7 points = 4 points).
+        # Whole points: the pass mark is the nearest whole number of points (60% of 7 points = 4
+        # points), but half of the points or less never passes a mark above one half.
         need = max(math.floor(need + 0.5 + 1e-9), 1)
+        if f.pass_ > 0.5:
+            need = max(need, math.floor(total / 2) + 1)
     met = got + 1e-9 >= need and got > 0
     return _Points(
         score=got / total,
