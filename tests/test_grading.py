@@ -545,6 +545,16 @@ STEPS = q(
 )
 
 
+def test_what_someone_else_does_is_not_the_learners_action() -> None:
+    # the buyer's abuse described is no violation; the learner's own is
+    assert verdict(REFUND, "如果对方辱骂客服，先道歉，查询物流，补发") == "correct"
+    assert verdict(REFUND, "被买家骂了也要道歉，查询物流，补发") == "correct"
+    assert verdict(REFUND, "买家骂我，我就骂回去") == "wrong"
+    assert verdict(REFUND, "先道歉，查询物流，补发，他再闹就骂他") == "wrong"
+    # a key point the buyer carries out does not count for the learner
+    assert "给出方案" not in grade(REFUND, "买家说要退款，我们道歉并查询物流").found
+
+
 def test_ordered_key_points() -> None:
     check(
         STEPS,

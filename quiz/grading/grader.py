@@ -533,16 +533,17 @@ def _grade_points(f: _Free, ans: Answer) -> _Points:
     hits: list[tuple[int, int]] = []  # (point index, position)
     negated: list[str] = []
     for i, pt in enumerate(f.points):
-        r = find_best(pt.phrases, ans, cutoff=f.cutoff)
+        r = find_best(pt.phrases, ans, cutoff=f.cutoff, agent=True)
         if r is None:
             continue
         if r[1].negated:
-            negated.append(pt.label)
+            if not r[1].by_other:
+                negated.append(pt.label)
         else:
             hits.append((i, r[1].start))
     violations = []
     for fp in f.forbidden:
-        r = find_best(fp.phrases, ans, cutoff=f.cutoff, typos=False, homophones=False)
+        r = find_best(fp.phrases, ans, cutoff=f.cutoff, typos=False, homophones=False, agent=True)
         if r is not None and not r[1].negated:
             violations.append(fp.label)
     counted = {i for i, _ in hits}

@@ -10,6 +10,7 @@ the rejected ones (点击 vs 展示).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -119,7 +120,8 @@ class Hit:
     end: int
     quality: float  # 0-100
     how: How
-    negated: bool
+    negated: bool  # not stated by the learner: negated, or (with ``agent``) done by someone else
+    by_other: bool = False  # someone else does it (买家骂人), rather than the learner saying not to
 
 
 class Answer:
@@ -173,6 +175,26 @@ def is_negated(a: Analysed, start: int) -> bool:
         chain += 1
         k -= 1
     return chain % 2 == 1
+
+
+_OTHER_SUBJECT_RE = re.compile(
+    "(?:如果|若|要是|当|假如|万一|一旦|即使)?"
+    "(?:买家|买方|对方|顾客|消费者|他们|她们|他|她|职业差评师|差评师|骗子)"
+    "(?:又|也|还|都|一直|总是|经常|恶意|故意|不断|再|会|要|竟然|居然|反复|说要|说|威胁要|威胁|扬言要|扬言|"
+    "跑来|来|去|在|已经|就|想|打算)*"
+    ".{0,2}"  # the start of a compound verb: 买家辱骂 for 骂
+)
+_PASSIVE_RE = re.compile("被(?:买家|对方|顾客|消费者|客户|他们|她们|他|她|人)?$")
+
+
+def by_other(a: Analysed, start: int) -> bool:
+    """Whether someone else is the one doing what stands at ``start``: the clause begins with
+    them as subject (买家骂人, 如果对方恶意投诉) or the learner suffers it (被买家骂)."""
+    cs = a.clause_start(start)
+    prefix = a.flat[cs:start]
+    if not prefix:
+        return False
+    return bool(_OTHER_SUBJECT_RE.fullmatch(prefix) or _PASSIVE_RE.search(prefix))
 
 
 def _digit_edge(flat: str, start: int, end: int, phrase: str) -> bool:
@@ -256,13 +278,28 @@ def _crosses_clause(a: Analysed, start: int, end: int) -> bool:
     return any(start < b < end for b in a.bounds)
 
 
-def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, homophones: bool = True) -> Hit | None:
+def locate(
+    p: Phrase,
+    ans: Answer,
+    *,
+    cutoff: float = 75.0,
+    typos: bool = True,
+    homophones: bool = True,
+    agent: bool = False,
+) -> Hit | None:
     """The best place ``p`` is said in the answer, or None.
 
     A stated (not negated) hit is preferred to a negated one; among stated
     hits, an exact one to a homophone, an insertion or a typo. A fuzzy hit whose
-    text is exactly one of the phrase's rivals is no hit.
+    text is exactly one of the phrase's rivals is no hit. With ``agent``, what
+    someone else does (买家骂人) is not stated by the learner either.
     """
+
+    def hit(s: int, e: int, quality: float, how: How) -> Hit:
+        neg = is_negated(ans.a, s)
+        other = agent and not neg and by_other(ans.a, s)
+        return Hit(s, e, quality, how, neg or other, other)
+
     flat, text = ans.flat, p.text
     n = len(text)
     if n == 0 or not flat:
@@ -274,9 +311,8 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, 
     while i >= 0 and guard < 64:
         guard += 1
         if not _digit_edge(flat, i, i + n, text):
-            neg = is_negated(ans.a, i)
-            h = Hit(i, i + n, 100.0, "exact", neg)
-            if not neg:
+            h = hit(i, i + n, 100.0, "exact")
+            if not h.negated:
                 return h
             negated_hit = negated_hit or h
         i = flat.find(text, i + 1)
@@ -295,7 +331,7 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, 
             subs = [k for k in range(n) if text[k] != window[k]]
             if window not in p.rivals and not _crosses_clause(ans.a, i, i + n) and p.homophone_ok(subs):
                 if not _digit_edge(flat, i, i + n, text) and all(_sub_ok(p, text[k], window[k]) for k in subs):
-                    candidates.append(Hit(i, i + n, 100.0 - 5 * len(subs), "homophone", is_negated(ans.a, i)))
+                    candidates.append(hit(i, i + n, 100.0 - 5 * len(subs), "homophone"))
                     break
             i = snd.find(psnd, i + 1)
     # 3. a few characters inserted (有使用门槛 for 有门槛, 按照点击付费 for 按点击付费)
@@ -330,7 +366,7 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, 
                     ok = ok and all(_sub_ok(p, text[k], y) for k, y in pairs) and p.homophone_ok([k for k, _ in pairs])
                     if ok and not _digit_edge(flat, i, end, text):
                         quality = 100.0 - 5 * inserted - 5 * len(pairs)
-                        candidates.append(Hit(i, end, quality, "insert", is_negated(ans.a, i)))
+                        candidates.append(hit(i, end, quality, "insert"))
                         break
             i = snd.find(first, i + 1)
     # 4. one mistyped character in a long phrase (按点击扣钱 for 按点击扣费)
@@ -347,7 +383,7 @@ def locate(p: Phrase, ans: Answer, *, cutoff: float = 75.0, typos: bool = True, 
             window = flat[s:e]
             if window and window not in p.rivals and not _digit_edge(flat, s, e, text):
                 if _edits_ok(p, ans, s, e, max_typos(n)) and al.score >= cutoff:
-                    candidates.append(Hit(s, e, float(al.score), "typo", is_negated(ans.a, s)))
+                    candidates.append(hit(s, e, float(al.score), "typo"))
     if not candidates:
         return None
     candidates.sort(key=lambda h: (not h.negated, HOW_RANK[h.how], h.quality), reverse=True)
@@ -378,6 +414,7 @@ def find_best(
     typos: bool = True,
     homophones: bool = True,
     first_exact: bool = True,
+    agent: bool = False,
 ) -> tuple[Phrase, Hit] | None:
     """The best stated hit among ``phrases`` (the longest of equal rank), else a negated one, else None.
 
@@ -385,7 +422,7 @@ def find_best(
     """
     best: tuple[Phrase, Hit] | None = None
     for p in phrases:
-        h = locate(p, ans, cutoff=cutoff, typos=typos, homophones=homophones)
+        h = locate(p, ans, cutoff=cutoff, typos=typos, homophones=homophones, agent=agent)
         if h is None:
             continue
         if best is None or (not h.negated, HOW_RANK[h.how], h.quality, h.end - h.start) > (
