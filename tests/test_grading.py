@@ -551,8 +551,9 @@ def test_what_someone_else_does_is_not_the_learners_action() -> None:
     assert verdict(REFUND, "被买家骂了也要道歉，查询物流，补发") == "correct"
     assert verdict(REFUND, "买家骂我，我就骂回去") == "wrong"
     assert verdict(REFUND, "先道歉，查询物流，补发，他再闹就骂他") == "wrong"
-    # a key point the buyer carries out does not count for the learner
-    assert "给出方案" not in grade(REFUND, "买家说要退款，我们道歉并查询物流").found
+    # key points may state consequences in the passive: 会被扣分 still says 扣分
+    penalty = q(type="scenario", keypoints=[{"point": "会被扣分", "any": ["扣分"]}, {"point": "投诉", "any": ["投诉"]}])
+    assert verdict(penalty, "骚扰买家会被扣分，走平台投诉") == "correct"
 
 
 def test_ordered_key_points() -> None:

@@ -533,7 +533,7 @@ def _grade_points(f: _Free, ans: Answer) -> _Points:
     hits: list[tuple[int, int]] = []  # (point index, position)
     negated: list[str] = []
     for i, pt in enumerate(f.points):
-        r = find_best(pt.phrases, ans, cutoff=f.cutoff, agent=True)
+        r = find_best(pt.phrases, ans, cutoff=f.cutoff)
         if r is None:
             continue
         if r[1].negated:
