@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import cast
@@ -125,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as e:
         print(f"quiz: {e}", file=sys.stderr)
         return 2
+    except sqlite3.OperationalError as e:  # e.g. a database locked by another program for too long
+        print(f"quiz: {ctx.db_path}: database error: {e}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
