@@ -551,6 +551,9 @@ def test_what_someone_else_does_is_not_the_learners_action() -> None:
     assert verdict(REFUND, "被买家骂了也要道歉，查询物流，补发") == "correct"
     assert verdict(REFUND, "买家骂我，我就骂回去") == "wrong"
     assert verdict(REFUND, "先道歉，查询物流，补发，他再闹就骂他") == "wrong"
+    # naming the forbidden action as what a rule is about is not doing it
+    assert verdict(REFUND, "辱骂买家会被扣分，所以先道歉，查询物流，补发") == "correct"
+    assert verdict(REFUND, "道歉，查询物流，补发，然后辱骂买家") == "wrong"
     # key points may state consequences in the passive: 会被扣分 still says 扣分
     penalty = q(type="scenario", keypoints=[{"point": "会被扣分", "any": ["扣分"]}, {"point": "投诉", "any": ["投诉"]}])
     assert verdict(penalty, "骚扰买家会被扣分，走平台投诉") == "correct"

@@ -543,8 +543,16 @@ def _grade_points(f: _Free, ans: Answer) -> _Points:
             hits.append((i, r[1].start))
     violations = []
     for fp in f.forbidden:
-        r = find_best(fp.phrases, ans, cutoff=f.cutoff, typos=False, homophones=False, agent=True)
-        if r is not None and not r[1].negated:
+        hits_fp = [
+            h for p in fp.phrases if (h := locate(p, ans, cutoff=f.cutoff, typos=False, homophones=False, agent=True))
+        ]
+        unsaid = [h for h in hits_fp if h.negated]
+        # a stated hit inside a longer phrasing's unstated one (骂 in 不要辱骂, in 辱骂买家会被扣分) does not count
+        if any(
+            not h.negated
+            and not any(u.start <= h.start and h.end <= u.end and u.end - u.start > h.end - h.start for u in unsaid)
+            for h in hits_fp
+        ):
             violations.append(fp.label)
     counted = {i for i, _ in hits}
     out_of_order: list[str] = []

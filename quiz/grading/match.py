@@ -197,6 +197,25 @@ def by_other(a: Analysed, start: int) -> bool:
     return bool(_OTHER_SUBJECT_RE.fullmatch(prefix) or _PASSIVE_RE.search(prefix))
 
 
+_TOPIC_PREFIX_RE = re.compile("(?:如果|若|要是|一旦|因为|卖家|商家|客服|我们|店铺)?(?:私下|主动|去|恶意|故意)?")
+_TOPIC_SUFFIX_RE = re.compile(
+    "(?:买家|他们|她们|他|她|对方|顾客|客户|消费者|别人|人)?(?:都|也|就)?"
+    "(?:会被|会受|会遭|会导致|会构成|会违|会扣|会算|是违|是不对|是错|是犯|是严重|是禁止|是不允许|属于|算违|算严重|"
+    "涉嫌|违规|违法|违反|要被|将被|将会被|可能会被|可能构成|可能违|可能被|容易被|容易导致|导致|构成|被平台|被扣|"
+    "被处罚|被封|被罚)"
+)
+
+
+def is_topic(a: Analysed, start: int, end: int) -> bool:
+    """Whether the text at ``start:end`` is what the clause talks about rather than an action
+    taken: 骚扰买家会被扣分, 辱骂买家属于违规."""
+    cs = a.clause_start(start)
+    if not _TOPIC_PREFIX_RE.fullmatch(a.flat[cs:start]):
+        return False
+    ce = next((b for b in a.bounds if b > start), len(a.flat))
+    return _TOPIC_SUFFIX_RE.match(a.flat, end, ce) is not None
+
+
 def _digit_edge(flat: str, start: int, end: int, phrase: str) -> bool:
     """Whether the numbers in ``flat[start:end]``, widened to whole numbers, differ from the phrase's.
 
@@ -292,12 +311,13 @@ def locate(
     A stated (not negated) hit is preferred to a negated one; among stated
     hits, an exact one to a homophone, an insertion or a typo. A fuzzy hit whose
     text is exactly one of the phrase's rivals is no hit. With ``agent``, what
-    someone else does (买家骂人) is not stated by the learner either.
+    someone else does (买家骂人) or what a rule is about (骚扰买家会被扣分) is not
+    stated by the learner either.
     """
 
     def hit(s: int, e: int, quality: float, how: How) -> Hit:
         neg = is_negated(ans.a, s)
-        other = agent and not neg and by_other(ans.a, s)
+        other = agent and not neg and (by_other(ans.a, s) or is_topic(ans.a, s, e))
         return Hit(s, e, quality, how, neg or other, other)
 
     flat, text = ans.flat, p.text
