@@ -443,7 +443,7 @@ def _grade_judge(q: JudgeQuestion, raw: str) -> GradeResult:
 # --- numeric ---------------------------------------------------------------------------------
 
 _NUM_SPAN_RE = re.compile(r"\d+(?:\.\d+)?")
-_UNIT_TAIL_RE = re.compile(r"(?:以内|之内|内|左右|整|人民币|的|了|哦|啊|呀|吧|啦|呢|即可|就行|就可以)+$")
+_UNIT_TAIL_RE = re.compile(r"(?:以内|之内|内|左右|整|人民币|钱|的|了|哦|啊|呀|吧|啦|呢|即可|就行|就可以)+$")
 
 
 def _grade_numeric(q: NumericQuestion, raw: str) -> GradeResult:
