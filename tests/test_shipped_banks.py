@@ -430,6 +430,22 @@ LEARNER_ANSWERS: list[tuple[str, str, str]] = [
     ("cs-metrics/reply-under-review-scenario", "抱歉,晚发了,改好评返现5元", "wrong"),
     ("freight-aftersales/refund-process-scenario", "联系买家核实情况,道歉,给她换货,跟进,登记备案", "correct"),
     ("freight-aftersales/refund-process-scenario", "道歉", "partial"),
+    # condemning a forbidden action is not doing it
+    (
+        "cs-metrics/slow-reply-scenario",
+        "亲,抱歉,人多忙不过来,回复慢了,会加强培训,感谢支持。好评返现是违规的",
+        "correct",
+    ),
+    (
+        "review-rules/late-review-what-now",
+        "过期了投诉不了,30天内跟买家友好协商,做好售后。好评返现是违规的,不能做",
+        "correct",
+    ),
+    (
+        "disputes/honest-review-lawsuit-scenario",
+        "买家有权给差评,告不赢,只有恶意诋毁才侵权,去沟通改进。威胁买家删评会被扣分",
+        "correct",
+    ),
     # the seed's facts, pinned by choice text or value, so a wrong answer key cannot pass unnoticed
     ("review-rules/malicious-review-deduction", "12分", "correct"),
     ("review-rules/malicious-review-who-is-deducted", "作出恶意评价的评价人", "correct"),
