@@ -165,9 +165,8 @@ class StudyScreen(QuizScreen[None]):
         self.outcome = outcome
         self.state = "feedback"
         q = self.item.question
-        for old in self.query(AnswerPad):
-            old.remove()
-        self.query_one("#study-body").mount(AnswerPad(q, initial=event.answer, locked=True, show_key=True), before="#feedback")
+        for pad in self.query(AnswerPad):
+            pad.freeze(show_key=True)
         self.query_one("#feedback", FeedbackPanel).show(q, outcome.result, event.answer)
         self._show_rating()
         self._update_progress()

@@ -221,6 +221,21 @@ class AnswerPad(Vertical):
             if not self.locked:
                 yield Static(t("study.hint.text"), classes="hint")
 
+    def freeze(self, *, show_key: bool = True) -> None:
+        """After answering: no more input; the right choices marked (cheaper than a new pad)."""
+        self.locked = True
+        for pad in self.query(ChoicePad):
+            pad.locked = True
+            if show_key:
+                pad.key_marks = _key_indexes(self.question)
+            pad.refresh()
+        for box in self.query(Input):
+            box.disabled = True
+        for area in self.query(ScenarioArea):
+            area.read_only = True
+        for hint in self.query(".hint"):
+            hint.display = False
+
     def focus_input(self) -> None:
         for w in self.query("ChoicePad, Input, ScenarioArea"):
             w.focus()
