@@ -233,3 +233,11 @@ async def test_bank_reload_shows_the_problem_in_the_app(tmp_path: Path) -> None:
         assert "题库问题（" in text
         assert "tui-rules.yaml:" in text and "names no choice" in text
         assert app.is_running
+
+
+async def test_an_unknown_topic_on_the_command_line_ends_with_one_line(tmp_path: Path) -> None:
+    app = build_app(tmp_path, start=Start("study", topic="没有这个"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+    assert app.return_code == 2
+    assert app.fatal is not None and "没有这个" in app.fatal and "发货规则" in app.fatal

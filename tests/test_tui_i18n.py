@@ -12,6 +12,7 @@ from tests.tui_support import build_app, open_store, screen_text, settle
 from tui import i18n
 from tui.i18n import STRINGS, t
 
+
 @pytest.fixture(autouse=True)
 def _chinese_after() -> None:
     yield

@@ -171,3 +171,39 @@ async def test_command_palette_lists_the_main_actions(tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, StatsScreen)
+
+
+async def test_trainer_report_shows_facility_wrong_answers_and_disputes(tmp_path: Path) -> None:
+    db = tmp_path / "progress.db"
+    seed_history(db)
+    store = open_store(db)
+    store.add_dispute("default", "tui-rules/response-rate", "咨询量/接待量", "wrong", note="教材写法")
+    store.close()
+    app = build_app(tmp_path, db=db)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await app.run_action("trainer")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TrainerScreen)
+        table = screen.query_one("#report-items", DataTable)
+        rows = {str(k.value) for k in table.rows}
+        assert "tui-rules/response-rate" in rows and "tui-rules/ship-days" in rows
+        table.focus()
+        table.move_cursor(row=[str(k.value) for k in table.rows].index("tui-rules/response-rate"))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "⚑ default：咨询量/接待量" in text and "教材写法" in text
+        assert "default" in text  # the learners' summary
+
+
+async def test_a_progress_file_that_is_not_sqlite_ends_the_app_with_one_line_and_is_left_alone(tmp_path: Path) -> None:
+    db = tmp_path / "notes.txt"
+    db.write_text("这不是数据库\n" * 50, encoding="utf-8")
+    before = db.read_bytes()
+    app = build_app(tmp_path, db=db)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+    assert app.fatal is not None and "\n" not in app.fatal and str(db) in app.fatal
+    assert app.return_code == 2
+    assert db.read_bytes() == before

@@ -146,7 +146,7 @@ class QuizApp(App[int]):
     def _fail(self, message: str) -> None:
         """A database or bank folder the app cannot use: leave with the one-line message."""
         self.fatal = message
-        self.exit(2)
+        self.exit(2, return_code=2)
 
     def _services_ready(self, store: Store, settings: Settings, library: Library, problems: list[Problem]) -> None:
         self._store = store
@@ -221,17 +221,24 @@ class QuizApp(App[int]):
             screen.post_message(LibraryRefreshed())
 
     def _open_start(self) -> None:
+        """Open what the command line asked for; a topic, bank or exam that does not exist
+        ends the app with a one-line error, as any other mistake on the command line."""
         s = self.start
         lib = self.library
+        if lib is None:
+            return
         if s.screen == "study":
-            if s.topic is not None and lib is not None and s.topic not in lib.topics():
-                self.notify(t("app.unknown_topic", topic=s.topic), severity="error")
+            if s.topic is not None and s.topic not in lib.topics():
+                self._fail(f"no topic {s.topic!r} in the banks (topics: {', '.join(lib.topics()) or 'none'})")
                 return
-            if s.bank is not None and lib is not None and s.bank not in lib.banks:
-                self.notify(t("app.unknown_bank", bank=s.bank), severity="error")
+            if s.bank is not None and s.bank not in lib.banks:
+                self._fail(f"no bank {s.bank!r} (banks: {', '.join(lib.banks) or 'none'})")
                 return
             self.open_study(s.mode, topic=s.topic, bank=s.bank)
         elif s.screen == "exam":
+            if s.exam_id is not None and s.exam_id not in lib.exams:
+                self._fail(f"no exam {s.exam_id!r} (exams: {', '.join(lib.exams) or 'none'})")
+                return
             self.open_exam(s.exam_id)
 
     # -- navigation -------------------------------------------------------------

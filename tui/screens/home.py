@@ -28,6 +28,7 @@ MENU: tuple[tuple[str, str], ...] = (
     ("sequential", "home.menu.sequential"),
     ("random", "home.menu.random"),
     ("exam", "key.exam"),
+    ("history", "key.history"),
     ("wrong_book", "home.menu.wrong_book"),
     ("bookmarks", "home.menu.bookmarks"),
     ("stats", "home.menu.stats"),

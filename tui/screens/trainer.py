@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,13 +19,25 @@ from tui.widgets.feedback import feedback_renderable
 from tui.widgets.text import clip
 
 
+def _num(v: float | None, *, signed: bool = False) -> str:
+    if v is None:
+        return "-"
+    return f"{v:+.2f}" if signed else f"{v:.2f}"
+
+
 class TrainerScreen(QuizScreen[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stats: dict[str, Any] = {}
+
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="trainer-tabs"):
             with TabPane(t("trainer.report"), id="tab-report"):
                 yield Static("", id="report-note")
                 yield DataTable(id="report-items", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="report-detail")
+                yield DataTable(id="report-learners", cursor_type="row", zebra_stripes=True)
             with TabPane(t("trainer.playground"), id="tab-playground"):
                 yield Input(placeholder=t("trainer.pick"), id="pg-qid")
                 yield Input(placeholder=t("trainer.candidate"), id="pg-answer")
@@ -42,33 +55,49 @@ class TrainerScreen(QuizScreen[None]):
 
     # -- item analysis -----------------------------------------------------------
     def _report(self) -> None:
+        """Item analysis over every learner in the database (quiz.trainer.report)."""
         table = self.query_one("#report-items", DataTable)
+        learners = self.query_one("#report-learners", DataTable)
         note = self.query_one("#report-note", Static)
         table.clear(columns=True)
-        try:
-            import importlib
+        learners.clear(columns=True)
+        if not self.quiz.ready:
+            return
+        from quiz.trainer.report import build_report
 
-            report_mod = importlib.import_module("quiz.trainer.report")
-        except ImportError:
-            note.update(Text(t("trainer.unavailable"), style="dim"))
-            return
-        build = getattr(report_mod, "build_report", None)
-        if build is None or self.library is None:
-            note.update(Text(t("trainer.unavailable"), style="dim"))
-            return
-        rep: Any = build(self.store, self.library)
-        items = list(getattr(rep, "items", []))
+        report = build_report(self.store, self.library, now=self.quiz.now())
+        self.stats = {q.qid: q for q in report.questions}
+        table.border_title = t("trainer.report")
         table.add_columns(t("trainer.col.qid"), t("trainer.col.attempts"), t("trainer.col.facility"),
                           t("trainer.col.discrimination"), t("trainer.col.wrong"), t("trainer.col.disputes"))
-        for it in items:
-            fac = getattr(it, "facility", None)
-            disc = getattr(it, "discrimination", None)
-            wrong = getattr(it, "common_wrong", None) or getattr(it, "wrong_answers", []) or []
-            wrong_text = "、".join(str(w[0] if isinstance(w, tuple) else w) for w in list(wrong)[:3])
-            disputes = getattr(it, "disputes", []) or []
-            table.add_row(it.qid, str(getattr(it, "attempts", "")), "-" if fac is None else f"{fac:.2f}",
-                          "-" if disc is None else f"{disc:+.2f}", clip(wrong_text, 30), str(len(disputes)))
-        note.update(Text(t("trainer.no_report"), style="dim") if not items else "")
+        for q in report.questions:
+            if not q.attempts and not q.disputes:
+                continue
+            wrong = "、".join(f"{w.shown}×{w.count}" for w in q.wrong_answers[:3])
+            table.add_row(clip(q.qid, 30), str(q.attempts), _num(q.facility), _num(q.discrimination, signed=True),
+                          clip(wrong, 28), str(len(q.disputes)) if q.disputes else "", key=q.qid)
+        learners.border_title = t("trainer.learners")
+        learners.add_columns(t("trainer.col.learner"), t("trainer.col.answers"), t("trainer.col.accuracy"), t("trainer.col.exams"))
+        for lr in report.learners:
+            acc = f"{lr.accuracy * 100:.0f}%" if lr.accuracy is not None else "-"
+            learners.add_row(lr.profile, str(lr.answers), acc, f"{lr.exams_passed}/{lr.exams_taken}")
+        note.update(Text(t("trainer.no_report"), style="dim") if not table.row_count else "")
+
+    @on(DataTable.RowHighlighted, "#report-items")
+    def _item_detail(self, event: DataTable.RowHighlighted) -> None:
+        qid = event.row_key.value
+        q = self.stats.get(qid or "")
+        box = self.query_one("#report-detail", Static)
+        if q is None:
+            box.update("")
+            return
+        lines: list[Text] = [Text(f"{q.qid}  {q.prompt or ''}", style="bold")]
+        if q.wrong_answers:
+            lines.append(Text(t("trainer.col.wrong") + "：" + "；".join(f"{w.shown} ×{w.count}" for w in q.wrong_answers)))
+        for d in q.disputes:
+            lines.append(Text(f"⚑ {d.profile}：{d.answer}（{t('verdict.' + d.verdict) if d.verdict in ('correct', 'partial', 'wrong') else d.verdict}）"
+                              + (f" — {d.note}" if d.note else ""), style="yellow"))
+        box.update(Group(*lines))
 
     # -- grader playground ---------------------------------------------------------
     def _item(self) -> Item | None:
