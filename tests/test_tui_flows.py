@@ -241,3 +241,37 @@ async def test_an_unknown_topic_on_the_command_line_ends_with_one_line(tmp_path:
         await settle(pilot)
     assert app.return_code == 2
     assert app.fatal is not None and "没有这个" in app.fatal and "发货规则" in app.fatal
+
+
+async def test_leaving_a_session_midway_and_continuing_where_it_stopped(tmp_path: Path) -> None:
+    app = build_app(tmp_path, start=Start("study", mode="sequential"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.item is not None
+        await pilot.press(*RIGHT_KEYS[screen.item.qid])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.item is not None
+        second = screen.item.qid
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "继续上次：顺序练习（1/8）" in screen_text(app)
+        await pilot.press("c")
+        await settle(pilot)
+        resumed = app.screen
+        assert isinstance(resumed, StudyScreen) and resumed.item is not None
+        assert resumed.item.qid == second
+
+
+async def test_answer_sheet_jumps_to_a_question(tmp_path: Path) -> None:
+    app = build_app(tmp_path, start=Start("exam", exam_id="tui-mock"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        await pilot.press("ctrl+g", "right", "right", "right", "enter")
+        await pilot.pause()
+        assert screen.position == 3
+        assert "第 4/5 题" in screen_text(app)

@@ -176,7 +176,7 @@ class HomeScreen(QuizScreen[None]):
                 line = Text()
                 line.append(fit(exam.title, 22), style="bold")
                 best = data.best.get(exam_id)
-                line.append(" " + (t("home.best", score=f"{best.score:g}") if best else t("home.no_best")), style="dim")
+                line.append(" " + (t("home.best", score=f"{best.score:g}/{best.total:g}") if best else t("home.no_best")), style="dim")
                 r = data.readiness.get(exam_id)
                 if r is not None:
                     line.append("  " + t("home.readiness", score=round(r.expected_score), total=f"{r.total:g}"),
