@@ -34,11 +34,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.quit": ("退出", "Quit"),
     "key.back": ("返回", "Back"),
     "key.home": ("首页", "Home"),
-    "key.study": ("智能复习", "Smart review"),
-    "key.exam": ("模拟考试", "Mock exam"),
+    "key.study": ("智能复习", "Review"),
+    "key.exam": ("模拟考试", "Exam"),
     "key.wrong_book": ("错题本", "Wrong book"),
     "key.bookmarks": ("收藏", "Bookmarks"),
-    "key.stats": ("统计", "Statistics"),
+    "key.stats": ("统计", "Stats"),
     "key.browse": ("题库", "Banks"),
     "key.settings": ("设置", "Settings"),
     "key.trainer": ("培训师", "Trainer"),
@@ -321,6 +321,11 @@ def set_language(lang: str) -> Language:
 
 def language() -> Language:
     return _current[0]
+
+
+def colon() -> str:
+    """The colon after a label: full-width in Chinese, ``": "`` in English."""
+    return "：" if _current[0] == "zh" else ": "
 
 
 def t(key: str, /, **values: object) -> str:

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Static, Tree
 
 from quiz.library import Item
 from quiz.model import LETTERS, AnyQuestion, KeyPoint
-from tui.i18n import t
+from tui.i18n import colon, t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
 from tui.widgets.question import question_text
@@ -27,7 +27,7 @@ def _keypoints(title: str, points: list[KeyPoint]) -> list[RenderableType]:
     out: list[RenderableType] = [Text(title, style="bold")]
     for k in points:
         w = f" ×{k.weight:g}" if k.weight != 1 else ""
-        out.append(Text(f"  • {k.point}{w}：" + " | ".join(k.any)))
+        out.append(Text(f"  • {k.point}{w}{colon()}" + " | ".join(k.any)))
     return out
 
 
@@ -44,7 +44,7 @@ def preview(item: Item) -> RenderableType:
         for i, c in enumerate(q.choices):
             parts.append(Text(f"  {LETTERS[i]}. {c}"))
     if q.type in ("single", "multi", "judge", "numeric"):
-        parts.append(Text(f"{t('browse.answer')}：{q.expected_text()}", style="green"))
+        parts.append(Text(f"{t('browse.answer')}{colon()}{q.expected_text()}", style="green"))
     if q.type == "numeric":
         extra = []
         if q.tolerance:
@@ -69,9 +69,9 @@ def preview(item: Item) -> RenderableType:
         parts.append(Text("  " + q.sample_answer.strip()))
     if q.explanation:
         parts.append(Text(""))
-        parts.append(Text(f"{t('feedback.explanation')}：{q.explanation.strip()}"))
+        parts.append(Text(f"{t('feedback.explanation')}{colon()}{q.explanation.strip()}"))
     if q.source:
-        parts.append(Text(f"{t('feedback.source')}：{q.source.strip()}", style="dim"))
+        parts.append(Text(f"{t('feedback.source')}{colon()}{q.source.strip()}", style="dim"))
     return Group(*parts)
 
 

@@ -59,7 +59,7 @@ class HomeScreen(QuizScreen[None]):
         bind("t", "app.stats", "key.stats"),
         bind("b", "app.browse", "key.browse"),
         bind("o", "app.settings", "key.settings"),
-        bind("q", "app.quit", "key.quit"),
+        bind("q", "app.quit", "key.quit", show=False),
     ]
 
     def __init__(self) -> None:

@@ -12,7 +12,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
 
 from quiz.library import Item
-from tui.i18n import t
+from tui.i18n import colon, t
 from tui.screens.base import QuizScreen
 from tui.screens.browse import preview
 from tui.widgets.feedback import feedback_renderable
@@ -93,9 +93,9 @@ class TrainerScreen(QuizScreen[None]):
             return
         lines: list[Text] = [Text(f"{q.qid}  {q.prompt or ''}", style="bold")]
         if q.wrong_answers:
-            lines.append(Text(t("trainer.col.wrong") + "：" + "；".join(f"{w.shown} ×{w.count}" for w in q.wrong_answers)))
+            lines.append(Text(t("trainer.col.wrong") + colon() + "；".join(f"{w.shown} ×{w.count}" for w in q.wrong_answers)))
         for d in q.disputes:
-            lines.append(Text(f"⚑ {d.profile}：{d.answer}（{t('verdict.' + d.verdict) if d.verdict in ('correct', 'partial', 'wrong') else d.verdict}）"
+            lines.append(Text(f"⚑ {d.profile}{colon()}{d.answer}（{t('verdict.' + d.verdict) if d.verdict in ('correct', 'partial', 'wrong') else d.verdict}）"
                               + (f" — {d.note}" if d.note else ""), style="yellow"))
         box.update(Group(*lines))
 

@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from quiz.grading.result import GradeResult
 from quiz.model import LETTERS, AnyQuestion
-from tui.i18n import t
+from tui.i18n import colon, t
 
 FREE_TEXT = ("short", "scenario")
 VERDICT_STYLE = {"correct": "bold green", "partial": "bold yellow", "wrong": "bold red"}
@@ -17,7 +17,7 @@ VERDICT_MARK = {"correct": "✓", "partial": "◐", "wrong": "✗"}
 
 def _line(label: str, value: str, style: str = "") -> Text:
     out = Text()
-    out.append(f"{label}：", style="bold")
+    out.append(f"{label}{colon()}", style="bold")
     out.append(value, style=style)
     return out
 
