@@ -275,3 +275,20 @@ async def test_answer_sheet_jumps_to_a_question(tmp_path: Path) -> None:
         await pilot.pause()
         assert screen.position == 3
         assert "第 4/5 题" in screen_text(app)
+
+
+async def test_ime_text_from_the_terminal_with_full_width_punctuation_is_graded(tmp_path: Path) -> None:
+    """What a Chinese input method sends arrives as terminal input: parse it as the driver does."""
+    from textual._xterm_parser import XTermParser
+
+    app = build_app(tmp_path, start=Start("study", mode="focus", topic="客服指标"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.state == "asking"
+        for event in XTermParser().feed("应答率＝接待量／咨询量。\r"):
+            app.post_message(event)
+        await settle(pilot)
+        assert screen.outcome is not None
+        assert screen.outcome.result.verdict == "correct", screen.outcome.result
+        assert "你的答案：应答率＝接待量／咨询量。" in screen_text(app)

@@ -176,6 +176,8 @@ class StudyScreen(QuizScreen[None]):
             self.notify(t("study.left_wrong_book"), timeout=2)
         body = self.query_one("#study-body", VerticalScroll)
         body.focus()
+        rating = self.query_one("#rating", Static)
+        self.call_after_refresh(rating.scroll_visible, animate=False)
         self.refresh_bindings()
 
     def _show_rating(self) -> None:

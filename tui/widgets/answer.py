@@ -233,6 +233,8 @@ class AnswerPad(Vertical):
             box.disabled = True
         for area in self.query(ScenarioArea):
             area.read_only = True
+            area.styles.height = "auto"
+            area.styles.max_height = 5
         for hint in self.query(".hint"):
             hint.display = False
 
