@@ -207,3 +207,46 @@ async def test_a_progress_file_that_is_not_sqlite_ends_the_app_with_one_line_and
     assert app.fatal is not None and "\n" not in app.fatal and str(db) in app.fatal
     assert app.return_code == 2
     assert db.read_bytes() == before
+
+
+async def test_memorize_toggle_and_exam_history(tmp_path: Path) -> None:
+    db = tmp_path / "progress.db"
+    seed_history(db)
+    app = build_app(tmp_path, db=db)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        study = app.screen
+        assert isinstance(study, StudyScreen) and study.state == "asking"
+        await pilot.press("ctrl+r")  # 背题模式: the answer is shown, nothing to type
+        await settle(pilot)
+        assert study.state == "memorize" and study.session is not None and study.session.mode == "browse"
+        assert "正确答案" in screen_text(app)
+        await pilot.press("ctrl+r")  # back to answering
+        await settle(pilot)
+        assert study.state == "asking" and study.session is not None and study.session.mode == "smart"
+        await pilot.press("escape")
+        await settle(pilot)
+        await app.run_action("history")
+        await settle(pilot)
+        assert "界面测试模拟考" in screen_text(app) and "未通过" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        from tui.screens.result import ResultScreen
+
+        assert isinstance(app.screen, ResultScreen)
+        assert "逐题回顾" in screen_text(app)
+
+
+async def test_theme_setting_changes_the_theme(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        app.screen.query_one("#theme", Select).value = "light"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.theme == "textual-light"
+    assert open_store(tmp_path / "progress.db").get_settings("default").theme == "light"
