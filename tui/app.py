@@ -176,11 +176,11 @@ class QuizApp(App[int]):
             self._open_start()
 
     def on_library_changed(self) -> None:
-        """Tell the store which questions changed in their banks (they are flagged, never crash)."""
-        from quiz.library import fingerprint
+        """Let the core flag the learner's questions that changed in their banks (never a crash)."""
+        from quiz.session import check_changed_questions
 
         if self.library is not None and self._store is not None:
-            self._store.flag_changed(self.profile, {it.qid: fingerprint(it.question) for it in self.library})
+            check_changed_questions(self._store, self.library, self.profile)
 
     # -- settings, language and profiles ----------------------------------------
     def apply_settings(self, settings: Settings, *, language: str | None = None) -> None:
