@@ -292,3 +292,24 @@ async def test_ime_text_from_the_terminal_with_full_width_punctuation_is_graded(
         assert screen.outcome is not None
         assert screen.outcome.result.verdict == "correct", screen.outcome.result
         assert "你的答案：应答率＝接待量／咨询量。" in screen_text(app)
+
+
+async def test_a_question_changed_in_its_bank_is_marked_when_it_comes_back(tmp_path: Path) -> None:
+    banks = banks_copy(tmp_path)
+    app = build_app(tmp_path, banks=banks, start=Start("study", mode="focus", topic="发货规则"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.item is not None
+        assert screen.item.qid == "tui-rules/ship-days"
+        await pilot.press("a")
+        await pilot.pause()
+    bank = banks / "tui-rules.yaml"
+    bank.write_text(bank.read_text(encoding="utf-8").replace("choices: [24小时, 48小时, 72小时, 7天]", "choices: [24小时, 48小时, 72小时, 15天]"), encoding="utf-8")
+    app2 = build_app(tmp_path, banks=banks, start=Start("study", mode="focus", topic="发货规则"))
+    async with app2.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app2.screen
+        assert isinstance(screen, StudyScreen) and screen.item is not None
+        assert screen.item.qid == "tui-rules/ship-days" and screen.item.flagged_changed
+        assert "题目已修改" in screen_text(app2)
