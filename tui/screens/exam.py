@@ -110,11 +110,11 @@ class ExamPicker(QuizScreen[None]):
 
 class ExamScreen(QuizScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
+        bind("ctrl+t", "submit", "key.submit_exam"),
         bind("ctrl+n,pagedown", "move(1)", "key.next"),
         bind("ctrl+b,pageup", "move(-1)", "key.prev"),
         bind("ctrl+f", "flag", "key.flag"),
         bind("ctrl+g", "sheet", "key.sheet"),
-        bind("ctrl+t", "submit", "key.submit_exam"),
     ]
 
     def __init__(self, exam_id: str, *, attempt: ExamAttempt | None = None) -> None:

@@ -38,7 +38,7 @@ class ChoicePad(Widget, can_focus=True):
         Binding("up", "cursor(-1)", show=False),
         Binding("down", "cursor(1)", show=False),
         bind("space", "toggle_cursor", "key.toggle", show=False),
-        bind("enter", "submit", "key.submit_answer"),
+        bind("enter", "submit", "key.submit_answer", show=False),  # the hint under the choices says it
     ]
 
     DEFAULT_CSS = """
