@@ -138,6 +138,7 @@ class QuizApp(App[int]):
             library, problems = self.library, self.problems
             if library is None:
                 library, problems = self.ctx.load_library()
+            _warm_up(library)
         except UserError as e:
             self.call_from_thread(self._fail, str(e))
             return
@@ -354,6 +355,19 @@ class QuizApp(App[int]):
     @on(LibraryRefreshed)
     def _ignore(self) -> None:  # the app itself has nothing to redraw
         pass
+
+
+def _warm_up(library: Library) -> None:
+    """Import the core modules the screens use and let the grader load what it loads lazily,
+    here in the worker, so the first answer's feedback does not wait for them."""
+    import quiz.exam
+    import quiz.session
+    import quiz.stats  # noqa: F401
+    from quiz.grading import grade
+
+    for item in library:
+        grade(item.question, "")
+        break
 
 
 THEMES: dict[str, str] = {"dark": "textual-dark", "light": "textual-light"}
