@@ -313,3 +313,19 @@ async def test_a_question_changed_in_its_bank_is_marked_when_it_comes_back(tmp_p
         assert isinstance(screen, StudyScreen) and screen.item is not None
         assert screen.item.qid == "tui-rules/ship-days" and screen.item.flagged_changed
         assert "题目已修改" in screen_text(app2)
+
+
+async def test_an_exam_whose_time_ran_out_while_the_program_was_closed_opens_on_its_result(tmp_path: Path) -> None:
+    clock = MovableClock()
+    app = build_app(tmp_path, clock=clock, start=Start("exam", exam_id="tui-mock"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+    clock.advance(minutes=30)
+    app2 = build_app(tmp_path, clock=clock, start=Start("exam", exam_id="tui-mock"))
+    async with app2.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(app2.screen, ResultScreen)
+        assert app2.screen.result.auto_submitted
+        assert [a.submitted is not None for a in ExamAttempt.history(open_store(tmp_path / "progress.db"), "default")] == [True]
