@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast
 
 from textual import on
 from textual.binding import BindingType
@@ -13,6 +13,7 @@ from tui.messages import LibraryRefreshed
 
 if TYPE_CHECKING:
     from quiz.library import Library
+    from quiz.store import Store
     from tui.app import QuizApp
 
 R = TypeVar("R")
@@ -30,7 +31,7 @@ class QuizScreen(Screen[R], Generic[R]):
         return self.quiz.library
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
         return self.quiz.store
 
     def action_back(self) -> None:
