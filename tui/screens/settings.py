@@ -28,19 +28,25 @@ class SettingsScreen(QuizScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="settings-form"):
-            yield Label(t("settings.profile"), id="lbl-profile")
-            yield Select[str]([(p, p) for p in self._profiles()], allow_blank=False, id="profile")
-            with Horizontal():
+            with Horizontal(classes="row"):
+                yield Label(t("settings.profile"), id="lbl-profile")
+                yield Select[str]([(p, p) for p in self._profiles()], allow_blank=False, id="profile")
+            with Horizontal(classes="row"):
+                yield Label(t("settings.new_profile"), id="lbl-new-profile")
                 yield Input(placeholder=t("settings.new_profile"), id="new-profile")
                 yield Button(t("settings.create"), id="create-profile")
-            yield Label(t("settings.language"), id="lbl-language")
-            yield Select[str](LANGUAGE_OPTIONS, allow_blank=False, id="language")
-            yield Label(t("settings.daily_new"), id="lbl-daily")
-            yield Input(type="integer", id="daily-new")
-            yield Label(t("settings.retention"), id="lbl-retention")
-            yield Input(type="number", id="retention")
-            yield Label(t("settings.theme"), id="lbl-theme")
-            yield Select[str]([(n, n) for n in self._themes()], allow_blank=False, id="theme")
+            with Horizontal(classes="row"):
+                yield Label(t("settings.language"), id="lbl-language")
+                yield Select[str](LANGUAGE_OPTIONS, allow_blank=False, id="language")
+            with Horizontal(classes="row"):
+                yield Label(t("settings.daily_new"), id="lbl-daily")
+                yield Input(type="integer", id="daily-new")
+            with Horizontal(classes="row"):
+                yield Label(t("settings.retention"), id="lbl-retention")
+                yield Input(type="number", id="retention")
+            with Horizontal(classes="row"):
+                yield Label(t("settings.theme"), id="lbl-theme")
+                yield Select[str]([(n, n) for n in self._themes()], allow_blank=False, id="theme")
             yield Button(t("settings.save"), variant="primary", id="save")
         yield Footer()
 
@@ -57,7 +63,8 @@ class SettingsScreen(QuizScreen[None]):
 
     def refresh_view(self) -> None:
         s = self.quiz.settings
-        for wid, key in (("lbl-profile", "settings.profile"), ("lbl-language", "settings.language"), ("lbl-daily", "settings.daily_new"),
+        for wid, key in (("lbl-profile", "settings.profile"), ("lbl-new-profile", "settings.new_profile"),
+                         ("lbl-language", "settings.language"), ("lbl-daily", "settings.daily_new"),
                          ("lbl-retention", "settings.retention"), ("lbl-theme", "settings.theme")):
             self.query_one(f"#{wid}", Label).update(t(key))
         self.query_one("#create-profile", Button).label = t("settings.create")
