@@ -329,3 +329,16 @@ async def test_an_exam_whose_time_ran_out_while_the_program_was_closed_opens_on_
         assert isinstance(app2.screen, ResultScreen)
         assert app2.screen.result.auto_submitted
         assert [a.submitted is not None for a in ExamAttempt.history(open_store(tmp_path / "progress.db"), "default")] == [True]
+
+
+def test_quiz_study_with_an_unknown_mode_is_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "quiz.cli", "study", "--mode", "cram", "--db", str(tmp_path / "p.db")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == ["quiz: unknown study mode 'cram' (smart, sequential, random, focus, wrong, bookmarks, browse)"]
+    assert not (tmp_path / "p.db").exists()

@@ -420,8 +420,9 @@ def cli_home(args: argparse.Namespace, ctx: Context) -> int:
 def cli_study(args: argparse.Namespace, ctx: Context) -> int:
     """``quiz study [--topic T] [--bank B] [--mode M]``: straight into a study session."""
     mode = getattr(args, "mode", None) or "smart"
-    if mode not in ("smart", "sequential", "random", "wrong", "bookmarks", "browse", "topic"):
-        raise UserError(f"unknown study mode {mode!r} (smart, sequential, random, wrong, bookmarks, browse)")
+    mode = {"topic": "focus", "memorize": "browse"}.get(mode, mode)
+    if mode not in ("smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse"):
+        raise UserError(f"unknown study mode {mode!r} (smart, sequential, random, focus, wrong, bookmarks, browse)")
     return _run(ctx, Start("study", mode=mode, topic=getattr(args, "topic", None), bank=getattr(args, "bank", None)))
 
 
