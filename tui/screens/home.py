@@ -21,7 +21,7 @@ from tui.widgets.text import duration, fit, meter
 if TYPE_CHECKING:  # the core is imported by the worker, after the first paint
     from quiz.exam import AttemptInfo
     from quiz.session import SessionInfo
-    from quiz.stats import ExamHistoryEntry, Overview, Readiness
+    from quiz.stats import ExamHistoryEntry, Overview, Readiness, TopicStats
 
 MENU: tuple[tuple[str, str], ...] = (
     ("study", "home.menu.study"),
@@ -156,16 +156,15 @@ class HomeScreen(QuizScreen[None]):
             by_topic = {ts.topic: ts for ts in ov.topics}
             for bank_id, bank in lib.banks.items():
                 items = lib.select(banks=[bank_id])
-                topics.add_option(Option(Text(f"{bank.title}（{len(items)}）", style="bold"), id=f"bank:{bank_id}"))
-                for topic in dict.fromkeys(it.topic for it in items):
-                    ts = by_topic.get(topic)
-                    mastery = ts.mastery if ts else 0.0
-                    line = Text("  ")
-                    line.append(fit(topic or t("browse.no_topic"), 16))
-                    line.append(" ")
-                    line.append_text(meter(mastery, 20))
-                    line.append(" " + t("home.mastery", percent=round(mastery * 100)), style="dim")
-                    topics.add_option(Option(line, id=f"topic:{topic}"))
+                names = list(dict.fromkeys(it.topic for it in items))
+                head = Text(fit(f"{bank.title}（{len(items)}）", 24), style="bold")
+                if len(names) == 1:  # one topic: its mastery is the bank's
+                    topics.add_option(Option(self._mastery_line(head, by_topic.get(names[0])), id=f"bank:{bank_id}"))
+                    continue
+                topics.add_option(Option(head, id=f"bank:{bank_id}"))
+                for topic in names:
+                    label = Text("  " + fit(topic or t("browse.no_topic"), 22))
+                    topics.add_option(Option(self._mastery_line(label, by_topic.get(topic)), id=f"topic:{topic}"))
         if highlighted is not None and highlighted < topics.option_count:
             topics.highlighted = highlighted
         exams = self.query_one("#exams", OptionList)
@@ -186,6 +185,15 @@ class HomeScreen(QuizScreen[None]):
                 exams.add_option(Option(t("app.no_exams"), disabled=True))
         if highlighted is not None and highlighted < exams.option_count:
             exams.highlighted = highlighted
+
+    @staticmethod
+    def _mastery_line(label: Text, ts: TopicStats | None) -> Text:
+        mastery = ts.mastery if ts is not None else 0.0
+        line = label.copy()
+        line.append(" ")
+        line.append_text(meter(mastery, 20))
+        line.append(" " + t("home.mastery", percent=round(mastery * 100)), style="dim")
+        return line
 
     def _continue_text(self, data: HomeData) -> Text:
         out = Text()
