@@ -6,6 +6,7 @@ shows its state and forwards the learner's keys.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
@@ -131,6 +132,9 @@ class StudyScreen(QuizScreen[None]):
         body.scroll_home(animate=False)
         self.shown_at = self.quiz.now()
         self.refresh_bindings()
+        # While the learner reads, collect garbage, so that a full collection is
+        # unlikely to land between their Enter and the feedback.
+        self.set_timer(0.15, gc.collect)
 
     def _update_tags(self) -> None:
         item = self.item
