@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
@@ -17,6 +17,9 @@ from tui.screens.base import QuizScreen
 from tui.screens.browse import preview
 from tui.widgets.feedback import feedback_renderable
 from tui.widgets.text import clip
+
+if TYPE_CHECKING:
+    from quiz.trainer.report import Report
 
 
 def _num(v: float | None, *, signed: bool = False) -> str:
@@ -55,17 +58,26 @@ class TrainerScreen(QuizScreen[None]):
 
     # -- item analysis -----------------------------------------------------------
     def _report(self) -> None:
-        """Item analysis over every learner in the database (quiz.trainer.report)."""
+        if self.quiz.ready:
+            self.query_one("#report-note", Static).update(Text(t("app.loading"), style="dim"))
+            self.load_report()
+
+    @work(thread=True, exclusive=True, group="report")
+    def load_report(self) -> None:
+        """Item analysis over every learner in the database (quiz.trainer.report), off the UI thread."""
+        from quiz.trainer.report import build_report
+
+        report = build_report(self.store, self.library, now=self.quiz.now())
+        self.app.call_from_thread(self._show_report, report)
+
+    def _show_report(self, report: Report) -> None:
+        if not self.is_attached:
+            return
         table = self.query_one("#report-items", DataTable)
         learners = self.query_one("#report-learners", DataTable)
         note = self.query_one("#report-note", Static)
         table.clear(columns=True)
         learners.clear(columns=True)
-        if not self.quiz.ready:
-            return
-        from quiz.trainer.report import build_report
-
-        report = build_report(self.store, self.library, now=self.quiz.now())
         self.stats = {q.qid: q for q in report.questions}
         table.border_title = t("trainer.report")
         table.add_columns(t("trainer.col.qid"), t("trainer.col.attempts"), t("trainer.col.facility"),
