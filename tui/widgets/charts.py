@@ -113,7 +113,8 @@ def columns(values: list[int], labels: list[str], *, height: int = 8, every: int
     line = " " * (axis + 1)
     for i in range(0, len(values), every):
         pos = axis + 1 + i * col
-        if cell_len(line) <= pos:
+        gap = 1 if line.strip() else 0  # labels never touch
+        if cell_len(line) + gap <= pos:
             line += " " * (pos - cell_len(line)) + labels[i]
     out.append(line, style="dim")
     return out
