@@ -39,6 +39,7 @@ for r in range(rounds):
         out = s.answer(text, seconds=3)
         print(out.review_id, s.session_id, it.qid, flush=True)
         k += 1
+        time.sleep(0.002)  # a learner reads between answers; keeps the two runs overlapping on a busy machine
     s.finish()
 store.close()
 print("done", flush=True)
