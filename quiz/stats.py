@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -34,7 +35,7 @@ from typing import Any
 from quiz.context import Context
 from quiz.errors import UserError
 from quiz.exam import ExamAttempt
-from quiz.library import Library
+from quiz.library import Item, Library
 from quiz.scheduler import Card, SpacedScheduler, State, to_utc, utc_now
 from quiz.session import check_changed_questions, start_of_day
 from quiz.store import Store, iso
@@ -44,6 +45,8 @@ MASTERED_STABILITY_DAYS = 21.0
 
 @dataclass(frozen=True)
 class TopicStats:
+    """Progress over a group of questions: a topic, or in :func:`bank_stats` a bank (``topic`` is its id)."""
+
     topic: str
     questions: int
     seen: int
@@ -109,6 +112,7 @@ class Overview:
     streak: int
     topics: list[TopicStats]
     states: dict[str, int] = field(default_factory=dict)  # new/learning/review/relearning counts
+    banks: list[TopicStats] = field(default_factory=list)  # the same measures per bank
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -128,19 +132,21 @@ class Overview:
             "true_retention": _r(self.true_retention),
             "streak": self.streak,
             "states": dict(self.states),
-            "topics": {
-                t.topic: {
-                    "questions": t.questions,
-                    "seen": t.seen,
-                    "accuracy": _r(t.accuracy),
-                    "reviews": t.reviews,
-                    "mastery": _r(t.mastery),
-                    "mastered": t.mastered,
-                    "due": t.due,
-                }
-                for t in self.topics
-            },
+            "topics": {t.topic: _group_json(t) for t in self.topics},
+            "banks": {b.topic: _group_json(b) for b in self.banks},
         }
+
+
+def _group_json(t: TopicStats) -> dict[str, Any]:
+    return {
+        "questions": t.questions,
+        "seen": t.seen,
+        "accuracy": _r(t.accuracy),
+        "reviews": t.reviews,
+        "mastery": _r(t.mastery),
+        "mastered": t.mastered,
+        "due": t.due,
+    }
 
 
 def _r(x: float | None) -> float | None:
@@ -220,6 +226,7 @@ def overview(store: Store, library: Library, profile: str, now: datetime, tz: tz
         streak=streak(store, profile, now, tz),
         topics=topic_stats(store, library, profile, now, _cards=cards),
         states=states,
+        banks=bank_stats(store, library, profile, now, _cards=cards),
     )
 
 
@@ -227,6 +234,24 @@ def topic_stats(
     store: Store, library: Library, profile: str, now: datetime, *, _cards: dict[str, _CardInfo] | None = None
 ) -> list[TopicStats]:
     """Per topic in bank order (questions without a topic under ``""``)."""
+    return _group_stats(store, library, profile, now, lambda it: it.topic, _cards)
+
+
+def bank_stats(
+    store: Store, library: Library, profile: str, now: datetime, *, _cards: dict[str, _CardInfo] | None = None
+) -> list[TopicStats]:
+    """Per bank, in load order (``topic`` holds the bank id)."""
+    return _group_stats(store, library, profile, now, lambda it: it.bank, _cards)
+
+
+def _group_stats(
+    store: Store,
+    library: Library,
+    profile: str,
+    now: datetime,
+    key: Callable[[Item], str],
+    _cards: dict[str, _CardInfo] | None,
+) -> list[TopicStats]:
     now = to_utc(now)
     cards = _cards if _cards is not None else _cards_in_library(store, library, profile)
     sched = SpacedScheduler(desired_retention=store.get_settings(profile).desired_retention, enable_fuzzing=False)
@@ -239,7 +264,7 @@ def topic_stats(
     }
     groups: dict[str, list[str]] = {}
     for it in library:
-        groups.setdefault(it.topic, []).append(it.qid)
+        groups.setdefault(key(it), []).append(it.qid)
     out = []
     for topic, qids in groups.items():
         reviews = sum(per_q.get(q, (0, 0))[0] for q in qids)

@@ -21,6 +21,7 @@ from quiz.stats import (
     exam_readiness,
     overview,
     reviews_per_day,
+    bank_stats,
     streak,
     topic_stats,
     true_retention,
@@ -73,6 +74,20 @@ def test_topics_accuracy_and_mastery_follow_the_answers(store: Store, lib: Libra
     ov = overview(store, lib, "amy", clock.t, tz=UTC)
     assert (ov.seen, ov.reviews, ov.wrong_book) == (5, 5, 2)
     assert ov.states["learning"] == 5 and ov.states["new"] == 5
+
+
+def test_bank_mastery_pools_every_topic_of_the_bank(store: Store, lib: Library) -> None:
+    clock = Clock()
+    study(store, lib, clock, filters=Filters(topics=("评价规则",)))  # 3 right, all in bank `rules`
+    banks = {b.topic: b for b in bank_stats(store, lib, "amy", clock.t)}
+    topics = {t.topic: t for t in topic_stats(store, lib, "amy", clock.t)}
+    rules_qids = [it.qid for it in lib.select(banks=["rules"])]
+    assert banks["rules"].questions == len(rules_qids) and banks["rules"].seen == 3
+    assert banks["cs"].seen == 0 and banks["cs"].mastery == 0.0
+    # the bank's mastery spreads what its studied topic holds over all its questions
+    expected = topics["评价规则"].mastery * topics["评价规则"].questions / len(rules_qids)
+    assert banks["rules"].mastery == pytest.approx(expected)
+    assert overview(store, lib, "amy", clock.t, tz=UTC).to_json()["banks"]["rules"]["seen"] == 3
 
 
 def test_reviews_per_day_and_streak(store: Store, lib: Library) -> None:

@@ -154,14 +154,14 @@ class HomeScreen(QuizScreen[None]):
         topics.clear_options()
         if lib is not None:
             by_topic = {ts.topic: ts for ts in ov.topics}
+            by_bank = {bs.topic: bs for bs in ov.banks}
             for bank_id, bank in lib.banks.items():
                 items = lib.select(banks=[bank_id])
                 names = list(dict.fromkeys(it.topic for it in items))
                 head = Text(fit(f"{bank.title}（{len(items)}）", 24), style="bold")
-                if len(names) == 1:  # one topic: its mastery is the bank's
-                    topics.add_option(Option(self._mastery_line(head, by_topic.get(names[0])), id=f"bank:{bank_id}"))
+                topics.add_option(Option(self._mastery_line(head, by_bank.get(bank_id)), id=f"bank:{bank_id}"))
+                if len(names) == 1:  # one topic: the bank's line says it all
                     continue
-                topics.add_option(Option(head, id=f"bank:{bank_id}"))
                 for topic in names:
                     label = Text("  " + fit(topic or t("browse.no_topic"), 22))
                     topics.add_option(Option(self._mastery_line(label, by_topic.get(topic)), id=f"topic:{topic}"))
