@@ -16,12 +16,12 @@ from quiz.library import Library
 from quiz.scheduler import SpacedScheduler
 from quiz.session import Filters, StudySession
 from quiz.stats import (
+    bank_stats,
     due_forecast,
     exam_history,
     exam_readiness,
     overview,
     reviews_per_day,
-    bank_stats,
     streak,
     topic_stats,
     true_retention,
