@@ -7,9 +7,19 @@ from pathlib import Path
 
 import pytest
 
+from quiz.store import Store
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 SHIPPED_BANKS = REPO / "banks"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A progress store on a real SQLite file in the test's own folder."""
+    s = Store.open(tmp_path / "progress.db")
+    yield s
+    s.close()
 
 
 @pytest.fixture(autouse=True)

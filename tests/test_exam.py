@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,13 +16,6 @@ from quiz.model import LETTERS, MultiQuestion, SingleQuestion
 from quiz.scheduler import SpacedScheduler
 from quiz.store import Store
 from tests.progress_helpers import Clock, fake_grade, make_exam, make_library, right_answer, wrong_answer
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "progress.db")
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -15,13 +13,6 @@ from quiz.scheduler import Rating, SpacedScheduler, State
 from quiz.session import Filters, StudySession, check_changed_questions
 from quiz.store import Settings, Store
 from tests.progress_helpers import Clock, fake_grade, make_bank, make_library, right_answer, single, wrong_answer
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "progress.db")
-    yield s
-    s.close()
 
 
 @pytest.fixture

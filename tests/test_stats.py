@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, timedelta
 from pathlib import Path
 from textwrap import dedent
@@ -28,13 +27,6 @@ from quiz.stats import (
 )
 from quiz.store import Store
 from tests.progress_helpers import Clock, fake_grade, make_exam, make_library, right_answer, wrong_answer
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "progress.db")
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -16,13 +16,6 @@ from quiz.store import MIGRATIONS, SCHEMA_VERSION, V1_DDL, Settings, Store, iso
 from tests.progress_helpers import T0
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store.open(tmp_path / "progress.db")
-    yield s  # type: ignore[misc]
-    s.close()
-
-
 def test_fresh_database_is_created_in_wal_mode_at_current_version(tmp_path: Path) -> None:
     path = tmp_path / "p.db"
     with Store.open(path) as s:
