@@ -71,6 +71,7 @@ class _Builder:
         self.path = path
         self.shared = shared  # False when the text has no anchors: no node can be reached twice
         self.problems: list[Problem] = []
+        self.problem_nodes: list[yaml.Node] = []  # the node of each problem, to name its bank and question
         self._constructor = yaml.constructor.SafeConstructor()
         self._memo: dict[int, Any] = {}
         self._sizes: dict[int, int] = {}
@@ -150,6 +151,7 @@ class _Builder:
     def _problem(self, node: yaml.Node, message: str) -> None:
         m = node.start_mark
         self.problems.append(Problem(self.path, m.line + 1, m.column + 1, message))
+        self.problem_nodes.append(node)
 
 
 def _short(value: object, limit: int = 40) -> str:
@@ -224,7 +226,37 @@ def parse_yaml(path: str, raw: bytes) -> tuple[Any, yaml.Node | None, list[Probl
         data = builder.build(node)
     except (yaml.YAMLError, ValueError, TypeError) as e:
         return None, None, [*tabs, Problem(path, 1, 1, f"YAML value: {_short(str(e), 200)}")]
-    return data, node, [*tabs, *builder.problems]
+    named = [
+        _with_place(problem, data, _path_to(node, target))
+        for problem, target in zip(builder.problems, builder.problem_nodes, strict=True)
+    ]
+    return data, node, [*tabs, *named]
+
+
+def _path_to(root: yaml.Node, target: yaml.Node) -> tuple[Any, ...]:
+    """Where a key node stands in the document, as a location (searched only when there is a problem)."""
+    stack: list[tuple[yaml.Node, tuple[Any, ...]]] = [(root, ())]
+    seen: set[int] = set()
+    while stack:
+        node, loc = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k is target:
+                    return loc
+                stack.append((v, (*loc, k.value if isinstance(k, yaml.ScalarNode) else None)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, (*loc, i)) for i, child in enumerate(node.value))
+    return ()
+
+
+def _with_place(problem: Problem, data: Any, loc: tuple[Any, ...]) -> Problem:
+    place = _describe_place(data, loc)
+    if not place:
+        return problem
+    return Problem(problem.path, problem.line, problem.column, f"{place}: {problem.message}")
 
 
 # -- locating validation errors -------------------------------------------------
