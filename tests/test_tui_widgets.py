@@ -65,3 +65,21 @@ def test_answer_display_names_the_chosen_choices() -> None:
     assert answer_display(single, "b") == "B. 48小时"
     assert answer_display(multi, "A、C") == "A. 甲；C. 丙"
     assert answer_display(single, "48小时") == "48小时"  # typed text stays as typed
+
+
+def test_a_long_choice_wraps_under_its_own_text() -> None:
+    from rich.console import Console
+
+    from tui.widgets.answer import ChoicePad
+
+    long = "卖家表示之前跟买家有交易纠纷,怀疑买家现在为了报复要给差评,拒绝发货"
+    pad = ChoicePad(["按时发货", long], kind="single")
+    console = Console(width=40, record=True, color_system=None)
+    console.print(pad.render())
+    lines = [ln.rstrip() for ln in console.export_text().splitlines() if ln.strip()]
+    assert lines[0].endswith("A. 按时发货") and "B. 卖家" in lines[1]
+    indent = cell_len(lines[1][: lines[1].index("卖家")])
+    assert len(lines) >= 3  # it wrapped
+    for cont in lines[2:]:
+        assert cell_len(cont) - cell_len(cont.lstrip()) == indent  # continuation lines start under the text
+    assert "".join(ln.strip() for ln in lines[2:]) in long

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -64,8 +65,11 @@ class ChoicePad(Widget, can_focus=True):
         if initial:
             self.set_reactive(ChoicePad.cursor, min(initial))
 
-    def render(self) -> Text:
-        out = Text()
+    def render(self) -> Table:
+        # two columns, so a long choice wraps under its own text, not under the letter
+        grid = Table.grid(padding=0)
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1, overflow="fold")
         for i, c in enumerate(self.choices):
             chosen = i in self.selected
             if self.kind == "multi":
@@ -81,11 +85,8 @@ class ChoicePad(Widget, can_focus=True):
             elif chosen:
                 style = "bold"
             pointer = "▸ " if (i == self.cursor and self.has_focus and not self.locked) else "  "
-            out.append(pointer)
-            out.append(box + label + c, style=style)
-            if i < len(self.choices) - 1:
-                out.append("\n")
-        return out
+            grid.add_row(Text(pointer + box + label, style=style), Text(c, style=style))
+        return grid
 
     def answer_text(self) -> str:
         if self.kind == "judge":
