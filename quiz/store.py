@@ -57,11 +57,11 @@ from typing import Any, Literal
 
 import sqlite_utils
 
+from quiz.dbfile import check_db_path as _check_file
 from quiz.errors import UserError
 from quiz.scheduler import Card, Rating, State, to_utc, utc_now
 
 SCHEMA_VERSION = 4
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 Mode = Literal["smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse", "exam"]
@@ -774,22 +774,6 @@ class Store:
     # -- raw helpers for sessions and exams -----------------------------------
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
-
-
-def _check_file(p: Path) -> None:
-    """Refuse, without writing anything, a path that cannot be a progress database."""
-    if p.is_dir():
-        raise UserError(f"{p}: is a folder, not a progress database")
-    if p.exists():
-        try:
-            with p.open("rb") as f:
-                head = f.read(len(SQLITE_HEADER))
-        except OSError as e:
-            raise UserError(f"{p}: cannot read the progress database: {e.strerror}") from None
-        if head and head != SQLITE_HEADER:
-            raise UserError(f"{p}: not a SQLite database (refusing to touch it); give another --db")
-    elif not p.parent.exists():
-        raise UserError(f"{p}: folder {p.parent} does not exist")
 
 
 def settings_fields() -> list[str]:

@@ -97,3 +97,15 @@ def test_schema_prints_json(tmp_path: Path) -> None:
     out = quiz("schema", "bank")
     assert out.returncode == 0
     assert json.loads(out.stdout)["title"] == "Seller Academy question bank"
+
+
+def test_the_app_refuses_a_db_that_is_not_sqlite_before_it_starts(tmp_path: Path) -> None:
+    db = tmp_path / "orders.csv"
+    db.write_text("订单号,金额\n1,100\n", encoding="utf-8")
+    before = db.read_bytes()
+    for args in ((), ("study",), ("exam",)):
+        out = quiz("--db", str(db), *args, cwd=tmp_path)
+        assert out.returncode == 2, (args, out.stderr)
+        assert out.stdout == ""  # nothing was painted
+        assert out.stderr.strip() == f"quiz: {db}: not a SQLite database (refusing to touch it); give another --db"
+    assert db.read_bytes() == before

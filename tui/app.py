@@ -24,6 +24,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from quiz.context import Context
+from quiz.dbfile import check_db_path
 from quiz.errors import UserError
 from tui import i18n
 from tui.commands import MainCommands
@@ -405,6 +406,7 @@ def make_app(
 
 
 def _run(ctx: Context, start: Start) -> int:
+    check_db_path(ctx.db_path)  # a bad --db is one line before anything is painted
     app = make_app(ctx, start=start)
     result = app.run()
     if app.fatal:
