@@ -25,6 +25,7 @@ from quiz.grading.match import (
     find_best,
     locate,
     mark_rivals,
+    negated_after,
 )
 from quiz.grading.normalize import analyse, format_number, has_negator, normalize, numbers
 from quiz.grading.result import GradeResult, Verdict
@@ -178,7 +179,7 @@ _EMPTY = "未作答。"
 # --- single / multi -------------------------------------------------------------------
 
 _DECOR_RE = re.compile(
-    r"正确答案是|正确答案为|正确答案|正确的是|答案应该是|答案是|答案为|答案|应该选|应选|我选择|我选|选择|选项|选|是|为|项|吧|的|呢|啊|哦|呀|啦|"
+    r"正确答案是|正确答案为|正确答案|正确的是|我的答案是|答案应该是|答案是|答案为|答案|答|应该选|应选|我选择|我选|选择|选项|选|是|为|项|吧|的|呢|啊|哦|呀|啦|"
     r"以及|和|及|与|还有|或者|或"
 )
 _NON_LETTER_RE = re.compile(r"[\W_]+")
@@ -429,11 +430,69 @@ def parse_judge(raw: str) -> bool | None:
     return None
 
 
+# An answer that asks (对吗? 可以吗) states nothing.
+_QUESTION_RE = re.compile(r"吗[\W_]*$")
+
+
+def is_question(raw: str) -> bool:
+    """Whether a short answer is itself a question (对吗? / 可以吗 / 15天吗), which states nothing."""
+    return bool(_QUESTION_RE.search(_fold(raw[-40:]).strip()))
+
+
+# Modal answers to a judge statement (可以 / 不能 / 有权 / 没有): (affirming words, denying words).
+_MODALS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
+    (
+        frozenset("可以 可 能 能够 允许 行 准许".split()),
+        ("不可以", "不可", "不能够", "不能", "不允许", "不行", "不得", "不准", "无法"),
+    ),
+    (frozenset("有权 有权利".split()), ("无权", "没有权利", "没权")),
+    (frozenset("有 有的".split()), ("没有", "没")),
+)
+_MODAL_PREFIX_RE = re.compile(r"^(?:当然|肯定|应该|我觉得|我认为|答案是)")
+
+
+def _parse_modal(raw: str, prompt: str) -> bool | None:
+    """True/False an answer of a modal word (可以, 不能, 有权, 没有) gives a statement.
+
+    The word affirms the statement, unless the statement itself says the denying form of the
+    same word (买家不能…: 不能 agrees, 可以 disagrees); a statement holding both is left alone.
+    """
+    t = _JUDGE_DROP_RE.sub("", _fold(raw.strip().lower()))
+    t = _JUDGE_SUFFIX_RE.sub("", _MODAL_PREFIX_RE.sub("", t))
+    if not t:
+        return None
+    stmt = normalize(prompt)
+    for yes, nos in _MODALS:
+        if t in yes:
+            value = True
+        elif t in nos:
+            value = False
+        else:
+            continue
+        rest = stmt
+        denies = False
+        for w in nos:
+            if w in rest:
+                denies = True
+                rest = rest.replace(w, "|")
+        affirms = any(w in rest for w in yes if len(w) > 1)
+        if denies and affirms:
+            return None
+        return value != denies
+    return None
+
+
 def _grade_judge(q: JudgeQuestion, raw: str) -> GradeResult:
     said = parse_judge(raw[:200]) if len(raw) <= 200 else None
+    if said is None and len(raw) <= 20:
+        said = _parse_modal(raw, q.prompt)
+    if is_question(raw) and len(raw) <= 20:
+        said = None
     expected = "对" if q.answer else "错"
     if said is None:
         head = "未作答。" if not raw.strip() else f"无法识别「{_clip(raw.strip(), 12)}」。"
+        if raw.strip() and is_question(raw):
+            head = f"「{_clip(raw.strip(), 12)}」是问句。"
         return _result(q, "wrong", 0, head + "请回答 对 或 错（也可用 √/×、T/F）。")
     if said == q.answer:
         return _result(q, "correct", 1, f"正确：{expected}", nearest=expected)
@@ -458,6 +517,8 @@ def _grade_numeric(q: NumericQuestion, raw: str) -> GradeResult:
         said = "、".join(format_number(v) for v in sorted(values))
         return _result(q, "wrong", 0, f"只能填写一个数值（你写了 {said}）。正确答案：{expected}")
     value = values.pop()
+    if is_question(raw):
+        return _result(q, "wrong", 0, f"请直接作答，不要用问句。正确答案：{expected}")
     if has_negator(flat[: spans[0].start()]):
         return _result(q, "wrong", 0, f"答案里有否定（{_clip(raw.strip(), 12)}），请直接填写数值。正确答案：{expected}")
     unit = flat[spans[0].end() : spans[1].start() if len(spans) > 1 else len(flat)]
@@ -637,6 +698,8 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
     acc = find_best(f.accepted, ans, cutoff=f.cutoff, first_exact=False)
     rej = find_best(f.rejected, ans, cutoff=f.cutoff, first_exact=False) if f.rejected else None
     acc_hit = acc[1] if acc and not acc[1].negated and acc[1].quality >= f.cutoff else None
+    if acc_hit and (negated_after(ans.a, acc_hit) or (is_question(raw) and len(ans.flat) <= 16)):
+        acc_hit = None  # 卖家不承担 / 商家不用出 deny what 卖家 would answer; 可以吗 asks
     rej_hit = rej[1] if rej and not rej[1].negated else None
     if acc_hit and rej_hit:
         if _span_in(acc_hit, rej_hit):

@@ -10,6 +10,8 @@ the rejected ones (点击 vs 展示).
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -19,8 +21,8 @@ from rapidfuzz.distance import Levenshtein
 
 from quiz.grading.normalize import NEGATOR_CHARS, Analysed, negator_spans, numbers, sound, sound_char
 
-How = Literal["exact", "homophone", "insert", "typo"]
-HOW_RANK: dict[str, int] = {"exact": 3, "homophone": 2, "insert": 1, "typo": 0}
+How = Literal["exact", "homophone", "insert", "typo", "reorder"]
+HOW_RANK: dict[str, int] = {"exact": 3, "homophone": 2, "insert": 1, "typo": 0, "reorder": 0}
 
 # Pairs that differ in one character and mean opposite things: never a typo.
 _CONTRAST_TEXT = (
@@ -142,6 +144,10 @@ class Answer:
         return self._snd
 
 
+# 及时, 准时, 随后 ...: 时/后 ending a word, not a "when ..." clause
+_TIME_WORD_HEADS = frozenset("及准按随临适同当此彼那这届平暂有过然之事以最稍日")
+
+
 def is_negated(a: Analysed, start: int) -> bool:
     """Whether a negating word governs the text at ``start`` within its clause.
 
@@ -164,6 +170,8 @@ def is_negated(a: Analysed, start: int) -> bool:
         return False
     ne = spans[-1][1]
     gap = prefix[ne:]
+    if len(gap) >= 3 and gap[-1] in "时后" and gap[-2] not in _TIME_WORD_HEADS:
+        return False  # 买家不收货时报警: the negator stays in its "when" clause
     governs = len(gap) <= 4 or (
         len(gap) <= 12 and (any(c in _COORDINATORS for c in gap) or any(cs + ne < p <= start for p in a.soft))
     )
@@ -175,6 +183,29 @@ def is_negated(a: Analysed, start: int) -> bool:
         chain += 1
         k -= 1
     return chain % 2 == 1
+
+
+# A negator right after an answer (卖家不承担, 商家也不用出): the answer is the subject of a denied predicate.
+_AFTER_NEG_RE = re.compile(
+    "(?:也|都|就|并|还|则|可|是)?(?:不用|不必|不需要|不需|无需|无须|不会|不能|不该|不应|不要|不得|不是|没有|没|无权|不)"
+)
+# ... but not a double negative (不能少) or a word that only starts with 不 (不仅, 不错).
+_AFTER_NEG_EXEMPT_RE = re.compile(
+    "不(?:能|可|应|要)?(?:少|缺|忘|漏|停)|不仅|不但|不管|不论|不错|不久|不断|不少|不满|不良"
+)
+
+
+def negated_after(a: Analysed, h: Hit) -> bool:
+    """Whether a negator right after the hit, in its clause, denies what the hit says (卖家不承担)."""
+    if h.end >= len(a.flat) or (h.end in a.bounds and h.end not in a.weak):
+        return False
+    ce = next((b for b in a.bounds if b > h.end and b not in a.weak), len(a.flat))
+    tail = a.flat[h.end : ce]
+    m = _AFTER_NEG_RE.match(tail)
+    if m is None:
+        return False
+    neg_at = m.start() + (1 if tail[0] in "也都就并还则可是" and not tail.startswith(("不", "没", "无")) else 0)
+    return _AFTER_NEG_EXEMPT_RE.match(tail, neg_at) is None
 
 
 _OTHER_SUBJECT_RE = re.compile(
@@ -293,8 +324,56 @@ def max_typos(n: int) -> int:
     return 3
 
 
-def _crosses_clause(a: Analysed, start: int, end: int) -> bool:
-    return any(start < b < end for b in a.bounds)
+def _crosses_clause(a: Analysed, start: int, end: int, *, weak_ok: bool = False) -> bool:
+    return any(start < b < end and not (weak_ok and b in a.weak) for b in a.bounds)
+
+
+_NUM_CHUNK_RE = re.compile(r"\d+(?:\.\d+)?[^\W\d_]?")
+_PARTIES = ("买家", "卖家", "商家", "客户", "顾客", "消费者", "对方", "平台", "淘宝", "客服", "买方", "卖方")
+_GAP = "([^|]{0,%d}?)"
+
+
+@functools.lru_cache(maxsize=4096)
+def _reorder_patterns(text: str, agent: bool) -> tuple[tuple[str, str, tuple[int, ...], tuple[str, ...]], ...]:
+    """Patterns that find ``text`` said with its parts in another order:
+    (kind, regular expression, groups that hold filler, literal parts an answer must contain).
+
+    * ``num``: a number with its unit moved (累计销售额的10倍 = 10倍累计销售额, 1000元保证金 = 保证金1000元);
+    * ``ba``: a verb and its object fronted by 把/将 (公开买家信息 = 把买家的信息公开);
+    * ``agent``: for what must not be done, two parts in either order a few characters apart
+      (好评返现 = 返现让他改成好评), unless a part is a party (骚扰买家 is not 买家骚扰).
+
+    The expressions are compiled only when an answer holds the literal parts (most never do).
+    """
+    out: list[tuple[str, str, tuple[int, ...], tuple[str, ...]]] = []
+    nums = list(_NUM_CHUNK_RE.finditer(text))
+    if len(nums) == 1:
+        m = nums[0]
+        parts = [x.strip("的") for x in (text[: m.start()], m.group(0), text[m.end() :])]
+        parts = [x for x in parts if x]
+        if 2 <= len(parts) <= 3 and all(len(x) >= 2 for x in parts):
+            for perm in itertools.permutations(parts):
+                if list(perm) == parts and "的" not in text:
+                    continue
+                body = (_GAP % 3).join(re.escape(x) for x in perm)
+                out.append(("num", body, tuple(range(1, len(perm))), tuple(parts)))
+    elif not nums and len(text) >= 4:
+        for k in range(2, len(text) - 1):
+            verb, obj = text[:k], text[k:]
+            loose_obj = "的?".join(re.escape(c) for c in obj)
+            out.append(("ba", f"(?:把|将){loose_obj}{_GAP % 4}{re.escape(verb)}", (1,), (verb, obj[0], obj[-1])))
+        if agent:
+            for k in range(2, len(text) - 1):
+                a, b = text[:k], text[k:]
+                if a.startswith(_PARTIES) or b.startswith(_PARTIES) or a.endswith(_PARTIES):
+                    continue
+                out.append(("agent", f"{re.escape(b)}{_GAP % 6}{re.escape(a)}", (1,), (a, b)))
+                out.append(("agent", f"{re.escape(a)}([^|]{{1,6}}?){re.escape(b)}", (1,), (a, b)))
+    return tuple(out)
+
+
+_compile = functools.lru_cache(maxsize=4096)(re.compile)
+_DIGIT_RE = re.compile(r"\d")
 
 
 def locate(
@@ -375,7 +454,11 @@ def locate(
                 end = k
                 window = flat[i:end]
                 inserted = end - i - n
-                if inserted > 0 and window not in p.rivals and not _crosses_clause(ans.a, i, end):
+                if (
+                    inserted > 0
+                    and window not in p.rivals
+                    and not _crosses_clause(ans.a, i, end, weak_ok=inserted == 1)
+                ):
                     extra, pairs = _unmatched(text, psnd, snd[i:end], window)
                     # Filler may come in (有使用门槛, 按照点击付费); a party, a contrast, a
                     # coordinated second item (卖家和买家承担), a negation or a number may not.
@@ -397,13 +480,43 @@ def locate(
         al = fuzz.partial_ratio_alignment(psnd, snd, score_cutoff=cutoff)
         if al is not None:
             if n <= len(snd):
-                s, e = al.dest_start, al.dest_end
+                s0, e0 = al.dest_start, al.dest_end
+                # the alignment may leave out a mistyped first or last character (介人 for 介入)
+                windows = [(s0, e0), (s0, min(len(snd), s0 + n)), (max(0, e0 - n), e0)]
             else:
-                s, e = 0, len(snd)
-            window = flat[s:e]
-            if window and window not in p.rivals and not _digit_edge(flat, s, e, text):
-                if _edits_ok(p, ans, s, e, max_typos(n)) and al.score >= cutoff:
-                    candidates.append(hit(s, e, float(al.score), "typo"))
+                windows = [(0, len(snd))]
+            for s, e in dict.fromkeys(windows):
+                window = flat[s:e]
+                if window and window not in p.rivals and not _digit_edge(flat, s, e, text):
+                    if _edits_ok(p, ans, s, e, max_typos(n)) and al.score >= cutoff:
+                        candidates.append(hit(s, e, float(al.score), "typo"))
+                        break
+    # 5. the same words in another order (10倍累计销售额, 把买家信息公开, 返现让他改好评)
+    if not candidates and n >= 3:
+        pats = _reorder_patterns(text, agent)
+        has_ba = bool(pats) and ("把" in flat or "将" in flat)
+        has_digit = bool(pats) and _DIGIT_RE.search(flat) is not None
+        for kind, source, gaps, needs in pats:
+            if (kind == "ba" and not has_ba) or (kind == "num" and not has_digit):
+                continue
+            if not all(x in flat for x in needs):
+                continue
+            pat = _compile(source)
+            m = pat.search(flat)
+            guard = 0
+            while m is not None and guard < 8:
+                guard += 1
+                s_, e_ = m.start(), m.end()
+                filler = "".join(m.group(g) or "" for g in gaps)
+                ok = not any(
+                    c in SENSITIVE or c in p.foreign or c in _COORDINATORS or c == "~" or c.isdigit() for c in filler
+                )
+                if ok and not _crosses_clause(ans.a, s_, e_, weak_ok=True) and not _digit_edge(flat, s_, e_, text):
+                    candidates.append(hit(s_, e_, 80.0, "reorder"))
+                    break
+                m = pat.search(flat, s_ + 1)
+            if candidates:
+                break
     if not candidates:
         return None
     candidates.sort(key=lambda h: (not h.negated, HOW_RANK[h.how], h.quality), reverse=True)

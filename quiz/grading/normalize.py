@@ -38,7 +38,7 @@ _IDIOM_RE = re.compile(
     "一定|一下|一些|一起|一直|一般|一样|一致|一旦|一切|一律|一并|一同|统一|唯一|万一|千万|十分|一再|一点点|"
     "一边|一会|一向|逐一|之一|一方面|不一|一贯|一概|一味|同一|单一|专一|一经|一来|一旦|一手|一心|一面|"
     "一是|一般来说|万万|千千万万|三思|七嘴八舌|乱七八糟|一五一十|十全十美|万事|万物|百货|百度|千牛|万能|"
-    "两者|一口价|一件代发"
+    "两者|一口价|一件代发|一共|一律|一概"
 )
 _PERCENT_RE = re.compile(r"百分之([" + _NUM_CHARS + r".点]+)")
 _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -98,6 +98,8 @@ def cn_to_number(token: str) -> float:
             high = token[:k]
             rest = token[k + 1 :]
             return (cn_to_number(high) if high else 1.0) * mult + (cn_to_number(rest) if rest else 0.0)
+    if len(token) > 1 and all(c in _CN_DIGIT for c in token) and any(c in "零〇" for c in token):
+        return float("".join(str(_CN_DIGIT[c]) for c in token))  # read digit by digit: 二〇一五 = 2015
     if "." in token and not token.replace(".", "").isdigit():
         whole, _, frac = token.partition(".")
         frac_digits = "".join(str(_CN_DIGIT.get(c, c)) for c in frac)

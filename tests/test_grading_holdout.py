@@ -1,0 +1,133 @@
+"""The held-out grading cases (tests/data/grading-holdout.*), written before the grader was tuned
+on them: no false accept and at least 99% agreement with a careful human grader. Plus the
+mechanisms behind the hard ones, each with the wrong answer it must still refuse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import TypeAdapter
+
+from quiz.grading import grade
+from quiz.model import AnyQuestion, Bank
+
+DATA = Path(__file__).parent / "data"
+
+
+def _bank(text: str) -> dict[str, AnyQuestion]:
+    bank = TypeAdapter(Bank).validate_python(yaml.safe_load(text))
+    return {q.id: q for q in bank.questions}
+
+
+def test_holdout_accuracy_and_no_false_accept() -> None:
+    questions = _bank((DATA / "grading-holdout.yaml").read_text(encoding="utf-8"))
+    lines = (DATA / "grading-holdout.jsonl").read_text(encoding="utf-8").splitlines()
+    cases: list[dict[str, Any]] = [json.loads(line) for line in lines if line.strip()]
+    assert len(cases) >= 300
+    failures, false_accepts = [], []
+    for case in cases:
+        got = grade(questions[case["id"]], case["answer"]).verdict
+        expect = case["expect"]
+        ok = got in ("partial", "wrong") if expect == "notcorrect" else got == expect
+        if not ok:
+            failures.append((case["id"], case["answer"], expect, got))
+        if got == "correct" and expect != "correct":
+            false_accepts.append((case["id"], case["answer"]))
+    assert false_accepts == []
+    assert (len(cases) - len(failures)) / len(cases) >= 0.99, failures
+
+
+PROBE = """
+bank: probe
+title: probe
+questions:
+  - id: compensation
+    type: short
+    prompt: 假一赔几?
+    answers: ["赔偿十倍", "1000元保证金"]
+    reject: ["赔偿三倍"]
+  - id: who-pays
+    type: short
+    prompt: 运费由谁承担?
+    answers: ["卖家"]
+    reject: ["买家"]
+  - id: can
+    type: short
+    prompt: 能不能?
+    answers: ["可以"]
+    reject: ["不可以"]
+  - id: handle
+    type: scenario
+    prompt: 怎么处理?
+    keypoints:
+      - point: 报警
+        any: ["报警"]
+      - point: 保留证据
+        any: ["保留证据", "保存聊天记录"]
+    forbidden:
+      - point: 公开买家信息
+        any: ["公开买家信息"]
+      - point: 好评返现
+        any: ["好评返现"]
+    pass: 0.5
+  - id: may-modify
+    type: judge
+    prompt: 协商后,买家有权修改一次中差评。
+    answer: true
+  - id: may-not-complain
+    type: judge
+    prompt: 好评不能发起恶意评价投诉。
+    answer: true
+  - id: year
+    type: numeric
+    prompt: 哪一年?
+    answer: 2015
+    unit: 年
+"""
+
+
+@pytest.mark.parametrize(
+    ("qid", "answer", "expect"),
+    [
+        # the same words in another order
+        ("compensation", "十倍赔偿", "correct"),
+        ("compensation", "保证金1000元", "correct"),
+        ("compensation", "保证金100元", "wrong"),
+        ("compensation", "三倍赔偿", "wrong"),
+        ("compensation", "赔偿不是十倍", "wrong"),
+        # a question states nothing
+        ("can", "可以", "correct"),
+        ("can", "可以吗", "wrong"),
+        ("may-modify", "对吗?", "wrong"),
+        # a negator after the answer denies it
+        ("who-pays", "卖家承担", "correct"),
+        ("who-pays", "卖家不承担", "wrong"),
+        ("who-pays", "卖家也不用出", "wrong"),
+        # a forbidden action in another order, and one only condemned
+        ("handle", "把买家信息公开,然后报警", "wrong"),
+        ("handle", "给他返现让他改成好评,然后报警", "wrong"),
+        ("handle", "不要把买家信息公开,报警并保留证据", "correct"),
+        ("handle", "曝光买家信息是违法的,应该报警", "correct"),
+        ("handle", "报警并保留证据,好评返现是违规的", "correct"),
+        ("handle", "把聊天记录保存下来,然后报警", "correct"),
+        # a negator inside a "when ..." clause does not reach past it
+        ("handle", "买家不收货时报警", "correct"),
+        ("handle", "不及时报警", "wrong"),
+        # modal answers to a judge statement
+        ("may-modify", "有权", "correct"),
+        ("may-modify", "可以", "correct"),
+        ("may-modify", "无权", "wrong"),
+        ("may-not-complain", "不能", "correct"),
+        ("may-not-complain", "能", "wrong"),
+        # years read digit by digit
+        ("year", "二〇一五年", "correct"),
+        ("year", "二〇一四年", "wrong"),
+    ],
+)
+def test_grading_mechanisms(qid: str, answer: str, expect: str) -> None:
+    questions = _bank(PROBE)
+    assert grade(questions[qid], answer).verdict == expect
