@@ -64,17 +64,45 @@ def test_shipped_banks_cover_the_seed() -> None:
     assert len(lib.topics()) >= 6
     assert {it.type for it in lib} == set(QUESTION_TYPES)
     assert len(lib.select(types=["scenario"])) >= 15
-    expected_topics = {
-        "评价规则与恶意评价",
-        "处罚与违约金",
-        "运费承担与售后",
-        "客服指标与话术",
-        "广告用语与营销",
-        "纠纷处理与维权",
-    }
-    assert expected_topics <= set(lib.topics())
-    for topic in expected_topics:
-        assert len(lib.select(topics=[topic])) >= 15, topic
+    for bank_id in (
+        "review-rules",
+        "penalties",
+        "freight-aftersales",
+        "cs-metrics",
+        "advertising-marketing",
+        "disputes",
+    ):
+        assert len(lib.select(banks=[bank_id])) >= 15, bank_id
+
+
+@pytest.mark.parametrize("bank_id", sorted(LIBRARY.banks))
+def test_bank_topics_are_finer_than_the_bank(bank_id: str) -> None:
+    """专项练习 and the per-topic mastery bars need sub-areas: a topic equal to the bank adds nothing."""
+    bank = LIBRARY.banks[bank_id]
+    topics: dict[str, int] = {}
+    for it in LIBRARY.select(banks=[bank_id]):
+        assert it.question.topic, it.qid
+        topics[it.question.topic] = topics.get(it.question.topic, 0) + 1
+    assert len(topics) >= 3, topics
+    assert bank.title not in topics, bank.title
+    small = {t: n for t, n in topics.items() if n < 3}
+    assert not small, f"topics with fewer than 3 questions: {small}"
+
+
+def test_each_topic_lives_in_one_bank() -> None:
+    """A topic's mastery bar sits under one bank on the home screen, so it must not straddle two."""
+    banks_of: dict[str, set[str]] = {}
+    for it in ITEMS:
+        banks_of.setdefault(it.question.topic or "", set()).add(it.qid.split("/")[0])
+    assert {t: b for t, b in banks_of.items() if len(b) > 1} == {}
+
+
+def test_topic_filter_selects_exactly_its_questions() -> None:
+    """Choosing a topic for 专项练习 gives every question with that topic, and nothing else."""
+    for topic in LIBRARY.topics():
+        expected = {it.qid for it in ITEMS if it.question.topic == topic}
+        assert {it.qid for it in LIBRARY.select(topics=[topic])} == expected, topic
+    assert sum(len(LIBRARY.select(topics=[t])) for t in LIBRARY.topics()) == len(ITEMS)
 
 
 def test_every_bank_file_names_its_schema() -> None:
@@ -230,6 +258,14 @@ def test_shipped_exams() -> None:
     recall = LIBRARY.exams["rules-recall"]
     assert recall.total_points == 100
     assert {t for s in recall.sections for t in s.types} == {"numeric", "short"}
+
+
+def test_dispute_practice_sections_split_the_scenarios_by_bank() -> None:
+    """Each scenario belongs to exactly one section of 纠纷处理实战, and the first one holds the dispute banks."""
+    first, second = ({it.qid for it in LIBRARY.section_pool(s)} for s in LIBRARY.exams["dispute-practice"].sections)
+    assert first.isdisjoint(second)
+    assert first | second == {it.qid for it in _items("scenario")}
+    assert {q.split("/")[0] for q in first} == {"disputes", "review-rules", "penalties"}
 
 
 def test_every_question_can_be_drawn_by_some_exam() -> None:
