@@ -23,11 +23,18 @@ def _bank(text: str) -> dict[str, AnyQuestion]:
     return {q.id: q for q in bank.questions}
 
 
-def test_holdout_accuracy_and_no_false_accept() -> None:
-    questions = _bank((DATA / "grading-holdout.yaml").read_text(encoding="utf-8"))
-    lines = (DATA / "grading-holdout.jsonl").read_text(encoding="utf-8").splitlines()
+@pytest.mark.parametrize(
+    ("name", "size", "floor"),
+    [
+        ("grading-holdout", 300, 0.99),  # written before tuning, then used for it
+        ("grading-holdout2", 85, 0.98),  # written after that tuning, before running the grader on it
+    ],
+)
+def test_holdout_accuracy_and_no_false_accept(name: str, size: int, floor: float) -> None:
+    questions = _bank((DATA / f"{name}.yaml").read_text(encoding="utf-8"))
+    lines = (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     cases: list[dict[str, Any]] = [json.loads(line) for line in lines if line.strip()]
-    assert len(cases) >= 300
+    assert len(cases) >= size
     failures, false_accepts = [], []
     for case in cases:
         got = grade(questions[case["id"]], case["answer"]).verdict
@@ -38,7 +45,7 @@ def test_holdout_accuracy_and_no_false_accept() -> None:
         if got == "correct" and expect != "correct":
             false_accepts.append((case["id"], case["answer"]))
     assert false_accepts == []
-    assert (len(cases) - len(failures)) / len(cases) >= 0.99, failures
+    assert (len(cases) - len(failures)) / len(cases) >= floor, failures
 
 
 PROBE = """
@@ -87,6 +94,22 @@ questions:
     prompt: 哪一年?
     answer: 2015
     unit: 年
+  - id: fine
+    type: numeric
+    prompt: 违约金多少万元?
+    answer: 500
+    unit: 万元
+    units: [万]
+  - id: who-rules
+    type: short
+    prompt: 由谁裁定?
+    answers: ["淘宝"]
+    reject: ["卖家", "买家"]
+  - id: buyer
+    type: short
+    prompt: 谁有权修改评价?
+    answers: ["买家"]
+    reject: ["卖家"]
 """
 
 
@@ -126,6 +149,19 @@ questions:
         # years read digit by digit
         ("year", "二〇一五年", "correct"),
         ("year", "二〇一四年", "wrong"),
+        # a unit with a multiplier
+        ("fine", "500万元", "correct"),
+        ("fine", "5000000元", "correct"),
+        ("fine", "500", "correct"),
+        ("fine", "50万元", "wrong"),
+        ("fine", "500元", "wrong"),
+        ("fine", "5亿", "wrong"),
+        # a character picked for another of its readings, never for a contrast
+        ("who-rules", "掏宝", "correct"),
+        ("who-rules", "不是掏宝", "wrong"),
+        ("buyer", "买佳", "correct"),
+        ("buyer", "麦家", "wrong"),
+        ("buyer", "卖家", "wrong"),
     ],
 )
 def test_grading_mechanisms(qid: str, answer: str, expect: str) -> None:

@@ -19,7 +19,16 @@ from typing import Literal
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from quiz.grading.normalize import NEGATOR_CHARS, Analysed, negator_spans, numbers, sound, sound_char
+from quiz.grading.normalize import (
+    NEGATOR_CHARS,
+    Analysed,
+    negator_spans,
+    numbers,
+    reading,
+    readings,
+    sound,
+    sound_char,
+)
 
 How = Literal["exact", "homophone", "insert", "typo", "reorder"]
 HOW_RANK: dict[str, int] = {"exact": 3, "homophone": 2, "insert": 1, "typo": 0, "reorder": 0}
@@ -269,7 +278,16 @@ def _digit_edge(flat: str, start: int, end: int, phrase: str) -> bool:
     return numbers(flat[start:end]) != numbers(phrase)
 
 
-def _sub_ok(p: Phrase, a: str, b: str) -> bool:
+def _find_all(text: str, ch: str) -> list[int]:
+    out: list[int] = []
+    i = text.find(ch)
+    while i >= 0 and len(out) < 32:
+        out.append(i)
+        i = text.find(ch, i + 1)
+    return out
+
+
+def _sub_ok(p: Phrase, a: str, b: str, *, any_reading: bool = False) -> bool:
     """Whether writing ``b`` for the phrase's ``a`` may be a slip."""
     if a == b:
         return True
@@ -277,6 +295,8 @@ def _sub_ok(p: Phrase, a: str, b: str) -> bool:
         return False
     if sound_char(a) == sound_char(b) and a >= "\u3400":
         return True  # a homophone; the caller checks it cannot be taken for a rival (homophone_ok)
+    if any_reading:
+        return frozenset((a, b)) not in CONTRAST  # like a homophone: the caller checks the rivals
     if a in p.sensitive or b in p.foreign:
         return False
     return frozenset((a, b)) not in CONTRAST
@@ -433,6 +453,25 @@ def locate(
                     candidates.append(hit(i, i + n, 100.0 - 5 * len(subs), "homophone"))
                     break
             i = snd.find(psnd, i + 1)
+    # 2b. a character picked for another of its readings (掏宝 for 淘宝: 掏 reads tāo and táo)
+    if not candidates and homophones and n >= 2 and ans.has_cjk and any(c >= "\u3400" for c in text):
+        starts = {k for k in _find_all(flat, text[0])} | {k - n + 1 for k in _find_all(flat, text[-1])}
+        for i in sorted(starts):
+            if i < 0 or i + n > len(flat):
+                continue
+            window = flat[i : i + n]
+            subs = [k for k in range(n) if text[k] != window[k]]
+            if (
+                len(subs) == 1
+                and reading(text[subs[0]]) in readings(window[subs[0]])
+                and window not in p.rivals
+                and not _crosses_clause(ans.a, i, i + n)
+                and p.homophone_ok(subs)
+                and _sub_ok(p, text[subs[0]], window[subs[0]], any_reading=True)
+                and not _digit_edge(flat, i, i + n, text)
+            ):
+                candidates.append(hit(i, i + n, 92.0, "homophone"))
+                break
     # 3. a few characters inserted (有使用门槛 for 有门槛, 按照点击付费 for 按点击付费)
     if not candidates and n >= 2:
         if snd is None:

@@ -368,3 +368,30 @@ def sound_char(ch: str) -> str:
 def sound(text: str) -> str:
     """``text`` with every Chinese character replaced by its reading's key (same length)."""
     return "".join(sound_char(c) for c in text)
+
+
+def _flat_initial(r: str) -> str:
+    return r[0] + r[2:] if r[:2] in ("zh", "ch", "sh") else r
+
+
+@functools.lru_cache(maxsize=8192)
+def readings(ch: str) -> frozenset[str]:
+    """The main toned readings of ``ch`` (zh/z, ch/c, sh/s merged), empty for a character without one.
+
+    A pinyin input method offers a character for any of its readings: 掏 (tāo, táo) is
+    picked for 淘 (táo), 得 (dé, de) for 的 (de).
+    """
+    if ch < "\u3400":
+        return frozenset()
+    reading = _pinyin_table().get(ord(ch))
+    # the two commonest readings: a rarely used one (的 read dì) is not what an input method offers first
+    return frozenset(_flat_initial(r) for r in reading.split(",")[:2]) if reading else frozenset()
+
+
+@functools.lru_cache(maxsize=8192)
+def reading(ch: str) -> str:
+    """The default reading of ``ch`` (zh/z ... merged), or ``ch`` itself."""
+    if ch < "\u3400":
+        return ch
+    r = _pinyin_table().get(ord(ch))
+    return _flat_initial(r.split(",", 1)[0]) if r else ch
