@@ -137,6 +137,13 @@ questions:
         ("handle", "曝光买家信息是违法的,应该报警", "correct"),
         ("handle", "报警并保留证据,好评返现是违规的", "correct"),
         ("handle", "把聊天记录保存下来,然后报警", "correct"),
+        # a clause that ends by waving off what it lists
+        ("handle", "保留证据、报警都不用", "wrong"),
+        ("handle", "报警就不必了", "wrong"),
+        ("handle", "保留证据和报警都不要忘", "correct"),
+        # the wrong answer denied, the right one said
+        ("who-pays", "买家不承担,卖家承担", "correct"),
+        ("who-pays", "买家不承担", "wrong"),
         # a negator inside a "when ..." clause does not reach past it
         ("handle", "买家不收货时报警", "correct"),
         ("handle", "不及时报警", "wrong"),

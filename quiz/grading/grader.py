@@ -717,6 +717,8 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
     if acc_hit and (negated_after(ans.a, acc_hit) or (is_question(raw) and len(ans.flat) <= 16)):
         acc_hit = None  # 卖家不承担 / 商家不用出 deny what 卖家 would answer; 可以吗 asks
     rej_hit = rej[1] if rej and not rej[1].negated else None
+    if rej_hit and acc_hit and negated_after(ans.a, rej_hit):
+        rej_hit = None  # 买家不承担，商家承担: the wrong answer is denied, the right one said
     if acc_hit and rej_hit:
         if _span_in(acc_hit, rej_hit):
             acc_hit = None

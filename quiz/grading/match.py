@@ -217,6 +217,24 @@ def negated_after(a: Analysed, h: Hit) -> bool:
     return _AFTER_NEG_EXEMPT_RE.match(tail, neg_at) is None
 
 
+# A clause that ends by waving off what it lists (保存证据、报警都不用; 报警就不必了).
+_WAVED_OFF_RE = re.compile(
+    "(?:都|也|就|全都|统统|一律|全部)?(?:不用|不必|不需要|不需|无需|没必要|没有必要|用不着|不要|不做|算了)(?:了|吧|啦|的)*"
+)
+
+
+def waved_off(a: Analysed, end: int) -> bool:
+    """Whether the clause holding the text ending at ``end`` ends in a bare 不用/不必/没必要 that denies it."""
+    ce = next((b for b in a.bounds if b >= end and b not in a.weak), len(a.flat))
+    tail = a.flat[end:ce]
+    if not tail or len(tail) > 24:
+        return False
+    for k in range(len(tail)):
+        if tail[k] in "都也就全统一不没用算" and _WAVED_OFF_RE.fullmatch(tail, k):
+            return True
+    return False
+
+
 _OTHER_SUBJECT_RE = re.compile(
     "(?:如果|若|要是|当|假如|万一|一旦|即使)?"
     "(?:买家|买方|对方|顾客|消费者|他们|她们|他|她|职业差评师|差评师|骗子)"
@@ -415,7 +433,7 @@ def locate(
     """
 
     def hit(s: int, e: int, quality: float, how: How) -> Hit:
-        neg = is_negated(ans.a, s)
+        neg = is_negated(ans.a, s) or waved_off(ans.a, e)
         other = agent and not neg and (by_other(ans.a, s) or is_topic(ans.a, s, e))
         return Hit(s, e, quality, how, neg or other, other)
 
@@ -521,7 +539,9 @@ def locate(
             if n <= len(snd):
                 s0, e0 = al.dest_start, al.dest_end
                 # the alignment may leave out a mistyped first or last character (介人 for 介入)
-                windows = [(s0, e0), (s0, min(len(snd), s0 + n)), (max(0, e0 - n), e0)]
+                windows = [(s0, e0)]
+                if n >= 6:  # (a shorter phrase keeps its edges: 违约金协的 is not 违约金协商)
+                    windows += [(s0, min(len(snd), s0 + n)), (max(0, e0 - n), e0)]
             else:
                 windows = [(0, len(snd))]
             for s, e in dict.fromkeys(windows):
