@@ -4,23 +4,16 @@ mechanisms behind the hard ones, each with the wrong answer it must still refuse
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from pydantic import TypeAdapter
 
 from quiz.grading import grade
-from quiz.model import AnyQuestion, Bank
+from tests.grading_cases import load_bank, score_cases
 
 DATA = Path(__file__).parent / "data"
 
 
-def _bank(text: str) -> dict[str, AnyQuestion]:
-    bank = TypeAdapter(Bank).validate_python(yaml.safe_load(text))
-    return {q.id: q for q in bank.questions}
 
 
 @pytest.mark.parametrize(
@@ -31,21 +24,10 @@ def _bank(text: str) -> dict[str, AnyQuestion]:
     ],
 )
 def test_holdout_accuracy_and_no_false_accept(name: str, size: int, floor: float) -> None:
-    questions = _bank((DATA / f"{name}.yaml").read_text(encoding="utf-8"))
-    lines = (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
-    cases: list[dict[str, Any]] = [json.loads(line) for line in lines if line.strip()]
-    assert len(cases) >= size
-    failures, false_accepts = [], []
-    for case in cases:
-        got = grade(questions[case["id"]], case["answer"]).verdict
-        expect = case["expect"]
-        ok = got in ("partial", "wrong") if expect == "notcorrect" else got == expect
-        if not ok:
-            failures.append((case["id"], case["answer"], expect, got))
-        if got == "correct" and expect != "correct":
-            false_accepts.append((case["id"], case["answer"]))
-    assert false_accepts == []
-    assert (len(cases) - len(failures)) / len(cases) >= floor, failures
+    score = score_cases(DATA / f"{name}.yaml", DATA / f"{name}.jsonl")
+    assert score.cases >= size
+    assert score.false_accepts == []
+    assert score.accuracy >= floor, score.failures
 
 
 PROBE = """
@@ -172,5 +154,5 @@ questions:
     ],
 )
 def test_grading_mechanisms(qid: str, answer: str, expect: str) -> None:
-    questions = _bank(PROBE)
+    questions = load_bank(PROBE)
     assert grade(questions[qid], answer).verdict == expect
