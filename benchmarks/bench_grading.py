@@ -196,11 +196,11 @@ def main() -> int:
         from rapidfuzz import fuzz
 
         from quiz.grading import grade
-        from quiz.grading import grader as grader_module
+        from quiz.grading import common as grader_common
 
         qs = {q.id: q for q in _questions}
         pairs = [(qs[i["id"]], i["answer"]) for i in items]
-        grader_module._CACHE.clear()
+        grader_common._CACHE.clear()
         t = time.perf_counter()
         verdicts: dict[str, int] = {}
         for q, a in pairs:

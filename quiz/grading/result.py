@@ -27,6 +27,8 @@ class GradeResult:
     missed: tuple[str, ...] = ()
     violations: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+    # The bank's own feedback for what this answer chose (a choice, true/false) or for its verdict.
+    answer_feedback: tuple[str, ...] = ()
 
     @property
     def correct(self) -> bool:
@@ -45,4 +47,5 @@ class GradeResult:
             "missed": list(self.missed),
             "violations": list(self.violations),
             "details": dict(self.details),
+            "answer_feedback": list(self.answer_feedback),
         }

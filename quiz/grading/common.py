@@ -1,0 +1,114 @@
+"""What every question type's grading shares: the per-question cache, results, small text helpers.
+
+Feedback is written in the learner's language: ``tr(zh, en)`` picks one by the language
+``grade()`` was asked for (a context variable, so concurrent gradings in threads do not mix).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from quiz.grading.result import GradeResult, Verdict
+from quiz.model import AnyQuestion, MultiQuestion, SingleQuestion, resolve_choice
+
+Lang = Literal["zh", "en"]
+_LANG: ContextVar[Lang] = ContextVar("grading_lang", default="zh")
+
+
+def tr(zh: str, en: str) -> str:
+    """The feedback text in the language grading was asked for."""
+    return en if _LANG.get() == "en" else zh
+
+
+def current_lang() -> Lang:
+    return _LANG.get()
+
+
+@contextmanager
+def language(lang: Lang) -> Iterator[None]:
+    token = _LANG.set(lang)
+    try:
+        yield
+    finally:
+        _LANG.reset(token)
+
+
+MAX_ANSWER = 20_000  # characters of an answer that are read; beyond that is not an exam answer
+DEFAULT_CUTOFF = 75.0
+
+
+@dataclass(slots=True)
+class _Meta:
+    """What grading a question needs, computed once: the expected text, the right options, the matchers."""
+
+    question: object
+    expected: str
+    right: frozenset[int] = frozenset()
+    compiled: object = None
+
+
+# id(question) -> its _Meta; the entry holds the question itself, so the id cannot be reused meanwhile.
+_CACHE: dict[int, _Meta] = {}
+
+
+def _meta(q: AnyQuestion) -> _Meta:
+    m = _CACHE.get(id(q))
+    if m is not None and m.question is q:
+        return m
+    try:
+        expected = q.expected_text()
+    except Exception:  # a question the loader would refuse: still answer
+        expected = ""
+    right: frozenset[int] = frozenset()
+    if isinstance(q, SingleQuestion):
+        i = resolve_choice(q.answer, q.choices)
+        right = frozenset() if i is None else frozenset({i})
+    elif isinstance(q, MultiQuestion):
+        right = frozenset(i for i in (resolve_choice(a, q.choices) for a in q.answer) if i is not None)
+    if len(_CACHE) > 100_000:
+        _CACHE.clear()
+    m = _CACHE[id(q)] = _Meta(q, expected, right)
+    return m
+
+
+def _compiled(q: AnyQuestion, build: Callable[[Any], Any]) -> Any:
+    """The question's matchers, built once by ``build(q)``."""
+    m = _meta(q)
+    if m.compiled is None:
+        m.compiled = build(q)
+    return m.compiled
+
+
+def _result(q: AnyQuestion, verdict: Verdict, score: float, feedback: str, **kw: Any) -> GradeResult:
+    score = min(1.0, max(0.0, float(score))) if score == score else 0.0
+    return GradeResult(verdict=verdict, score=round(score, 4), feedback=feedback, expected=_meta(q).expected, **kw)
+
+
+def _list(items: list[str] | tuple[str, ...]) -> str:
+    return "、".join(items)
+
+
+def _clip(text: str, n: int = 24) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+_EMPTY = "未作答。"
+
+
+def _fold(raw: str) -> str:
+    return unicodedata.normalize("NFKC", raw)
+
+
+# An answer that asks (对吗? 可以吗) states nothing.
+_QUESTION_RE = re.compile(r"吗[\W_]*$")
+
+
+def is_question(raw: str) -> bool:
+    """Whether a short answer is itself a question (对吗? / 可以吗 / 15天吗), which states nothing."""
+    return bool(_QUESTION_RE.search(_fold(raw[-40:]).strip()))
