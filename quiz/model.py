@@ -9,6 +9,7 @@ exact field in the YAML file and report every problem, not only the first.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from typing import Annotated, Literal, TypeAlias
@@ -29,12 +30,33 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+Party = Literal["seller", "buyer", "platform"]
+Expect = Literal["correct", "partial", "wrong"]
+# A named violation class (inducement, threat, ...) in ``forbidden``: recognised by meaning, not by a phrase list.
+ViolationName = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
+
+
 class KeyPoint(_Strict):
     """One thing a good free-text answer says, in any of several phrasings."""
 
     point: Text
     any: list[Text] = Field(min_length=1)
     weight: float = Field(default=1.0, gt=0)
+    # The decision the question turns on: without it the answer is never ``correct``.
+    required: bool = False
+    # Who does or pays what the point says: an answer that gives it to another party does not make the point.
+    who: Party | None = None
+
+
+class Example(_Strict):
+    """A learner's answer with the verdict a fair trainer gives it: the grader must agree (``quiz validate``)."""
+
+    answer: str
+    expect: Expect
+    note: str | None = None
+
+
+_AS_OF_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 class QuestionBase(_Strict):
@@ -45,10 +67,49 @@ class QuestionBase(_Strict):
     difficulty: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
     explanation: str | None = None
     source: str | None = None
+    # The year or date of the rule the question teaches (2016, 2024-09-01): rules change.
+    as_of: str | None = None
+    # Questions on one fact: an exam draws at most one of a family; study never shows two back to back.
+    family: Id | None = None
+    # Calibration: learners' answers with the verdict a trainer expects.
+    examples: list[Example] = Field(default_factory=list)
+    # Per-choice / per-outcome feedback, shown only to a learner whose answer it names: keys are choice
+    # letters (single, multi), true/false (judge), or a verdict (correct, partial, wrong).
+    feedback: dict[str, Text] = Field(default_factory=dict)
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of_text(cls, v: object) -> object:
+        if isinstance(v, bool):
+            raise ValueError("as_of must be a year or a date such as 2024 or 2024-09-01")
+        if isinstance(v, (datetime.date, int)):
+            v = v.isoformat() if isinstance(v, datetime.date) else str(v)
+        if isinstance(v, str) and not _AS_OF_RE.match(v.strip()):
+            raise ValueError(f"as_of {v!r} is not a year or a date such as 2024 or 2024-09-01")
+        return v.strip() if isinstance(v, str) else v
+
+    @field_validator("feedback", mode="before")
+    @classmethod
+    def _feedback_keys(cls, v: object) -> object:
+        if isinstance(v, dict):  # YAML reads `true:` as a boolean key
+            return {(str(k).lower() if isinstance(k, bool) else k): x for k, x in v.items()}
+        return v
+
+    def feedback_keys(self) -> frozenset[str]:
+        """The keys ``feedback`` may use for this type of question."""
+        return frozenset(("correct", "partial", "wrong"))
 
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Checks across fields: (location below the question, message) pairs."""
-        return []
+        return self._feedback_problems()
+
+    def _feedback_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        allowed = self.feedback_keys()
+        return [
+            (("feedback", k), f"feedback key {k!r} names nothing in this question (use {', '.join(sorted(allowed))})")
+            for k in self.feedback
+            if k not in allowed
+        ]
 
     def expected_text(self) -> str:
         """The right answer, as a learner would read it."""
@@ -94,8 +155,11 @@ class SingleQuestion(QuestionBase):
             raise ValueError(f"answer {self.answer!r} names no choice")
         return i
 
+    def feedback_keys(self) -> frozenset[str]:
+        return frozenset(LETTERS[: len(self.choices)]) | super().feedback_keys()
+
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
-        out = _choice_problems(self.choices)
+        out = _choice_problems(self.choices) + self._feedback_problems()
         if resolve_choice(self.answer, self.choices) is None:
             letters = LETTERS[: len(self.choices)]
             out.append((("answer",), f"answer {self.answer!r} names no choice (use a letter {letters[0]}-{letters[-1]} or a choice's exact text)"))
@@ -122,8 +186,11 @@ class MultiQuestion(QuestionBase):
             out.add(i)
         return frozenset(out)
 
+    def feedback_keys(self) -> frozenset[str]:
+        return frozenset(LETTERS[: len(self.choices)]) | super().feedback_keys()
+
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
-        out = _choice_problems(self.choices)
+        out = _choice_problems(self.choices) + self._feedback_problems()
         seen: set[int] = set()
         letters = LETTERS[: len(self.choices)]
         for k, a in enumerate(self.answer):
@@ -144,14 +211,21 @@ class JudgeQuestion(QuestionBase):
     type: Literal["judge"]
     answer: StrictBool
 
+    def feedback_keys(self) -> frozenset[str]:
+        return frozenset(("true", "false")) | super().feedback_keys()
+
     def expected_text(self) -> str:
         return "对" if self.answer else "错"
 
 
 class _FreeText(QuestionBase):
     keypoints: list[KeyPoint] = Field(default_factory=list)
-    forbidden: list[KeyPoint] = Field(default_factory=list)
+    # Literal phrasings (a key point's shape), or the name of a violation class recognised by meaning.
+    forbidden: list[KeyPoint | ViolationName] = Field(default_factory=list)
     ordered: bool = False
+    # Who the learner speaks as: `seller` (我们 = the shop, 您 = the buyer), `buyer`, or `neutral`
+    # (third-person advice). Unset: a scenario is answered as the seller.
+    voice: Literal["seller", "buyer", "neutral"] | None = None
 
 
 class ShortQuestion(_FreeText):
@@ -162,7 +236,7 @@ class ShortQuestion(_FreeText):
     pass_: float = Field(default=1.0, gt=0, le=1, alias="pass")
 
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
-        out: list[tuple[tuple[str | int, ...], str]] = []
+        out = self._feedback_problems()
         accepted = {_fold(a): a for a in self.answers}
         for i, r in enumerate(self.reject):
             if _fold(r) in accepted:

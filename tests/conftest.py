@@ -10,7 +10,6 @@ import pytest
 from quiz.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 SHIPPED_BANKS = REPO / "banks"
 
 

@@ -1,4 +1,4 @@
-"""Scoring a grading case set (bank + JSON-lines cases) the way ../shared/eval/grading_eval.py does."""
+"""Scoring a grading case set (bank + JSON-lines cases) the way the shared eval script scores it."""
 
 from __future__ import annotations
 

@@ -21,11 +21,14 @@ from tui.widgets.question import question_text
 from tui.widgets.text import clip
 
 
-def _keypoints(title: str, points: list[KeyPoint]) -> list[RenderableType]:
+def _keypoints(title: str, points: list[KeyPoint] | list[KeyPoint | str]) -> list[RenderableType]:
     if not points:
         return []
     out: list[RenderableType] = [Text(title, style="bold")]
     for k in points:
+        if isinstance(k, str):  # a violation class, recognised by meaning
+            out.append(Text(f"  • {k}"))
+            continue
         w = f" ×{k.weight:g}" if k.weight != 1 else ""
         out.append(Text(f"  • {k.point}{w}{colon()}" + " | ".join(k.any)))
     return out
