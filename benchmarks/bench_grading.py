@@ -195,8 +195,8 @@ def main() -> int:
         # In one process, grading only (no start-up, no loading, no JSON).
         from rapidfuzz import fuzz
 
-        from quiz.grading import grade
         from quiz.grading import common as grader_common
+        from quiz.grading import grade
 
         qs = {q.id: q for q in _questions}
         pairs = [(qs[i["id"]], i["answer"]) for i in items]
