@@ -3,7 +3,8 @@
 An attempt (:class:`ExamAttempt`) draws each section's questions from the
 section's pool with ``random.Random(seed)`` (the seed is stored, so the same
 seed and banks give the same paper: :func:`draw`), never the same question twice
-in one paper. The choices of 单选/多选 questions are shuffled; the permutation is
+in one paper, nor two questions of one ``family`` (siblings on one fact that would
+answer each other). The choices of 单选/多选 questions are shuffled; the permutation is
 stored and the question is graded as shown (its answer key remapped), so the
 learner's letters are the letters they saw. ``answer_original`` keeps the
 answer in the bank's own letters for the trainer's item analysis.
@@ -32,7 +33,7 @@ from typing import Any
 
 from quiz.errors import UserError
 from quiz.grading.result import GradeResult
-from quiz.library import Item, Library, fingerprint
+from quiz.library import Item, Library, fill_sections, fingerprint
 from quiz.model import LETTERS, AnyQuestion, Exam, MultiQuestion, SingleQuestion
 from quiz.scheduler import Clock, SpacedScheduler, rating_for, to_utc, utc_now
 from quiz.store import Store, dumps, iso, parse_ts
@@ -133,21 +134,30 @@ class AttemptInfo:
 def draw(library: Library, exam: Exam, seed: int) -> list[DrawnQuestion]:
     """The paper for ``seed``: deterministic for the same banks and seed.
 
-    Raises UserError when a section's pool (minus questions drawn by earlier
-    sections) holds fewer questions than the section's count.
+    No question twice, and at most one question of a family (questions on one fact) in the paper:
+    families are matched to sections (:func:`quiz.library.fill_sections`), so a paper is found
+    whenever one exists, however the sections' filters overlap. Raises UserError when none does,
+    naming the section that falls short.
     """
     rng = random.Random(seed)
-    used: set[str] = set()
+    pools = [library.section_pool(s) for s in exam.sections]
+    fill = fill_sections(pools, [s.count for s in exam.sections], rng)
+    if not fill.ok:
+        si = next(i for i in fill.short if len(fill.families[i]) < exam.sections[i].count)
+        section = exam.sections[si]
+        together = "" if len(fill.short) == 1 else f" (with sections {', '.join(str(i + 1) for i in fill.short)})"
+        raise UserError(
+            f"exam {exam.exam}: section {si + 1} ({section.title}) needs {section.count} questions,"
+            f" the banks in use hold {fill.available} that fit{together}"
+            " (questions of one family count once)"
+        )
     out: list[DrawnQuestion] = []
-    for si, section in enumerate(exam.sections):
-        pool = [it for it in library.section_pool(section) if it.qid not in used]
-        if len(pool) < section.count:
-            raise UserError(
-                f"exam {exam.exam}: section {si + 1} ({section.title}) needs {section.count} questions,"
-                f" the banks in use hold {len(pool)} that fit"
-            )
-        for it in rng.sample(pool, section.count):
-            used.add(it.qid)
+    for si, (section, pool, families) in enumerate(zip(exam.sections, pools, fill.families, strict=True)):
+        members: dict[str, list[Item]] = {}
+        for it in pool:
+            members.setdefault(it.family_key, []).append(it)
+        for key in families:
+            it = rng.choice(members[key])
             perm: tuple[int, ...] | None = None
             q = it.question
             if isinstance(q, SingleQuestion | MultiQuestion):

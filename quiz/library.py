@@ -4,19 +4,28 @@ A question's global id is ``bank/id``; progress is keyed by it. ``fingerprint``
 is a short hash of everything that decides a question's meaning (prompt, choices,
 answers, key points), so the store can tell that a question changed under a
 learner's history.
+
+Questions on one fact share a ``family`` (a name global across banks, so siblings in
+two banks can share it); :func:`fill_sections` picks, for the sections of an exam,
+distinct families without ever failing when a paper exists (a maximum matching of
+families to sections), and says which sections fall short when none does.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import random
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from quiz.model import AnyQuestion, Bank, Exam, Section
 
 _MEANING_EXCLUDE = {"explanation", "source", "topic", "tags", "difficulty"}
+# Neither do these; they are hashed at their defaults, so fingerprints taken before they existed still match.
+_MEANING_AT_DEFAULT: dict[str, object] = {"as_of": None, "family": None, "examples": []}
 
 
 @dataclass(frozen=True)
@@ -37,9 +46,15 @@ class Item:
     def type(self) -> str:
         return self.question.type
 
+    @property
+    def family_key(self) -> str:
+        """What an exam draws at most one of: the question's family, or the question itself."""
+        return f"family:{self.question.family}" if self.question.family else self.qid
+
 
 def fingerprint(q: AnyQuestion) -> str:
     data = q.model_dump(mode="json", exclude=_MEANING_EXCLUDE, by_alias=True)
+    data.update(_MEANING_AT_DEFAULT)
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.blake2b(blob, digest_size=8).hexdigest()
 
@@ -115,3 +130,109 @@ class Library:
 
     def section_pool(self, section: Section) -> list[Item]:
         return self.select(types=section.types, topics=section.topics, tags=section.tags, banks=section.banks)
+
+
+@dataclass(frozen=True)
+class SectionFill:
+    """Distinct families chosen for each section of an exam (see :func:`fill_sections`)."""
+
+    families: list[list[str]]  # per section, the family keys it draws (``Item.family_key``)
+    short: tuple[int, ...] = ()  # when some section cannot be filled: the sections that together fall short
+    available: int = 0  # ... and how many distinct families those sections can draw from between them
+
+    @property
+    def ok(self) -> bool:
+        return not self.short
+
+
+def fill_sections(pools: Sequence[Sequence[Item]], counts: Sequence[int],
+                  rng: random.Random | None = None) -> SectionFill:
+    """Assign distinct families to sections: section ``i`` gets ``counts[i]`` families that have a
+    question in ``pools[i]``, no family twice in the paper.
+
+    A maximum b-matching (Kuhn's augmenting paths, the sections on one side): it fills every section
+    whenever any assignment does, however the sections overlap. With ``rng`` the families are tried in
+    random order (a random paper); without, in pool order (a check). Time is linear in the pool sizes
+    plus, per augmenting path, the questions asked for times the number of sections.
+
+    When the sections cannot all be filled, ``short`` names the group of sections that together ask for
+    more than the ``available`` families their pools hold (Hall's condition, read off the matching).
+    """
+    k = len(pools)
+    sections_of: dict[str, list[int]] = {}
+    for i, pool in enumerate(pools):
+        for it in pool:
+            secs = sections_of.setdefault(it.family_key, [])
+            if not secs or secs[-1] != i:
+                secs.append(i)
+    keys = list(sections_of)
+    if rng is not None:
+        rng.shuffle(keys)
+    assigned: list[list[str]] = [[] for _ in range(k)]
+    owner: dict[str, int] = {}
+    missing = sum(counts)
+    dead: set[int] = set()  # full sections from which no augmenting path leads (until the matching moves)
+
+    def room(s: int) -> bool:
+        return len(assigned[s]) < counts[s]
+
+    for f in keys:
+        if missing <= 0:
+            break
+        secs = sections_of[f]
+        free = next((s for s in secs if room(s)), None)
+        if free is not None:
+            assigned[free].append(f)
+            owner[f] = free
+            missing -= 1
+            continue
+        if all(s in dead for s in secs):
+            continue
+        # Breadth-first over sections: from a full section, move one of its families to another section.
+        parent: dict[int, tuple[int, str] | None] = {s: None for s in secs}
+        queue = deque(secs)
+        target = None
+        while queue and target is None:
+            s = queue.popleft()
+            for g in assigned[s]:
+                for s2 in sections_of[g]:
+                    if s2 in parent:
+                        continue
+                    parent[s2] = (s, g)
+                    if room(s2):
+                        target = s2
+                        break
+                    queue.append(s2)
+                if target is not None:
+                    break
+        if target is None:
+            dead.update(parent)
+            continue
+        t = target
+        while (step := parent[t]) is not None:
+            prev, g = step
+            assigned[prev].remove(g)
+            assigned[t].append(g)
+            owner[g] = t
+            t = prev
+        assigned[t].append(f)
+        owner[f] = t
+        missing -= 1
+        dead.clear()
+
+    if missing <= 0:
+        return SectionFill(assigned)
+    # Sections reachable from an unfilled one along (pool family -> section holding it): together they ask
+    # for more families than their pools hold, since every such family is already used inside the group.
+    fams_of = [{it.family_key for it in pool} for pool in pools]
+    group = {s for s in range(k) if room(s)}
+    todo = list(group)
+    while todo:
+        s = todo.pop()
+        for f in fams_of[s]:
+            s2 = owner.get(f)
+            if s2 is not None and s2 not in group:
+                group.add(s2)
+                todo.append(s2)
+    available = len(set().union(*(fams_of[s] for s in group)))
+    return SectionFill(assigned, tuple(sorted(group)), available)

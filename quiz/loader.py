@@ -11,7 +11,6 @@ every problem becomes a :class:`Problem`.
 from __future__ import annotations
 
 import difflib
-import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from quiz import cache
-from quiz.library import Library
+from quiz.library import Library, fill_sections
 from quiz.model import QUESTION_TYPES, Bank, Exam, KeyPoint, Question, Section
 
 try:  # libyaml's C parser is about 7x faster than the pure-Python one
@@ -512,31 +511,33 @@ def iter_files(paths: Iterable[Path | str]) -> list[Path]:
 
 
 def _exam_problems(lib: Library, exam: Exam, path: str) -> list[Problem]:
-    """Sections whose filters find too few questions (counting questions other sections also need)."""
+    """Sections whose filters find too few questions: counting one question per family (siblings on one
+    fact are never drawn together) and the questions other sections also need (an exact check, by the
+    matching the draw itself uses, so a blueprint accepted here always draws)."""
     out: list[Problem] = []
     line = _exam_section_lines(path)
-    pools = [{it.qid for it in lib.section_pool(s)} for s in exam.sections]
+    pools = [lib.section_pool(s) for s in exam.sections]
     for i, (s, pool) in enumerate(zip(exam.sections, pools, strict=True)):
         unknown = [b for b in s.banks if b not in lib.banks]
         ln = line.get(i, 1)
         if unknown:
             out.append(Problem(path, ln, 1, f"exam {exam.exam}, section {s.title}: no bank named {', '.join(unknown)}"))
-        if len(pool) < s.count:
+        families = len({it.family_key for it in pool})
+        if families < s.count:
+            siblings = f" (of {len(pool)} questions: questions of one family count once)" if families < len(pool) else ""
             out.append(Problem(path, ln, 1, f"exam {exam.exam}, section {s.title}: asks for {s.count} questions "
-                               f"but its filters find only {len(pool)}"))
-    if not out and len(exam.sections) <= 10:
-        # Hall's condition: any group of sections together needs as many distinct questions as it asks for.
-        idx = range(len(exam.sections))
-        for r in range(2, len(exam.sections) + 1):
-            for group in itertools.combinations(idx, r):
-                union = set().union(*(pools[g] for g in group))
-                need = sum(exam.sections[g].count for g in group)
-                if len(union) < need:
-                    names = "、".join(exam.sections[g].title for g in group)
-                    out.append(Problem(path, line.get(group[0], 1), 1,
-                                       f"exam {exam.exam}, sections {names}: together ask for {need} different "
-                                       f"questions but their filters find only {len(union)}"))
-                    return out
+                               f"but its filters find only {families}{siblings}"))
+    if out:
+        return out
+    fill = fill_sections(pools, [s.count for s in exam.sections])
+    if not fill.ok:
+        names = "、".join(exam.sections[g].title for g in fill.short)
+        need = sum(exam.sections[g].count for g in fill.short)
+        siblings = "" if all(it.question.family is None for pool in pools for it in pool) else \
+            " (questions of one family count once)"
+        out.append(Problem(path, line.get(fill.short[0], 1), 1,
+                           f"exam {exam.exam}, sections {names}: together ask for {need} different "
+                           f"questions but their filters find only {fill.available}{siblings}"))
     return out
 
 

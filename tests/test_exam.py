@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,11 +12,11 @@ from hypothesis import strategies as st
 
 from quiz.errors import UserError
 from quiz.exam import ExamAttempt, ExamOver, draw, shuffled, to_original_letters
-from quiz.library import Library
+from quiz.library import Library, fill_sections
 from quiz.model import LETTERS, MultiQuestion, SingleQuestion
 from quiz.scheduler import SpacedScheduler
 from quiz.store import Store
-from tests.progress_helpers import Clock, fake_grade, make_exam, make_library, right_answer, wrong_answer
+from tests.progress_helpers import Clock, fake_grade, make_bank, make_exam, make_library, right_answer, wrong_answer
 
 
 @pytest.fixture
@@ -233,3 +234,95 @@ def test_history_and_stored_result(store: Store, lib: Library) -> None:
     assert res is not None and res.score == 9 and [s.earned for s in res.sections] == [4, 4, 1]
     with pytest.raises(ExamOver):
         again.answer(0, "A")
+
+
+# --- families: siblings on one fact are never drawn together ------------------------------
+
+
+def _family_library(questions: list[dict[str, object]]) -> Library:
+    lib = Library()
+    lib.add_bank(make_bank("fam", questions))
+    return lib
+
+
+def _q(qid: str, type_: str, family: str | None = None) -> dict[str, object]:
+    q: dict[str, object] = {"id": qid, "type": type_, "prompt": f"{qid}?", "topic": "t"}
+    if type_ == "single":
+        q.update(choices=["甲", "乙", "丙"], answer="A")
+    else:
+        q.update(answer=True)
+    if family:
+        q["family"] = family
+    return q
+
+
+def test_a_paper_never_holds_two_questions_of_one_family() -> None:
+    # six singles on three facts, two per fact; a judge that shares the first fact
+    lib = _family_library([_q(f"s{i}", "single", f"fact{i // 2}") for i in range(6)] + [_q("j0", "judge", "fact0"),
+                                                                                         _q("j1", "judge")])
+    exam = make_exam(sections=[{"title": "单选", "types": ["single"], "count": 3, "points": 1},
+                               {"title": "判断", "types": ["judge"], "count": 1, "points": 1}])
+    seen_singles: set[str] = set()
+    for seed in range(40):
+        paper = draw(lib, exam, seed)
+        families = [lib.item(d.qid).family_key for d in paper]
+        assert len(families) == len(set(families)) == 4
+        seen_singles.update(d.qid for d in paper if d.section == 0)
+        if any(lib.item(d.qid).question.family == "fact0" for d in paper if d.section == 0):
+            assert [d.qid for d in paper if d.section == 1] == ["fam/j1"]  # fact0's judge is not drawn beside it
+    assert seen_singles == {f"fam/s{i}" for i in range(6)}  # every sibling gets its turn
+    too_many = make_exam(sections=[{"title": "单选", "types": ["single"], "count": 4, "points": 1}])
+    with pytest.raises(UserError, match=r"needs 4 questions, the banks in use hold 3 .*one family count once"):
+        draw(lib, too_many, 1)
+
+
+def test_overlapping_sections_are_filled_whenever_a_paper_exists() -> None:
+    """A section taking singles or judges must leave the only judge to the judge section, whatever the seed."""
+    lib = _family_library([_q("s1", "single"), _q("j1", "judge")])
+    exam = make_exam(sections=[{"title": "选择或判断", "types": ["single", "judge"], "count": 1, "points": 1},
+                               {"title": "判断", "types": ["judge"], "count": 1, "points": 1}])
+    for seed in range(30):
+        assert [d.qid for d in draw(lib, exam, seed)] == ["fam/s1", "fam/j1"]
+    # a family shared across the two sections counts once for both
+    lib = _family_library([_q("s1", "single", "f"), _q("j1", "judge", "f")])
+    with pytest.raises(UserError, match="one family count once"):
+        draw(lib, exam, 3)
+
+
+def _paper_exists(pools: list[list[str]], counts: list[int]) -> bool:
+    """Brute force: can each section i take counts[i] distinct families from pools[i], none twice?"""
+    def go(i: int, used: frozenset[str]) -> bool:
+        if i == len(pools):
+            return True
+        options = sorted(set(pools[i]) - used)
+        return any(go(i + 1, used | set(pick)) for pick in itertools.combinations(options, counts[i]))
+
+    return go(0, frozenset())
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    questions=st.lists(st.tuples(st.sampled_from(["single", "judge"]), st.sampled_from([None, "x", "y", "z"])),
+                       min_size=1, max_size=7),
+    sections=st.lists(st.tuples(st.sampled_from([("single",), ("judge",), ("single", "judge")]),
+                                st.integers(min_value=1, max_value=3)), min_size=1, max_size=3),
+)
+def test_a_paper_is_drawn_exactly_when_one_exists(questions: list[tuple[str, str | None]],
+                                                   sections: list[tuple[tuple[str, ...], int]]) -> None:
+    lib = _family_library([_q(f"q{i}", t, f) for i, (t, f) in enumerate(questions)])
+    exam = make_exam(sections=[{"title": f"S{i}", "types": list(types), "count": n, "points": 1}
+                               for i, (types, n) in enumerate(sections)])
+    pools = [[it.family_key for it in lib.section_pool(s)] for s in exam.sections]
+    exists = _paper_exists(pools, [s.count for s in exam.sections])
+    # the loader's check (no shuffling) agrees, so a blueprint it accepts always draws
+    assert fill_sections([lib.section_pool(s) for s in exam.sections], [s.count for s in exam.sections]).ok == exists
+    for seed in range(3):
+        if not exists:
+            with pytest.raises(UserError):
+                draw(lib, exam, seed)
+            continue
+        paper = draw(lib, exam, seed)
+        keys = [lib.item(d.qid).family_key for d in paper]
+        assert len(keys) == len(set(keys)) == sum(s.count for s in exam.sections)
+        for d in paper:
+            assert lib.item(d.qid) in lib.section_pool(exam.sections[d.section])

@@ -339,3 +339,53 @@ def test_anchors_and_aliases_within_reason_load(tmp_path: Path) -> None:
     res = load_file(p, use_cache=False)
     assert res.problems == [] and isinstance(res.document, Bank)
     assert res.document.questions[1].keypoints[0].point == "保留证据"  # type: ignore[union-attr]
+
+
+FAMILY_BANK = """\
+bank: fam
+title: 家族
+questions:
+  - {id: a1, type: judge, prompt: 甲一, answer: true, family: fact-a}
+  - {id: a2, type: judge, prompt: 甲二, answer: false, family: fact-a}
+  - {id: a3, type: single, prompt: 甲三, choices: [对, 错], answer: A, family: fact-a}
+  - {id: b1, type: judge, prompt: 乙一, answer: true}
+  - {id: c1, type: single, prompt: 丙一, choices: [对, 错], answer: A}
+"""
+
+
+def _exam(sections: str) -> str:
+    return f"exam: e\ntitle: 考试\ntime_limit_minutes: 5\npass_score: 1\nsections:\n{sections}"
+
+
+def test_a_section_counts_one_question_per_family(tmp_path: Path) -> None:
+    (tmp_path / "fam.yaml").write_text(FAMILY_BANK, encoding="utf-8")
+    (tmp_path / "e.yaml").write_text(_exam("  - title: 判断\n    types: [judge]\n    count: 3\n    points: 1\n"),
+                                     encoding="utf-8")
+    lib, problems = load_paths([tmp_path], use_cache=False)
+    assert [p.message for p in problems] == [
+        "exam e, section 判断: asks for 3 questions but its filters find only 2 "
+        "(of 3 questions: questions of one family count once)"
+    ]
+    assert "e" not in lib.exams
+
+
+def test_sections_sharing_a_family_are_refused_together(tmp_path: Path) -> None:
+    """Each section alone can be filled, but fact-a cannot serve both: 3 families for 4 questions."""
+    (tmp_path / "fam.yaml").write_text(FAMILY_BANK, encoding="utf-8")
+    sections = ("  - title: 判断\n    types: [judge]\n    count: 2\n    points: 1\n"
+                "  - title: 单选\n    types: [single]\n    count: 2\n    points: 1\n")
+    (tmp_path / "e.yaml").write_text(_exam(sections), encoding="utf-8")
+    lib, problems = load_paths([tmp_path], use_cache=False)
+    assert len(problems) == 1
+    assert problems[0].message == ("exam e, sections 判断、单选: together ask for 4 different questions but their "
+                                   "filters find only 3 (questions of one family count once)")
+    # one question fewer and the blueprint is accepted, and draws
+    (tmp_path / "e.yaml").write_text(_exam(sections.replace("count: 2\n    points: 1\n", "count: 1\n    points: 1\n",
+                                                            1)), encoding="utf-8")
+    lib, problems = load_paths([tmp_path], use_cache=False)
+    assert problems == []
+    from quiz.exam import draw
+
+    for seed in range(10):
+        keys = [lib.item(d.qid).family_key for d in draw(lib, lib.exams["e"], seed)]
+        assert len(keys) == len(set(keys)) == 3
