@@ -99,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+    p.add_argument("--max-age-years", type=float, default=None, metavar="N",
+                   help="warn on rules whose as_of is more than N years old (default 10)")
 
     p = sub.add_parser("report", help="item analysis over every learner")
     _common(p)

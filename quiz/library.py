@@ -230,9 +230,9 @@ def fill_sections(pools: Sequence[Sequence[Item]], counts: Sequence[int],
     while todo:
         s = todo.pop()
         for f in fams_of[s]:
-            s2 = owner.get(f)
-            if s2 is not None and s2 not in group:
-                group.add(s2)
-                todo.append(s2)
+            holder = owner.get(f)
+            if holder is not None and holder not in group:
+                group.add(holder)
+                todo.append(holder)
     available = len(set().union(*(fams_of[s] for s in group)))
     return SectionFill(assigned, tuple(sorted(group)), available)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
 
 from quiz.cli import main
 from quiz.trainer.lint import LintWarning, lint_paths
+
+THIS_YEAR = datetime.date.today().year
 
 BANK_A = """\
 bank: shop-rules
@@ -20,6 +23,7 @@ questions:
     answer: B
     explanation: 评价期为交易成功后15天内。
     source: 淘宝网评价规范
+    as_of: {this_year}
 
   - id: review-window-copy
     type: single
@@ -84,13 +88,18 @@ questions:
     answer: B
     explanation: 15天。
     source: 淘宝网评价规范
+    as_of: {this_year}
   - id: ad-words
     type: judge
     prompt: 商品标题可以使用“全网最低价”。
     answer: false
     explanation: 广告法禁止最高级用语。
     source: 广告法
+    as_of: {this_year}
 """
+
+BANK_A = BANK_A.replace("{this_year}", str(THIS_YEAR))
+BANK_B = BANK_B.replace("{this_year}", str(THIS_YEAR))
 
 EXAM = """\
 exam: singles-only
@@ -182,7 +191,8 @@ def test_cli_exit_codes(banks: Path, capsys: pytest.CaptureFixture[str]) -> None
 
     clean = banks / "clean"
     clean.mkdir()
-    (clean / "c.yaml").write_text(BANK_B.split("  - id: window")[0] + BANK_B.split("    source: 淘宝网评价规范\n")[1],
+    kept = BANK_B.split(f"    source: 淘宝网评价规范\n    as_of: {THIS_YEAR}\n")[1]
+    (clean / "c.yaml").write_text(BANK_B.split("  - id: window")[0] + kept,
                                   encoding="utf-8")
     assert main(["lint", "--strict", str(clean)]) == 0
     capsys.readouterr()
@@ -244,3 +254,118 @@ def test_a_lint_ignore_comment_turns_a_check_off(banks: Path) -> None:
     assert not [x for x in w if x.qid == "shop-rules/bare"]
     assert not [x for x in w if x.qid.startswith("other-rules")]
     assert by(w, "shop-rules/tick-everything", "multi-all-choices")  # the others still speak
+
+
+# --- what makes a bank teach: dates, distractors, balance, families, punctuation ------------------
+
+TEACHING = """\
+bank: teaching
+title: 教学检查
+questions:
+  - id: dated
+    type: judge
+    prompt: 恶意评价的评价人每次扣12分。
+    answer: true
+    explanation: 规则原文。
+    source: 恶意评价规则
+    as_of: 2015
+    family: deduction
+  - id: undated
+    type: judge
+    prompt: 恶意评价会被删除。
+    answer: true
+    explanation: 规则原文。
+    source: 恶意评价规则
+    family: deduction
+  - id: half-width
+    type: judge
+    prompt: 评价人每次扣几分?扣12分,对吗
+    answer: true
+    explanation: 规则原文（每次扣12分）。
+    source: 恶意评价规则：「每次扣除十二分」
+    as_of: {this_year}
+    family: deduction
+  - id: sibling
+    type: judge
+    prompt: 扣分扣在评价人身上。
+    answer: true
+    explanation: 规则原文。
+    source: 恶意评价规则
+    as_of: {this_year}
+    family: deduction
+  - id: one-distractor
+    type: multi
+    prompt: 以下哪些是恶意评价投诉的证据？
+    choices: [旺旺聊天截图, 发货快递单截图, 店铺销量截图]
+    answer: [A, B]
+    explanation: 销量证明不了什么。
+    source: 恶意评价解读
+    as_of: {this_year}
+  - id: two-distractors
+    type: multi
+    prompt: 以下哪些是恶意评价投诉的证据？（二）
+    choices: [旺旺聊天截图, 发货快递单截图, 店铺销量截图, 其他买家的好评截图]
+    answer: [A, B]
+    explanation: 销量和别人的好评都证明不了什么。
+    source: 恶意评价解读
+    as_of: {this_year}
+""".replace("{this_year}", str(THIS_YEAR))
+
+
+def test_teaching_checks_find_each_planted_problem(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(TEACHING, encoding="utf-8")
+    w = lint_paths([tmp_path], today=datetime.date(2026, 12, 1)).warnings
+
+    old = by(w, "teaching/dated", "outdated")
+    assert len(old) == 1 and "as_of 2015 is 12 years old (more than 10)" in old[0].message
+    assert by(w, "teaching/undated", "no-as-of") and not by(w, "teaching/dated", "no-as-of")
+
+    punct = by(w, "teaching/half-width", "half-width-punct")
+    assert len(punct) == 1 and "prompt ×2" in punct[0].message
+    assert "source" not in punct[0].message and "explanation" not in punct[0].message  # full-width there
+
+    assert by(w, "teaching/one-distractor", "few-distractors")
+    assert not by(w, "teaching/two-distractors", "few-distractors")
+
+    family = [x for x in w if x.code == "family-size"]
+    assert len(family) == 1 and family[0].qid == "teaching/dated" and "family deduction has 4 questions" in family[0].message
+
+    balance = [x for x in w if x.code == "judge-balance"]
+    assert len(balance) == 1 and balance[0].qid == "teaching" and "4 true / 0 false" in balance[0].message
+    assert balance[0].line == 1  # the bank: line
+
+    # a younger limit flags more; a trainer who keeps a dated rule on purpose says so on its id line
+    assert not by(lint_paths([tmp_path], today=datetime.date(2026, 12, 1), max_age_years=12).warnings,
+                  "teaching/dated", "outdated")
+    (tmp_path / "t.yaml").write_text(TEACHING.replace("- id: dated", "- id: dated  # lint: ignore outdated"),
+                                     encoding="utf-8")
+    assert not by(lint_paths([tmp_path], today=datetime.date(2026, 12, 1)).warnings, "teaching/dated", "outdated")
+
+
+def test_judge_balance_tolerates_a_near_even_split(tmp_path: Path) -> None:
+    text = TEACHING.replace("prompt: 扣分扣在评价人身上。\n    answer: true", "prompt: 扣分扣在卖家身上。\n    answer: false")
+    text = text.replace("prompt: 恶意评价会被删除。\n    answer: true", "prompt: 恶意评价会被保留。\n    answer: false")
+    (tmp_path / "t.yaml").write_text(text, encoding="utf-8")
+    assert not [x for x in lint_paths([tmp_path]).warnings if x.code == "judge-balance"]  # 2 true / 2 false
+
+
+def test_max_age_years_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "t.yaml").write_text(TEACHING.replace("as_of: 2015", f"as_of: {THIS_YEAR - 3}"), encoding="utf-8")
+    assert main(["lint", str(tmp_path)]) == 0
+    assert "outdated" not in capsys.readouterr().err
+    main(["lint", "--max-age-years", "2", str(tmp_path)])
+    out = capsys.readouterr()
+    assert f"teaching/dated: as_of {THIS_YEAR - 3} is" in out.out and "1 outdated" in out.err
+
+
+def test_an_exam_that_cannot_draw_distinct_families_is_invalid(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "t.yaml").write_text(TEACHING, encoding="utf-8")
+    (tmp_path / "e.yaml").write_text("exam: e\ntitle: 判断\ntime_limit_minutes: 5\npass_score: 1\nsections:\n"
+                                     "  - title: 判断\n    types: [judge]\n    count: 2\n    points: 1\n",
+                                     encoding="utf-8")
+    report = lint_paths([tmp_path])
+    assert not report.valid
+    assert "asks for 2 questions but its filters find only 1 (of 4 questions" in report.problems[0].message
+    assert main(["lint", str(tmp_path)]) == 1
+    assert "questions of one family count once" in capsys.readouterr().out

@@ -11,9 +11,18 @@ Checks (each warning is ``path:line: bank/id: message``, ``code`` names the chec
   point phrasing that the grader counts as a forbidden action;
 - ``repeated-choice``: options that say the same thing once normalised (or nearly);
 - ``multi-all-choices``: a 多选 whose answer is every option;
+- ``few-distractors``: a 多选 with a single wrong option (one believable distractor is not a choice);
 - ``no-explanation`` / ``no-source``: what the learner sees after answering, and where
   the fact comes from;
-- ``never-drawn``: questions no exam blueprint can draw (only when exams are loaded).
+- ``no-as-of``: a question that does not say the year or date of the rule it teaches;
+- ``outdated``: a rule dated more than ``max_age_years`` (default 10, ``--max-age-years``) before today:
+  check it is still in force, then update ``as_of``, or keep it as a dated rule with ``# lint: ignore outdated``;
+- ``half-width-punct``: half-width ``,;:?!()`` beside Chinese in what the learner reads (prompt, choices,
+  explanation, source, sample answer, key point labels, accepted short answers): Chinese text takes ，；：？！（）;
+- ``family-size``: more than three questions on one fact (one ``family``; family names are global);
+- ``judge-balance``: a bank whose 判断 answers lean to one side (a learner who always answers 对 should not pass);
+- ``never-drawn``: questions no exam blueprint can draw (only when exams are loaded). A blueprint that
+  cannot be drawn at all (too few questions, or too few distinct families) is a validation problem.
 
 A warning a trainer has looked at and accepts is turned off by a comment on the
 question's ``id:`` line (``- id: coupon-short  # lint: ignore near-duplicate``) or,
@@ -28,6 +37,7 @@ for the whole bank, on its ``bank:`` line; ``# lint: ignore`` alone turns off ev
 from __future__ import annotations
 
 import argparse
+import datetime
 import re
 import sys
 import unicodedata
@@ -40,15 +50,27 @@ from typing import TYPE_CHECKING, Any
 from quiz.context import Context
 from quiz.errors import UserError
 from quiz.library import Item, Library
-from quiz.model import LETTERS, AnyQuestion, KeyPoint, MultiQuestion, ScenarioQuestion, ShortQuestion, SingleQuestion
+from quiz.model import (
+    LETTERS,
+    AnyQuestion,
+    JudgeQuestion,
+    KeyPoint,
+    MultiQuestion,
+    ScenarioQuestion,
+    ShortQuestion,
+    SingleQuestion,
+)
 
 if TYPE_CHECKING:
     from quiz.loader import Problem
 
 DEFAULT_SIMILARITY = 90
 CHOICE_SIMILARITY = 95
-CHECKS = ("near-duplicate", "grader-confusion", "repeated-choice", "multi-all-choices",
-          "no-explanation", "no-source", "never-drawn")
+DEFAULT_MAX_AGE_YEARS = 10.0
+MAX_FAMILY = 3  # questions on one fact
+CHECKS = ("near-duplicate", "grader-confusion", "repeated-choice", "multi-all-choices", "few-distractors",
+          "no-explanation", "no-source", "no-as-of", "outdated", "half-width-punct", "family-size",
+          "judge-balance", "never-drawn")
 
 
 @dataclass(frozen=True, order=True)
@@ -367,6 +389,102 @@ def repeated_choices(choices: list[str]) -> list[str]:
     return out
 
 
+# ---------------------------------------------------------------- dates
+
+
+def as_of_date(as_of: str) -> datetime.date:
+    """The first day of the period an ``as_of`` names (``2015`` -> 2015-01-01, ``2015-03`` -> 2015-03-01)."""
+    parts = [int(x) for x in as_of.split("-")]
+    month, day = [*parts[1:], 1, 1][:2]
+    return datetime.date(parts[0], month, day)
+
+
+def outdated(as_of: str, today: datetime.date, max_age_years: float) -> str | None:
+    try:
+        when = as_of_date(as_of)
+    except ValueError:
+        return f"as_of {as_of!r} is not a date"
+    age = (today - when).days / 365.25
+    if age <= max_age_years:
+        return None
+    return (f"as_of {as_of} is {age:.0f} years old (more than {max_age_years:g}): check that the rule is still in "
+            "force, then update as_of; or keep it as a dated rule with # lint: ignore outdated")
+
+
+# ---------------------------------------------------------------- punctuation
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HALF_WIDTH_BESIDE_HAN = re.compile(f"(?<=[{_HAN}])[ \\t]*[,;:?!()]|[,;:?!()][ \\t]*(?=[{_HAN}])")
+
+
+def half_width_spots(text: str) -> list[str]:
+    """Half-width ``,;:?!()`` beside a Chinese character, each with a little context."""
+    return [text[max(0, m.start() - 3):m.end() + 3].replace("\n", " ") for m in _HALF_WIDTH_BESIDE_HAN.finditer(text)]
+
+
+def _reader_texts(q: AnyQuestion) -> list[tuple[str, str]]:
+    """(field, text) for everything a learner reads: prompt, choices, explanation, source, model answers, labels."""
+    out = [("prompt", q.prompt), ("explanation", q.explanation or ""), ("source", q.source or "")]
+    out += [("feedback", t) for t in q.feedback.values()]
+    if isinstance(q, SingleQuestion | MultiQuestion):
+        out += [("choices", c) for c in q.choices]
+    if isinstance(q, ShortQuestion):
+        out += [("answers", a) for a in q.answers]
+    if isinstance(q, ShortQuestion | ScenarioQuestion):
+        out += [("keypoints", k.point) for k in q.keypoints]
+        out += [("forbidden", k.point) for k in q.forbidden if isinstance(k, KeyPoint)]
+    if isinstance(q, ScenarioQuestion):
+        out.append(("sample_answer", q.sample_answer or ""))
+    return out
+
+
+def half_width_punctuation(q: AnyQuestion) -> str | None:
+    per_field: Counter[str] = Counter()
+    first = ""
+    for name, text in _reader_texts(q):
+        spots = half_width_spots(text)
+        if spots:
+            per_field[name] += len(spots)
+            first = first or spots[0]
+    if not per_field:
+        return None
+    where = ", ".join(f"{name} ×{n}" for name, n in per_field.items())
+    return f"half-width punctuation beside Chinese in {where} (first: {first!r}): use ，；：？！（）"
+
+
+# ---------------------------------------------------------------- families and balance
+
+
+def oversized_families(items: list[Item], lines: _Lines) -> list[LintWarning]:
+    members: dict[str, list[Item]] = {}
+    for it in items:
+        if it.question.family:
+            members.setdefault(it.question.family, []).append(it)
+    out: list[LintWarning] = []
+    for family, its in members.items():
+        if len(its) > MAX_FAMILY:
+            path, line = lines.question(its[0])
+            out.append(LintWarning(path, line, its[0].qid, "family-size",
+                                   f"family {family} has {len(its)} questions ({', '.join(i.qid for i in its)}): "
+                                   f"more than {MAX_FAMILY} on one fact; merge or retire the extra ones"))
+    return out
+
+
+def judge_imbalance(lib: Library, lines: _Lines) -> list[LintWarning]:
+    out: list[LintWarning] = []
+    for bank_id, bank in lib.banks.items():
+        answers = [q.answer for q in bank.questions if isinstance(q, JudgeQuestion)]
+        n, yes = len(answers), sum(answers)
+        if n < 4 or abs(yes - (n - yes)) <= max(1, n // 5):
+            continue
+        path, line = lines.bank(lib, bank_id)
+        lean = max(yes, n - yes)
+        out.append(LintWarning(path, line, bank_id, "judge-balance",
+                               f"判断 answers are {yes} true / {n - yes} false: always answering "
+                               f"{'对' if yes > n - yes else '错'} scores {lean * 100 // n}%; aim for about half each"))
+    return out
+
+
 # ---------------------------------------------------------------- exams
 
 
@@ -401,10 +519,11 @@ def never_drawn(lib: Library, lines: _Lines) -> list[LintWarning]:
 # ---------------------------------------------------------------- all together
 
 
-def lint_library(lib: Library, *, similarity: float = DEFAULT_SIMILARITY,
-                 checks: Iterable[str] = CHECKS) -> list[LintWarning]:
+def lint_library(lib: Library, *, similarity: float = DEFAULT_SIMILARITY, checks: Iterable[str] = CHECKS,
+                 max_age_years: float = DEFAULT_MAX_AGE_YEARS, today: datetime.date | None = None) -> list[LintWarning]:
     """Every warning about the banks and exams in ``lib``, sorted by file and line."""
     wanted = set(checks)
+    today = today or datetime.date.today()
     lines = _Lines()
     items = list(lib)
     out: list[LintWarning] = []
@@ -427,17 +546,30 @@ def lint_library(lib: Library, *, similarity: float = DEFAULT_SIMILARITY,
             if "multi-all-choices" in wanted and isinstance(q, MultiQuestion) and len(q.answer_indexes) == len(q.choices):
                 warn("multi-all-choices", f"多选 answer is every option ({q.expected_text()}): "
                      "ticking everything is always right")
+            if "few-distractors" in wanted and isinstance(q, MultiQuestion) and len(q.choices) - len(q.answer_indexes) == 1:
+                warn("few-distractors", "多选 has only one wrong option: spotting it answers the question; "
+                     "give at least two wrong options a learner could believe")
         if "no-explanation" in wanted and not (q.explanation or "").strip():
             warn("no-explanation", "no explanation: the learner is not told why after answering")
         if "no-source" in wanted and not (q.source or "").strip():
             warn("no-source", "no source: name the rule or document the fact comes from")
+        if "no-as-of" in wanted and not q.as_of:
+            warn("no-as-of", "no as_of: say the year or date of the rule it teaches (rules change)")
+        if "outdated" in wanted and q.as_of and (old := outdated(q.as_of, today, max_age_years)):
+            warn("outdated", old)
+        if "half-width-punct" in wanted and (spots := half_width_punctuation(q)):
+            warn("half-width-punct", spots)
+    if "family-size" in wanted:
+        out += oversized_families(items, lines)
+    if "judge-balance" in wanted:
+        out += judge_imbalance(lib, lines)
     if "never-drawn" in wanted:
         out += never_drawn(lib, lines)
     return sorted(w for w in out if not lines.ignored(lib, w))
 
 
-def lint_paths(paths: Sequence[Path], *, similarity: float = DEFAULT_SIMILARITY,
-               checks: Iterable[str] = CHECKS) -> LintReport:
+def lint_paths(paths: Sequence[Path], *, similarity: float = DEFAULT_SIMILARITY, checks: Iterable[str] = CHECKS,
+               max_age_years: float = DEFAULT_MAX_AGE_YEARS, today: datetime.date | None = None) -> LintReport:
     """Load ``paths`` (files or folders) and lint what loads; invalid files are in ``problems``."""
     from quiz.loader import load_paths
 
@@ -446,13 +578,14 @@ def lint_paths(paths: Sequence[Path], *, similarity: float = DEFAULT_SIMILARITY,
             raise UserError(f"{p}: no such file or folder")
     lib, problems = load_paths(paths)
     report = LintReport(problems=sorted(problems), banks=len(lib.banks), questions=len(lib), exams=len(lib.exams))
-    report.warnings = lint_library(lib, similarity=similarity, checks=checks)
+    report.warnings = lint_library(lib, similarity=similarity, checks=checks, max_age_years=max_age_years, today=today)
     return report
 
 
 def cli_lint(args: argparse.Namespace, ctx: Context) -> int:
     paths = [Path(p) for p in args.paths] or [ctx.banks_dir]
-    report = lint_paths(paths)
+    max_age = getattr(args, "max_age_years", None)
+    report = lint_paths(paths, max_age_years=DEFAULT_MAX_AGE_YEARS if max_age is None else max_age)
     for problem in report.problems:
         print(problem)
     for w in report.warnings:
