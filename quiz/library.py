@@ -180,7 +180,10 @@ def fill_sections(pools: Sequence[Sequence[Item]], counts: Sequence[int],
         if missing <= 0:
             break
         secs = sections_of[f]
-        free = next((s for s in secs if room(s)), None)
+        open_ = [s for s in secs if room(s)]
+        # a random paper gives a family that fits several sections to any of them, in proportion to the room left
+        free = (rng.choices(open_, [counts[s] - len(assigned[s]) for s in open_])[0] if rng is not None and len(open_) > 1
+                else open_[0] if open_ else None)
         if free is not None:
             assigned[free].append(f)
             owner[f] = free
