@@ -209,9 +209,27 @@ def test_cli_exit_codes(banks: Path, capsys: pytest.CaptureFixture[str]) -> None
 def test_shipped_banks_lint_without_error() -> None:
     from tests.conftest import SHIPPED_BANKS
 
-    report = lint_paths([SHIPPED_BANKS])
+    report = lint_paths([SHIPPED_BANKS], today=datetime.date(2026, 12, 1))  # the day the banks were last dated
     assert report.valid
     assert not [w for w in report.warnings if "grader failed" in w.message]
+    # every teaching check is clean: dated, sourced, families of at most 3, balanced 判断, believable distractors
+    assert [str(w) for w in report.warnings if w.code != "half-width-punct"] == []
+
+
+def test_shipped_banks_write_chinese_punctuation_in_what_the_learner_reads() -> None:
+    from quiz.loader import load_paths
+    from quiz.trainer.lint import half_width_spots
+    from tests.conftest import SHIPPED_BANKS
+
+    lib, _ = load_paths([SHIPPED_BANKS], use_cache=False)
+    bad = []
+    for it in lib:
+        q = it.question
+        for text in [q.prompt, q.explanation or "", q.source or "", *getattr(q, "choices", [])]:
+            bad += [f"{it.qid}: {spot!r}" for spot in half_width_spots(text)]
+    descriptions = [b.description or "" for b in lib.banks.values()] + [e.description or "" for e in lib.exams.values()]
+    bad += [f"description: {spot!r}" for t in descriptions for spot in half_width_spots(t)]
+    assert bad == []
 
 
 def test_playground_revisions_validate_like_a_bank() -> None:
