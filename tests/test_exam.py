@@ -289,6 +289,17 @@ def test_overlapping_sections_are_filled_whenever_a_paper_exists() -> None:
         draw(lib, exam, 3)
 
 
+def test_a_family_name_is_shared_across_banks() -> None:
+    """Siblings on one fact may live in two banks (a rule taught in 处罚 and in 营销): still one per paper."""
+    lib = Library()
+    lib.add_bank(make_bank("rules", [_q("a", "judge", "superlative"), _q("b", "judge")]))
+    lib.add_bank(make_bank("ads", [_q("c", "judge", "superlative"), _q("d", "judge")]))
+    exam = make_exam(sections=[{"title": "判断", "types": ["judge"], "count": 3, "points": 1}])
+    for seed in range(20):
+        qids = {d.qid for d in draw(lib, exam, seed)}
+        assert len(qids) == 3 and not {"rules/a", "ads/c"} <= qids
+
+
 def _paper_exists(pools: list[list[str]], counts: list[int]) -> bool:
     """Brute force: can each section i take counts[i] distinct families from pools[i], none twice?"""
     def go(i: int, used: frozenset[str]) -> bool:
