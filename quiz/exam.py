@@ -172,17 +172,30 @@ def shuffled(question: AnyQuestion, permutation: Sequence[int] | None) -> AnyQue
     """The question as shown: choice ``i`` is the bank's choice ``permutation[i]``, answer key remapped."""
     if permutation is None:
         return question
+    order = list(permutation)
     if isinstance(question, SingleQuestion):
-        pos = list(permutation).index(question.answer_index)
+        pos = order.index(question.answer_index)
+        also = sorted(order.index(j) for j in question.right_indexes - {question.answer_index})
         return question.model_copy(
-            update={"choices": [question.choices[j] for j in permutation], "answer": LETTERS[pos]}
+            update={"choices": [question.choices[j] for j in permutation], "answer": LETTERS[pos],
+                    "also_correct": [LETTERS[k] for k in also], "feedback": _shuffled_feedback(question, order)}
         )
     if isinstance(question, MultiQuestion):
-        shown = sorted(list(permutation).index(j) for j in question.answer_indexes)
+        shown = sorted(order.index(j) for j in question.answer_indexes)
         return question.model_copy(
-            update={"choices": [question.choices[j] for j in permutation], "answer": [LETTERS[k] for k in shown]}
+            update={"choices": [question.choices[j] for j in permutation], "answer": [LETTERS[k] for k in shown],
+                    "feedback": _shuffled_feedback(question, order)}
         )
     return question
+
+
+def _shuffled_feedback(question: SingleQuestion | MultiQuestion, order: list[int]) -> dict[str, str]:
+    """Per-choice feedback under the letters the choices are shown with (verdict keys unchanged)."""
+    out: dict[str, str] = {}
+    for key, text in question.feedback.items():
+        i = LETTERS.find(key) if len(key) == 1 else -1
+        out[LETTERS[order.index(i)] if 0 <= i < len(order) else key] = text
+    return out
 
 
 _LETTERS_ONLY = re.compile(r"^[\sA-Ha-h,，、;；/]*$")

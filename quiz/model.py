@@ -147,6 +147,9 @@ class SingleQuestion(QuestionBase):
     type: Literal["single"]
     choices: list[Text] = Field(min_length=2, max_length=8)
     answer: Text
+    # Other choices that are just as right (Moodle's single choice with several `=` answers): choosing any one
+    # of `answer` and these is correct. Letters or exact choice texts, like `answer`.
+    also_correct: list[Text] = Field(default_factory=list)
 
     @property
     def answer_index(self) -> int:
@@ -155,19 +158,38 @@ class SingleQuestion(QuestionBase):
             raise ValueError(f"answer {self.answer!r} names no choice")
         return i
 
+    @property
+    def right_indexes(self) -> frozenset[int]:
+        """Every choice that is fully right: ``answer`` and ``also_correct``."""
+        out = {self.answer_index}
+        for a in self.also_correct:
+            i = resolve_choice(a, self.choices)
+            if i is not None:
+                out.add(i)
+        return frozenset(out)
+
     def feedback_keys(self) -> frozenset[str]:
         return frozenset(LETTERS[: len(self.choices)]) | super().feedback_keys()
 
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
         out = _choice_problems(self.choices) + self._feedback_problems()
-        if resolve_choice(self.answer, self.choices) is None:
-            letters = LETTERS[: len(self.choices)]
+        letters = LETTERS[: len(self.choices)]
+        first = resolve_choice(self.answer, self.choices)
+        if first is None:
             out.append((("answer",), f"answer {self.answer!r} names no choice (use a letter {letters[0]}-{letters[-1]} or a choice's exact text)"))
+        seen = {first}
+        for k, a in enumerate(self.also_correct):
+            i = resolve_choice(a, self.choices)
+            if i is None:
+                out.append((("also_correct", k), f"also_correct {a!r} names no choice (use a letter {letters[0]}-{letters[-1]} or a choice's exact text)"))
+            elif i in seen:
+                out.append((("also_correct", k), f"also_correct {a!r} is already a right choice"))
+            else:
+                seen.add(i)
         return out
 
     def expected_text(self) -> str:
-        i = self.answer_index
-        return f"{LETTERS[i]}. {self.choices[i]}"
+        return " / ".join(f"{LETTERS[i]}. {self.choices[i]}" for i in sorted(self.right_indexes))
 
 
 class MultiQuestion(QuestionBase):
@@ -234,6 +256,10 @@ class ShortQuestion(_FreeText):
     reject: list[Text] = Field(default_factory=list)
     threshold: float | None = Field(default=None, ge=0, le=100)
     pass_: float = Field(default=1.0, gt=0, le=1, alias="pass")
+
+    def feedback_keys(self) -> frozenset[str]:
+        # an accepted or rejected form, written exactly: shown to a learner whose answer matched it
+        return frozenset(self.answers) | frozenset(self.reject) | super().feedback_keys()
 
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
         out = self._feedback_problems()

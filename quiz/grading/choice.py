@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from quiz.grading.common import _EMPTY, MAX_ANSWER, _clip, _compiled, _fold, _list, _meta, _result
+from quiz.grading.common import _EMPTY, MAX_ANSWER, _clip, _compiled, _fold, _list, _meta, _result, tr
 from quiz.grading.match import SENSITIVE, Answer, Phrase, locate, mark_rivals
 from quiz.grading.normalize import analyse, normalize, numbers
 from quiz.grading.result import GradeResult
@@ -109,9 +109,9 @@ def _diff_ok(p: Phrase, ans: Answer) -> bool:
 
 def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
     rs = _meta(q).right
-    right = min(rs) if rs else None
     k = len(q.choices)
-    right_text = f"{LETTERS[right]}. {q.choices[right]}" if right is not None else q.answer
+    # several right choices (also_correct): any one of them is correct
+    right_text = tr(" 或 ", " or ").join(f"{LETTERS[i]}. {q.choices[i]}" for i in sorted(rs)) if rs else q.answer
     letters = parse_letters(raw)
     chosen: int | None = None
     if letters is not None:
@@ -142,8 +142,8 @@ def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
                     q, "wrong", 0, f"无法判断你选的是哪个选项：{why}。请填写选项字母。正确答案：{right_text}"
                 )
     nearest = f"{LETTERS[chosen]}. {q.choices[chosen]}"
-    if chosen == right:
-        return _result(q, "correct", 1, f"正确：{right_text}", nearest=nearest)
+    if chosen in rs:
+        return _result(q, "correct", 1, f"正确：{nearest}", nearest=nearest)
     return _result(q, "wrong", 0, f"你选的是 {nearest}，不对。正确答案：{right_text}", nearest=nearest)
 
 

@@ -68,7 +68,8 @@ def _meta(q: AnyQuestion) -> _Meta:
     right: frozenset[int] = frozenset()
     if isinstance(q, SingleQuestion):
         i = resolve_choice(q.answer, q.choices)
-        right = frozenset() if i is None else frozenset({i})
+        also = (resolve_choice(a, q.choices) for a in q.also_correct)
+        right = frozenset() if i is None else frozenset({i, *(j for j in also if j is not None)})
     elif isinstance(q, MultiQuestion):
         right = frozenset(i for i in (resolve_choice(a, q.choices) for a in q.answer) if i is not None)
     if len(_CACHE) > 100_000:

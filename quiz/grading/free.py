@@ -248,7 +248,8 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
     nearest = near.label if near else None
     if rej_hit and rej:
         return _result(
-            q, "wrong", 0, f"错误：与错误答案「{rej[0].label}」更接近。参考答案：{q.answers[0]}", nearest=nearest
+            q, "wrong", 0, f"错误：与错误答案「{rej[0].label}」更接近。参考答案：{q.answers[0]}", nearest=nearest,
+            details={"rejected": rej[0].label},
         )
     if acc_hit and acc and acc_hit.how != "exact" and f.rejected:
         # Contrastive: a tolerated near-miss must still be nearer an accepted form than any rejected one.
@@ -262,7 +263,8 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
         rr_p = max(f.rejected, key=closeness)
         if closeness(rr_p) >= ra:
             return _result(
-                q, "wrong", 0, f"错误：与错误答案「{rr_p.label}」更接近。参考答案：{q.answers[0]}", nearest=nearest
+                q, "wrong", 0, f"错误：与错误答案「{rr_p.label}」更接近。参考答案：{q.answers[0]}", nearest=nearest,
+                details={"rejected": rr_p.label},
             )
     if acc_hit and acc:
         note = {"homophone": "（有同音错字）", "typo": "（有错字）"}.get(acc_hit.how, "")

@@ -51,6 +51,13 @@ def answer_feedback(question: AnyQuestion, result: GradeResult) -> tuple[str, ..
         keys.extend(result.nearest)
     elif isinstance(question, JudgeQuestion) and result.nearest in ("对", "错"):
         keys.append("true" if result.nearest == "对" else "false")
+    elif isinstance(question, ShortQuestion):
+        # the accepted form the answer matched, or the known wrong one it matched
+        if result.verdict == "correct" and result.nearest:
+            keys.append(result.nearest)
+        rejected = result.details.get("rejected")
+        if isinstance(rejected, str):
+            keys.append(rejected)
     keys.append(result.verdict)
     return tuple(dict.fromkeys(fb[k] for k in keys if k in fb))
 

@@ -167,7 +167,7 @@ def _initial_indexes(question: AnyQuestion, answer: str | None) -> frozenset[int
 
 def _key_indexes(question: AnyQuestion) -> frozenset[int]:
     if isinstance(question, SingleQuestion):
-        return frozenset({question.answer_index})
+        return question.right_indexes
     if isinstance(question, MultiQuestion):
         return question.answer_indexes
     if isinstance(question, JudgeQuestion):
