@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from quiz.model import Bank
 from quiz.trainer.gift import parse_gift
-from quiz.trainer.importers import Draft, ImportIssue, build_bank
+from quiz.trainer.importers import ReadResult, build_bank
 from quiz.trainer.spreadsheet import parse_sheet
 
 GIFT_ALPHABET = st.sampled_from([*"{}=~#%:->\\/$[]\n TF10.甲乙对错", "::", "####", "{T}", "{#", "//", "\n\n", "$CATEGORY: a/b\n"])
@@ -19,8 +19,9 @@ CELL = st.one_of(st.just(""), st.sampled_from(["单选", "多选", "判断", "�
 HEADER = ["题型", "题目", "选项A", "选项B", "选项C", "答案", "错误答案", "难度", "编号"]
 
 
-def _check(drafts: list[Draft], issues: list[ImportIssue], found: int) -> None:
-    res = build_bank(drafts, issues, source=Path("x"), label="x", bank_id="x", title="x", found=found)
+def _check(read: ReadResult) -> None:
+    found = read.found
+    res = build_bank(read, source=Path("x"), label="x", bank_id="x", title="x")
     if res.bank is not None:
         Bank.model_validate(res.to_data())  # what would be written loads
         assert len({q.id for q in res.questions}) == len(res.questions)
@@ -31,7 +32,7 @@ def _check(drafts: list[Draft], issues: list[ImportIssue], found: int) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(GIFT_ALPHABET, max_size=40).map("".join))
 def test_any_gift_text(text: str) -> None:
-    _check(*parse_gift(text, "x"))
+    _check(parse_gift(text, "x"))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -40,4 +41,4 @@ def test_any_spreadsheet_rows(rows: list[list[str]]) -> None:
     table = [(1, HEADER)] + [(n + 2, r) for n, r in enumerate(rows) if any(r)]
     parsed = parse_sheet(table, "x")
     assert parsed is not None
-    _check(*parsed)
+    _check(parsed)

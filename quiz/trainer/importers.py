@@ -1,15 +1,21 @@
-"""Bring a trainer's questions in: spreadsheets (.xlsx, .csv) and Moodle GIFT files become a bank.
+"""Bring a trainer's questions in: spreadsheets (.xlsx, .csv), Moodle GIFT and Moodle XML files become a bank.
 
-The readers (:mod:`quiz.trainer.spreadsheet`, :mod:`quiz.trainer.gift`) turn a file
-into :class:`Draft` questions plus :class:`ImportIssue` reports; :func:`build_bank`
-settles the ids, validates every question with the bank model and keeps only the
-ones that validate, so the bank written always loads. Every row or question that
-could not be used (and every piece of data that was dropped) is an issue, reported
-as ``FILE:ROW: reason`` (the row number as the spreadsheet shows it, or the line of
-a GIFT file).
+The readers (:mod:`quiz.trainer.spreadsheet`, :mod:`quiz.trainer.gift`,
+:mod:`quiz.trainer.moodle_xml`) turn a file into a :class:`ReadResult`: :class:`Draft`
+questions plus :class:`ImportIssue` reports; :func:`build_bank` settles the ids,
+strips control characters, validates every question with the bank model and keeps
+only the ones that validate, so the bank written always loads.
 
-``quiz import`` exits 0 when everything came in, 1 when something was reported
-(the usable questions are still written), 2 on a user error (missing file, ...).
+Two kinds of report, each ``FILE:ROW: message`` (the row number as the spreadsheet
+shows it, or the line of a GIFT or XML file):
+
+- an **issue**: a row or question that could not be used, or data dropped from one;
+- a **notice**: how the importer read something a person should glance at (a guess
+  such as a model paragraph turned into key points, a hidden sheet skipped, control
+  characters removed). Notices are listed in a summary; they are not errors.
+
+``quiz import`` exits 0 when everything came in (notices or not), 1 when an issue was
+reported (the usable questions are still written), 2 on a user error (missing file, ...).
 """
 
 from __future__ import annotations
@@ -32,28 +38,35 @@ from quiz.model import ID_PATTERN, AnyQuestion, Bank, Question
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv")
 GIFT_SUFFIXES = (".gift", ".txt")
+XML_SUFFIXES = (".xml",)
 
 _ID_RE = re.compile(ID_PATTERN)
 _QUESTION_ADAPTER: TypeAdapter[AnyQuestion] = TypeAdapter(Question)
 
 # The order in which a question's fields are written: what a trainer reads first comes first.
 _FIELD_ORDER = (
-    "id", "type", "prompt", "choices", "answer", "answers", "reject", "scoring", "unit", "units",
+    "id", "type", "prompt", "choices", "answer", "also_correct", "answers", "reject", "scoring", "unit", "units",
     "tolerance", "threshold", "keypoints", "forbidden", "ordered", "pass", "sample_answer",
-    "topic", "tags", "difficulty", "explanation", "source",
+    "feedback", "topic", "tags", "difficulty", "explanation", "source",
 )
 
 
 @dataclass(frozen=True)
 class ImportIssue:
-    """A row or question that could not be used, or data that was dropped from one."""
+    """A row or question that could not be used, data dropped from one, or (as a notice) a reading to check.
+
+    ``line`` 0 means the whole file or sheet.
+    """
 
     path: str
     line: int
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+
+Note = str | tuple[int, str]  # a message about the draft's own line, or (line, message)
 
 
 @dataclass
@@ -63,19 +76,34 @@ class Draft:
     ``data`` holds the question's fields without ``id``. ``id_hint`` is the id the
     trainer wrote (spreadsheet 编号, ``explicit_id``) or a name to make one from (a
     GIFT ``::title::``); without it the id is made from the prompt. ``notes`` are
-    issues about data dropped from a question that is still imported.
+    issues about data dropped from a question that is still imported; ``guesses``
+    are notices about how it was read. Either is a message about the draft's line,
+    or a ``(line, message)`` pair for another line.
     """
 
     line: int
     data: dict[str, Any]
     id_hint: str | None = None
     explicit_id: bool = False
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    guesses: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class ReadResult:
+    """What a reader found in a file: drafts, issues, notices, and what the file says of its bank."""
+
+    drafts: list[Draft] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+    found: int = 0
+    notices: list[ImportIssue] = field(default_factory=list)
+    bank_id: str | None = None  # e.g. a Moodle category's idnumber
+    title: str | None = None  # e.g. a Moodle category's name
 
 
 @dataclass
 class ImportResult:
-    """What came out of one file: the bank (``None`` when no question was usable) and every issue."""
+    """What came out of one file: the bank (``None`` when no question was usable), every issue and notice."""
 
     source: Path
     bank_id: str
@@ -83,6 +111,7 @@ class ImportResult:
     found: int
     questions: list[AnyQuestion] = field(default_factory=list)
     issues: list[ImportIssue] = field(default_factory=list)
+    notices: list[ImportIssue] = field(default_factory=list)
     bank: Bank | None = None
 
     @property
@@ -91,7 +120,7 @@ class ImportResult:
 
     @property
     def complete(self) -> bool:
-        """Everything in the file came in, nothing was reported."""
+        """Everything in the file came in, nothing was reported (notices are not problems)."""
         return not self.issues and self.bank is not None
 
     def to_data(self) -> dict[str, Any]:
@@ -103,8 +132,12 @@ class ImportResult:
     def to_yaml(self, schema_ref: str | None = None) -> str:
         """The bank file's text; ``schema_ref`` (a path to bank.schema.json) adds the editor's schema line."""
         head = f"# yaml-language-server: $schema={schema_ref}\n" if schema_ref else ""
-        head += f"# imported from {self.source.name} by `quiz import`\n"
+        head += f"# imported from {_one_line(self.source.name)} by `quiz import`\n"
         return head + dump_yaml(self.to_data())
+
+
+def _one_line(text: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 # ---------------------------------------------------------------- ids
@@ -133,14 +166,26 @@ def slugify(text: str, max_length: int = 48) -> str:
     return slug
 
 
-def _unique(base: str, used: set[str]) -> str:
-    base = base[:70].rstrip("-") or "q"
-    if base not in used:
-        return base
-    n = 2
-    while f"{base}-{n}" in used:
-        n += 1
-    return f"{base}-{n}"
+class _Ids:
+    """Ids handed out so far, and the next free suffix per base: settling n ids costs O(n), not O(n²)."""
+
+    def __init__(self, reserved: set[str]) -> None:
+        self.claimed: set[str] = set()  # ids of imported questions and ids trainers wrote
+        self.reserved = reserved  # ids trainers wrote anywhere in the file: generated ids keep out of their way
+        self._next: dict[str, int] = {}
+
+    def free(self, qid: str, *, generated: bool) -> bool:
+        return qid not in self.claimed and not (generated and qid in self.reserved)
+
+    def unique(self, base: str, *, generated: bool) -> str:
+        base = base[:70].rstrip("-") or "q"
+        if self.free(base, generated=generated):
+            return base
+        n = self._next.get(base, 2)
+        while not self.free(f"{base}-{n}", generated=generated):
+            n += 1
+        self._next[base] = n + 1
+        return f"{base}-{n}"
 
 
 def bank_id_for(path: Path, given: str | None = None) -> str:
@@ -167,20 +212,23 @@ def validation_message(err: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def build_bank(drafts: list[Draft], issues: list[ImportIssue], *, source: Path, label: str, bank_id: str,
-               title: str, found: int | None = None, place: str = "row") -> ImportResult:
-    """Settle ids, validate each draft, and assemble the bank from the ones that validate.
+def build_bank(read: ReadResult, *, source: Path, label: str, bank_id: str, title: str,
+               place: str = "row") -> ImportResult:
+    """Settle ids, strip control characters, validate each draft, and assemble the bank from the ones that validate.
 
-    ``place`` is what a draft's number counts in messages: "row" (spreadsheets) or "line" (GIFT).
+    ``place`` is what a draft's number counts in messages: "row" (spreadsheets) or "line" (GIFT, XML).
     """
-    result = ImportResult(source=source, bank_id=bank_id, title=title,
-                          found=len(drafts) if found is None else found, issues=list(issues))
-    used: set[str] = set()
+    result = ImportResult(source=source, bank_id=bank_id, title=title, found=read.found,
+                          issues=list(read.issues), notices=list(read.notices))
     explicit_at: dict[str, int] = {}
     # ids the trainer wrote are kept: generated ids keep out of their way
-    reserved = {d.id_hint.strip() for d in drafts if d.explicit_id and d.id_hint and _ID_RE.match(d.id_hint.strip())}
-    for d in drafts:
-        qid, id_note = _settle_id(d, used, explicit_at, reserved, place)
+    ids = _Ids({d.id_hint.strip() for d in read.drafts
+                if d.explicit_id and d.id_hint and _ID_RE.match(d.id_hint.strip())})
+    for d in read.drafts:
+        d.data, removed = strip_controls(d.data)
+        if removed:
+            d.guesses.append(f"removed {removed}")
+        qid, id_note = _settle_id(d, ids, explicit_at, place)
         try:
             q = _QUESTION_ADAPTER.validate_python({"id": qid, **d.data})
         except ValidationError as e:
@@ -191,12 +239,14 @@ def build_bank(drafts: list[Draft], issues: list[ImportIssue], *, source: Path, 
             msg = "; ".join(m for _, m in problems)
             result.issues.append(ImportIssue(label, d.line, f"skipped: {msg}"))
             continue
-        used.add(qid)
+        ids.claimed.add(qid)
         result.questions.append(q)
         if id_note:
             result.issues.append(ImportIssue(label, d.line, id_note))
-        result.issues.extend(ImportIssue(label, d.line, n) for n in d.notes)
+        result.issues.extend(_issue(label, d.line, n) for n in d.notes)
+        result.notices.extend(_issue(label, d.line, n) for n in d.guesses)
     result.issues.sort(key=lambda i: i.line)
+    result.notices.sort(key=lambda i: i.line)
     if result.questions:
         # the whole bank through the model once more: what is written must load
         result.bank = Bank.model_validate(
@@ -205,26 +255,98 @@ def build_bank(drafts: list[Draft], issues: list[ImportIssue], *, source: Path, 
     return result
 
 
-def _settle_id(d: Draft, used: set[str], explicit_at: dict[str, int], reserved: set[str],
-               place: str = "row") -> tuple[str, str | None]:
+def _issue(label: str, line: int, note: Note) -> ImportIssue:
+    return ImportIssue(label, note[0], note[1]) if isinstance(note, tuple) else ImportIssue(label, line, note)
+
+
+def _settle_id(d: Draft, ids: _Ids, explicit_at: dict[str, int], place: str = "row") -> tuple[str, str | None]:
     """The question's id, and a note when the id the trainer wrote had to change."""
-    hint = (d.id_hint or "").strip()
-    taken = used | set(explicit_at)
+    hint, _ = strip_controls_text((d.id_hint or "").strip())
     if hint and d.explicit_id:
         base = hint if _ID_RE.match(hint) else (slugify(hint) or "")
         if base:
             note = None
             qid = base
-            if base in taken:
-                qid = _unique(base, taken)
+            if not ids.free(base, generated=False):
+                qid = ids.unique(base, generated=False)
                 where = f" ({place} {explicit_at[base]})" if base in explicit_at else ""
                 note = f"id {hint!r} is already used{where}; imported as {qid!r}"
-            explicit_at.setdefault(base, d.line)
+            if base not in explicit_at:
+                explicit_at[base] = d.line
+                ids.claimed.add(base)
             return qid, note
     base = slugify(hint) if hint else ""
     if not base:
         base = slugify(str(d.data.get("prompt", "")), max_length=40) or f"q{d.line}"
-    return _unique(base, taken | reserved), None
+    return ids.unique(base, generated=True), None
+
+
+# ---------------------------------------------------------------- model paragraphs
+
+_NUMBERING_RE = re.compile(r"(?:(?:^|(?<=[\s：:。；;，,]))(?:\d{1,2}[.、)）]|[(（]\d{1,2}[)）]|第[一二三四五六七八九十]+[，,、])|[①-⑳])\s*")
+_CLAUSE_END_RE = re.compile(r"[。；;！!？?\n]+")
+_LABEL_MAX = 24
+
+
+def paragraph_keypoints(paragraph: str) -> list[dict[str, Any]]:
+    """Key points from a model answer written as a paragraph: one per sentence or numbered item.
+
+    Each point's label and only phrasing is its sentence; a trainer should shorten the
+    phrasings to what an answer must say (the importer reports every question made so).
+    """
+    text = _NUMBERING_RE.sub("\n", paragraph)
+    points: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for clause in _CLAUSE_END_RE.split(text):
+        clause = re.sub(r"^(?:答|参考答案|答案)[：:]", "", clause.strip()).strip(" \t，,、：:")
+        if len(clause) < 2 or clause in seen:
+            continue
+        seen.add(clause)
+        label = clause if len(clause) <= _LABEL_MAX else clause[: _LABEL_MAX - 1] + "…"
+        points.append({"point": label, "any": [clause]})
+    return points
+
+
+# ---------------------------------------------------------------- control characters
+
+# C0 and C1 controls except tab and newline, DEL, and the bidi embeddings, overrides and isolates: invisible,
+# and in a terminal or a browser able to move, hide or reorder the text around them.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
+
+
+def strip_controls_text(text: str) -> tuple[str, list[str]]:
+    """The text without control characters (CR, U+2028 and U+2029 become newlines), and the names of those removed."""
+    text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
+    found = _CONTROL_RE.findall(text)
+    if not found:
+        return text, []
+    return _CONTROL_RE.sub("", text), [f"U+{ord(c):04X}" for c in found]
+
+
+def strip_controls(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A draft's fields with control characters stripped from every string, and what was removed (or "")."""
+    where: dict[str, list[str]] = {}
+
+    def clean(v: Any, field_name: str) -> Any:
+        if isinstance(v, str):
+            text, found = strip_controls_text(v)
+            if found:
+                where.setdefault(field_name, []).extend(found)
+            return text
+        if isinstance(v, list):
+            return [clean(x, field_name) for x in v]
+        if isinstance(v, dict):
+            return {clean(k, field_name): clean(x, field_name) for k, x in v.items()}
+        return v
+
+    out = {k: clean(v, k) for k, v in data.items()}
+    if not where:
+        return out, ""
+    count = sum(len(v) for v in where.values())
+    kinds = sorted({c for v in where.values() for c in v})
+    return out, (f"{count} control character{'s' if count > 1 else ''} ({', '.join(kinds[:4])}"
+                 f"{', ...' if len(kinds) > 4 else ''}) from {', '.join(where)}")
 
 
 # ---------------------------------------------------------------- output
@@ -246,7 +368,13 @@ def _question_data(q: AnyQuestion) -> dict[str, Any]:
     raw["type"] = q.type
     out = {k: raw.pop(k) for k in _FIELD_ORDER if k in raw}
     out.update(raw)
+    if "feedback" in out:  # per choice or answer first, then per verdict, as a trainer reads them
+        fb = out["feedback"]
+        out["feedback"] = {k: fb[k] for k in sorted(fb, key=lambda k: (k in _VERDICT_ORDER, _VERDICT_ORDER.get(k, 0)))}
     return out
+
+
+_VERDICT_ORDER = {"correct": 1, "partial": 2, "wrong": 3}
 
 
 def question_yaml(q: AnyQuestion) -> str:
@@ -286,32 +414,42 @@ def dump_yaml(data: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- entry points
 
 
+def read_file(path: Path, label: str) -> tuple[ReadResult, str]:
+    """The file read by the reader its kind needs, and what a draft's number counts ("row" or "line")."""
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES:
+        from quiz.trainer.spreadsheet import read_spreadsheet
+
+        return read_spreadsheet(path, label), "row"
+    if suffix in GIFT_SUFFIXES:
+        from quiz.trainer.gift import read_gift
+
+        return read_gift(path, label), "line"
+    if suffix in XML_SUFFIXES:
+        from quiz.trainer.moodle_xml import read_moodle_xml
+
+        return read_moodle_xml(path, label), "line"
+    if suffix == ".xls":
+        raise UserError(f"{path}: old .xls workbooks cannot be read; save it as .xlsx (Excel: 另存为 → .xlsx)")
+    raise UserError(f"{path}: unknown kind of file {suffix or '(no extension)'!r}; use .xlsx, .csv, .gift, .txt or .xml")
+
+
 def import_file(path: Path, bank_id: str | None = None, title: str | None = None) -> ImportResult:
-    """Read a spreadsheet or GIFT file into a validated bank, with every issue found.
+    """Read a spreadsheet, GIFT or Moodle XML file into a validated bank, with every issue and notice.
 
     Raises :class:`UserError` when the file cannot be read at all (missing, an
-    unknown kind, a spreadsheet without a header row).
+    unknown kind, a spreadsheet without a header row, a damaged workbook).
     """
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    bid = bank_id_for(path, bank_id)
     label = str(path)
-    if suffix in SPREADSHEET_SUFFIXES:
-        from quiz.trainer.spreadsheet import read_spreadsheet
-
-        drafts, issues, found = read_spreadsheet(path, label)
-    elif suffix in GIFT_SUFFIXES:
-        from quiz.trainer.gift import read_gift
-
-        drafts, issues, found = read_gift(path, label)
-    elif suffix == ".xls":
-        raise UserError(f"{path}: old .xls workbooks cannot be read; save it as .xlsx (Excel: 另存为 → .xlsx)")
-    else:
-        raise UserError(f"{path}: unknown kind of file {suffix or '(no extension)'!r}; use .xlsx, .csv, .gift or .txt")
-    return build_bank(drafts, issues, source=path, label=label, bank_id=bid, title=title or path.stem, found=found,
-                      place="line" if suffix in GIFT_SUFFIXES else "row")
+    read, place = read_file(path, label)
+    if bank_id is None and read.bank_id and _ID_RE.match(read.bank_id) and len(read.bank_id) <= 80:
+        bank_id = read.bank_id
+    bid = bank_id_for(path, bank_id)
+    return build_bank(read, source=path, label=label, bank_id=bid, title=title or read.title or path.stem,
+                      place=place)
 
 
 def schema_ref_for(output: Path, banks_dir: Path) -> str | None:
@@ -325,13 +463,26 @@ def schema_ref_for(output: Path, banks_dir: Path) -> str | None:
         return schema.resolve().as_uri()
 
 
-def write_bank(result: ImportResult, output: Path, schema_ref: str | None = None) -> None:
-    text = result.to_yaml(schema_ref)
+def write_output(output: Path, text: str) -> None:
+    """Write a file the trainer asked for (a bank, an export). Every such write goes through here."""
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as e:
         raise UserError(f"{output}: cannot write: {e.strerror or e}") from e
+
+
+def write_bank(result: ImportResult, output: Path, schema_ref: str | None = None) -> None:
+    write_output(output, result.to_yaml(schema_ref))
+
+
+def print_notices(notices: list[ImportIssue]) -> None:
+    """The summary of the importer's readings, on stderr: things to glance at, not errors."""
+    if not notices:
+        return
+    print(f"to check ({len(notices)}): how the file was read; not errors", file=sys.stderr)
+    for n in notices:
+        print(f"  {n}", file=sys.stderr)
 
 
 def cli_import(args: argparse.Namespace, ctx: Context) -> int:
@@ -352,6 +503,7 @@ def cli_import(args: argparse.Namespace, ctx: Context) -> int:
     result = import_file(Path(args.file), bank_id=args.bank_id)
     for issue in result.issues:
         print(issue, file=sys.stderr)
+    print_notices(result.notices)
     if result.bank is None:
         print(f"quiz: nothing imported from {args.file}: no usable question (found {result.found})", file=sys.stderr)
         return 1
