@@ -31,8 +31,8 @@ ROWS_CN: list[list[object]] = [
     ["", "坏的单选", "单选", "E", "甲", "乙", "", "", "", "", "", "", "", ""],
     # row 9: no prompt
     ["", "", "判断", "对", "", "", "", "", "", "", "", "", "", ""],
-    # row 10: a type that does not exist
-    ["", "论述题", "论述", "随便", "", "", "", "", "", "", "", "", "", ""],
+    # row 10: a type that has no equivalent here (matching)
+    ["", "连线题", "连线", "随便", "", "", "", "", "", "", "", "", "", ""],
     # row 11: an accepted answer that is also rejected
     ["", "矛盾的填空", "填空", "甲|乙", "", "", "", "", "乙", "", "", "", "", ""],
     # row 12: the same id as row 2: kept, under a new id, and reported
@@ -92,7 +92,7 @@ def test_xlsx_every_type_comes_in_and_every_bad_row_is_reported(tmp_path: Path) 
     assert set(reported) == {8, 9, 10, 11, 12, 13}
     assert "names option E" in reported[8]
     assert "题目" in reported[9]
-    assert "论述" in reported[10]
+    assert "连线" in reported[10]
     assert "both an accepted answer and in reject" in reported[11]
     assert "'fee' is already used (row 2)" in reported[12]
     assert "难度 '9' is not 1-5" in reported[13]
@@ -210,7 +210,7 @@ def test_cli_exit_codes_and_stderr(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_nothing_usable_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "empty.csv"
-    src.write_text("题型,题目,答案\n论述,写作文,随便\n", encoding="utf-8")
+    src.write_text("题型,题目,答案\n连线,配对,随便\n", encoding="utf-8")
     out = tmp_path / "empty.yaml"
     assert main(["import", str(src), "-o", str(out)]) == 1
     assert not out.exists()
