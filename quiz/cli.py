@@ -30,7 +30,7 @@ HANDLERS: dict[str, str] = {
     "import": "quiz.trainer.importers:cli_import",
     "lint": "quiz.trainer.lint:cli_lint",
     "report": "quiz.trainer.report:cli_report",
-    "export": "quiz.trainer.report:cli_export",
+    "export": "quiz.trainer.exporters:cli_export",
 }
 UI_HANDLER = "tui.app:cli_home"
 
@@ -82,10 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object")
 
     p = sub.add_parser(
-        "import", help="turn a spreadsheet or GIFT file into a bank",
-        epilog="Every row or question that cannot be used is reported on stderr as FILE:ROW: reason. "
-        "Without -o the bank is printed. Exit status: 0 when everything came in, 1 when something was "
-        "reported (the usable questions are still written), 2 on an error such as a missing file.",
+        "import", help="turn a spreadsheet, GIFT or Moodle XML file into a bank",
+        epilog="Every row or question that cannot be used is reported on stderr as FILE:ROW: reason; how the "
+        "importer read the file (its guesses) is listed after them under 'to check'. Without -o the bank is "
+        "printed. Exit status: 0 when everything came in, 1 when something was reported (the usable questions "
+        "are still written), 2 on an error such as a missing file.",
     )
     _common(p)
     p.add_argument("file", nargs="?", metavar="FILE")
@@ -106,9 +107,17 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("export", help="write exam attempts and reviews as CSV")
+    p = sub.add_parser(
+        "export", help="write exam results as CSV, or a bank as Moodle XML or GIFT for an LMS",
+        usage="quiz export results.csv\n       quiz export --format {moodle-xml,gift} BANK [-o OUT]",
+        epilog="BANK is a bank file or the id of a bank in use. Without -o the bank is printed. What the format "
+        "cannot express (difficulty, key points, ...) is listed on stderr with the ids of the questions concerned.",
+    )
     _common(p)
-    p.add_argument("output", metavar="results.csv")
+    p.add_argument("target", nargs="?", metavar="results.csv | BANK")
+    p.add_argument("--format", choices=["csv", "moodle-xml", "gift"],
+                   help="csv: exam results (default); moodle-xml, gift: a bank (inferred from -o OUT.xml / OUT.gift)")
+    p.add_argument("-o", "--output", metavar="OUT")
     return parser
 
 

@@ -84,15 +84,20 @@ class _Block:
         return self.line
 
 
-def _category_topic(path: str) -> str | None:
+# the first line `quiz export` writes: the bank's id and title
+_EXPORT_HEAD = re.compile(r"^// bank ([a-z0-9][a-z0-9-]*): (.+), exported by `quiz export`$")
+
+
+def _category_topic(path: str, bank_title: str | None = None) -> str | None:
     # Moodle writes a '/' inside a category name as '//'
     parts = [p.replace("\0", "/").strip() for p in path.replace("//", "\0").split("/")]
-    parts = [p for p in parts if p]
-    last = parts[-1] if parts else ""
-    return None if not last or last.startswith("$") or last == "top" else last
+    parts = [p for p in parts if p and not p.startswith("$") and p != "top"]
+    if bank_title is not None and parts[:1] == [bank_title]:
+        parts = parts[1:]  # the bank's own category, as `quiz export` writes it
+    return parts[-1] if parts else None
 
 
-def _split_blocks(text: str) -> list[_Block]:
+def _split_blocks(text: str, bank_title: str | None = None) -> list[_Block]:
     """Questions, one pass over the lines: a block ends at a blank line, as in Moodle.
 
     A blank line inside an open ``{`` continues the question only when the next line
@@ -136,7 +141,7 @@ def _split_blocks(text: str) -> list[_Block]:
             continue
         if stripped.startswith("$CATEGORY:"):
             flush()
-            topic = _category_topic(stripped[len("$CATEGORY:"):])
+            topic = _category_topic(stripped[len("$CATEGORY:"):], bank_title)
             continue
         if not stripped:
             if depth > 0 and nxt[n].startswith(_CONTINUES_BLOCK):
@@ -279,10 +284,9 @@ def _multichoice(body: str, fmt: str, ctx: _Ctx) -> dict[str, Any]:
 
 def _wildcards(text: str, ctx: _Ctx) -> str:
     """Moodle's short-answer wildcard ``*`` cannot be expressed: removed, and reported; ``\\*`` is a plain star."""
-    if "*" not in text.replace("\\*", ""):
-        return text.replace("\\*", "*")
-    kept = text.replace("\\*", "\ue010").replace("*", "").replace("\ue010", "*").strip()
-    ctx.note(f"wildcard * in the answer {text!r} cannot be expressed; kept as {kept!r}", near=text.split("*")[0])
+    kept, changed = markup.strip_wildcards(text)
+    if changed:
+        ctx.note(f"wildcard * in the answer {text!r} cannot be expressed; kept as {kept!r}", near=text.split("*")[0])
     return kept
 
 
@@ -484,7 +488,11 @@ def parse_question(block: _Block) -> Draft:
         raise GiftError("the question has no text")
     out: dict[str, Any] = {"type": data.pop("type"), "prompt": prompt, **data}
     if general and out["type"] != "scenario":
-        out["explanation"] = general
+        explanation, source = markup.split_source(general)
+        if explanation:
+            out["explanation"] = explanation
+        if source:
+            out["source"] = source
     if block.topic:
         out["topic"] = block.topic
     if block.meta_tags:
@@ -502,7 +510,11 @@ def _clip(text: str, n: int = 30) -> str:
 def parse_gift(text: str, label: str) -> ReadResult:
     """Drafts from GIFT text, with an issue for every question that cannot come in."""
     out = ReadResult()
-    blocks = _split_blocks(text.lstrip("\ufeff"))
+    text = text.lstrip("\ufeff")
+    head = _EXPORT_HEAD.match(text.split("\n", 1)[0].rstrip("\r"))
+    if head:
+        out.bank_id, out.title = head[1], head[2]
+    blocks = _split_blocks(text, out.title)
     for b in blocks:
         try:
             out.drafts.append(parse_question(b))

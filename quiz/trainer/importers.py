@@ -99,6 +99,7 @@ class ReadResult:
     notices: list[ImportIssue] = field(default_factory=list)
     bank_id: str | None = None  # e.g. a Moodle category's idnumber
     title: str | None = None  # e.g. a Moodle category's name
+    description: str | None = None  # e.g. a Moodle category's info
 
 
 @dataclass
@@ -213,7 +214,7 @@ def validation_message(err: ValidationError) -> str:
 
 
 def build_bank(read: ReadResult, *, source: Path, label: str, bank_id: str, title: str,
-               place: str = "row") -> ImportResult:
+               place: str = "row", description: str | None = None) -> ImportResult:
     """Settle ids, strip control characters, validate each draft, and assemble the bank from the ones that validate.
 
     ``place`` is what a draft's number counts in messages: "row" (spreadsheets) or "line" (GIFT, XML).
@@ -249,9 +250,10 @@ def build_bank(read: ReadResult, *, source: Path, label: str, bank_id: str, titl
     result.notices.sort(key=lambda i: i.line)
     if result.questions:
         # the whole bank through the model once more: what is written must load
-        result.bank = Bank.model_validate(
-            {"bank": bank_id, "title": title, "questions": [_question_data(q) for q in result.questions]}
-        )
+        head: dict[str, Any] = {"bank": bank_id, "title": title}
+        if description:
+            head["description"] = description
+        result.bank = Bank.model_validate({**head, "questions": [_question_data(q) for q in result.questions]})
     return result
 
 
@@ -449,7 +451,7 @@ def import_file(path: Path, bank_id: str | None = None, title: str | None = None
         bank_id = read.bank_id
     bid = bank_id_for(path, bank_id)
     return build_bank(read, source=path, label=label, bank_id=bid, title=title or read.title or path.stem,
-                      place=place)
+                      place=place, description=read.description)
 
 
 def schema_ref_for(output: Path, banks_dir: Path) -> str | None:

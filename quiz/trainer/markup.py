@@ -71,4 +71,32 @@ def tidy(text: str) -> str:
 
 def to_html(text: str) -> str:
     """Bank text (plain, or Markdown kept as typed) as HTML an LMS shows as written: escaped, line breaks kept."""
-    return html.escape(text, quote=False).replace("\n", "<br>\n")
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def strip_wildcards(answer: str) -> tuple[str, bool]:
+    """A Moodle short answer without its ``*`` wildcards (``\\*`` is a literal star), and whether any was removed.
+
+    Moodle's ``*`` matches any text; a bank's accepted forms are compared as written.
+    """
+    if "*" not in answer.replace("\\*", ""):
+        return answer.replace("\\*", "*"), False
+    kept = answer.replace("\\*", "\ue010").replace("*", "").replace("\ue010", "*").strip()
+    return kept, True
+
+
+_SOURCE_RE = re.compile(r"(?:^|\n\n)(?:来源|出处|依据|Source)[:：]\s*(?P<source>[^\n]+)\s*$")
+
+
+def split_source(feedback: str) -> tuple[str, str | None]:
+    """General feedback as (explanation, source): a last paragraph ``来源：...`` is the source (the export writes it so)."""
+    m = _SOURCE_RE.search(feedback)
+    if not m:
+        return feedback, None
+    return feedback[: m.start()].strip(), m["source"].strip()
+
+
+def join_source(explanation: str | None, source: str | None) -> str:
+    """The general feedback an LMS shows: the explanation, then ``来源：`` and the source."""
+    parts = [p for p in (explanation, f"来源：{source}" if source else None) if p]
+    return "\n\n".join(parts)
