@@ -226,3 +226,44 @@ def test_one_unclosed_brace_costs_only_its_own_question() -> None:
     read = parse_gift("\n\n".join(blocks), "x")
     assert len(read.drafts) == 2_000
     assert [(i.line, i.message) for i in read.issues] == [(1, "skipped: the answer block { has no closing }")]
+
+
+def test_short_answers_are_never_misnamed_matching() -> None:
+    read = parse_gift("::a::几天？{=15天#见规则 -> 第3条}\n\n::b::保存？{=File -> Save}\n\n"
+                      "::c::[html]保存？{=File -&gt; Save}\n", "x")
+    by_id = {d.id_hint: d for d in read.drafts}
+    assert by_id["a"].data["answers"] == ["15天"]  # the arrow is in the feedback
+    assert "short answer" in str(by_id["a"].guesses[0])
+    assert by_id["c"].data["answers"] == ["File -> Save"]
+    [issue] = read.issues
+    assert issue.line == 3 and "one =a -> b pair" in issue.message and "-&gt;" in issue.message
+
+
+def test_ids_from_titles_are_the_pinyin_of_the_title() -> None:
+    """slugify reads only the start of a text and caches pypinyin's words: the ids are those of lazy_pinyin."""
+    import re
+
+    import yaml
+    from pypinyin import lazy_pinyin
+
+    from quiz.trainer.importers import slugify
+
+    def reference(text: str, max_length: int) -> str:
+        words = [w for part in lazy_pinyin(text, errors="default") for w in re.split(r"[^a-z0-9]+", part.lower()) if w]
+        slug = ""
+        for w in words:
+            candidate = f"{slug}-{w}" if slug else w
+            if len(candidate) > max_length:
+                return slug or w[:max_length]
+            slug = candidate
+        return slug
+
+    banks = Path(__file__).resolve().parent.parent / "banks"
+    texts = ["应答率", "重庆的重复", "  ！？ abc 淘宝规则 x1", "第12题：恶意评价" * 9]
+    for f in sorted(banks.glob("*.yaml")):
+        for q in yaml.safe_load(f.read_text(encoding="utf-8"))["questions"]:
+            texts += [q["prompt"], *q.get("choices", [])]
+    assert len(texts) > 300
+    for text in texts:
+        for n in (40, 48):
+            assert slugify(text, n) == reference(text, n), text

@@ -439,10 +439,18 @@ def _answer_block(body: str, fmt: str, ctx: _Ctx, general: str) -> dict[str, Any
         return _multichoice(body, fmt, ctx)
     if "=" in body and "->" in body:
         pairs = [p for p in body.split("=") if p.strip()]
-        if all("->" in p for p in pairs) and len(pairs) >= 2:
-            raise GiftError("matching question (=a -> b pairs) has no type here; not imported")
+        if not any("->" in p.split("#", 1)[0] for p in pairs):
+            # the arrow is only in a feedback: a short answer (Moodle would take it for matching and refuse it)
+            ctx.guess("read as a short answer: the -> is in a feedback (Moodle would take it for a matching question "
+                      "and refuse it)")
+            return _shortanswer(body, fmt, ctx)
+        if all("->" in p.split("#", 1)[0] for p in pairs):
+            if len(pairs) >= 2:
+                raise GiftError("matching question (=a -> b pairs) has no type here; not imported")
+            raise GiftError("one =a -> b pair: Moodle reads it as a matching question and refuses it (a matching "
+                            "question needs two pairs); for an arrow in a short answer write [html] and -&gt;")
         raise GiftError("Moodle reads = with -> as a matching question, but not every answer is a pair a -> b "
-                        "(write \\-> for an arrow in an answer, or add a ~ option)")
+                        "(for an arrow in a short answer write [html] and -&gt;)")
     tf = _truefalse(body, fmt, ctx)
     if tf is not None:
         return tf

@@ -808,6 +808,7 @@ def parse_sheet(sheet: Sheet | list[Row], label: str) -> ReadResult | None:
     layout = _layout(sheet, k, label, out.issues)
     out.notices.extend(ImportIssue(label, n, m) for n, m in layout.notices)
     header_keys = {_norm_header(c) for c in rows[k][1] if c}
+    header_prompt = next((rows[k][1][j] for j, f in layout.columns.items() if f == "prompt" and j < len(rows[k][1])), None)
     fields = set(layout.columns.values())
     section_type: str | None = None
     last_topic = ""
@@ -828,9 +829,10 @@ def parse_sheet(sheet: Sheet | list[Row], label: str) -> ReadResult | None:
         if not own:
             continue  # an empty row, perhaps numbered, or covered only by a merged 章节
         texts = {c for c in cells if c}
-        if {_norm_word(t) for t in texts} & _TOTAL_WORDS and not (values.get("prompt") and values.get("answer")):
+        whole = bool(values.get("prompt") and values.get("answer"))
+        if not whole and {_norm_word(t) for t in texts} & _TOTAL_WORDS:
             continue  # a 合计 row
-        if {_norm_header(t) for t in texts} <= header_keys | {""}:
+        if values.get("prompt") == header_prompt and {_norm_header(t) for t in texts} <= header_keys:
             continue  # the header again (a sheet printed in pages)
         if len(texts) == 1 and "answer" not in own - {"prompt", "type"} and _HEADING.match(next(iter(texts))):
             heading = next(iter(texts))
@@ -941,10 +943,11 @@ TEMPLATE_ROWS: list[dict[str, Any]] = [
 
 _TEMPLATE_HELP = [
     ("列", "说明"),
-    ("题型", "单选 / 多选 / 判断 / 填空 / 数值 / 情景（也可写 single, multi, judge, short, numeric, scenario）"),
+    ("题型", "单选 / 多选（不定项）/ 判断 / 填空 / 数值（计算）/ 情景（案例分析），也可写 single, multi, judge, short, "
+             "numeric, scenario；简答、问答、论述按答案判断：几个可接受的说法是填空，一段范文会拆成要点做成情景（导入时列出请核对）"),
     ("题目", "题干（必填）"),
     ("选项A…选项H", "单选、多选的选项，从 A 起连续填写，2 到 8 个"),
-    ("答案", "单选：字母；多选：字母如 ACD；判断：对/错；填空：可接受的答案用 | 分隔；数值：数字加单位如 90天、3±0.5；"
+    ("答案", "单选：字母；多选：字母如 ACD；判断：对/错；填空：可接受的答案用 | 或 ；分隔；数值：数字加单位如 90天、3±0.5、5%；"
              "情景：每行一个要点，写成 要点: 说法|说法|说法（要点*2: 表示权重 2）"),
     ("错误答案", "填空：容易混淆的错误答案，用 | 分隔；情景：禁止的做法，格式同答案"),
     ("解析", "答题后显示的解析（强烈建议填写）"),
