@@ -208,6 +208,8 @@ def test_moodle_export_shapes_read_back(tmp_path: Path) -> None:
     s = by_prompt["Which is the best animal?"]
     assert s["answers"] == ["Frog"] and s["feedback"] == {"correct": "Good!", "wrong": "Completely wrong"}
     assert s["explanation"] == "General feedback"
+    catch_all = parse_gift("::n::几天？{#=15:0#对 =%0%*#再数数}", "x").drafts[0].data
+    assert catch_all["feedback"] == {"correct": "对", "wrong": "再数数"} and catch_all["answer"] == 15
     m = by_prompt["Pick"]
     assert m["type"] == "multi" and m["answer"] == ["A"] and m["feedback"] == {"A": "right", "B": "wrong", "C": "wrong"}
 

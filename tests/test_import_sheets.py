@@ -172,11 +172,15 @@ def test_a_section_heading_gives_the_rows_below_their_type(tmp_path: Path) -> No
     ws.append(["运费券没有门槛。", None, None, "错"])
     ws.append(["二、单选题"])
     ws.append(["谁出运费？", "买家", "卖家", "B"])
+    ws.append(["第三章 评价规则"])  # a chapter heading in a sheet without a 章节 column: the topic below it
+    ws.append(["恶意评价会被删除。", None, None, "对"])
     wb.save(src)
     res = import_file(src)
     assert res.complete, [str(i) for i in res.issues]
-    assert [q.type for q in res.questions] == ["judge", "single"]
+    assert [q.type for q in res.questions] == ["judge", "single", "judge"]
+    assert [q.topic for q in res.questions] == [None, None, "评价规则"]
     assert [n.line for n in res.notices if "section heading" in n.message] == [2, 4]
+    assert [n.line for n in res.notices if "chapter heading" in n.message] == [6]
 
 
 def test_unknown_columns_and_inferred_types_are_notices_not_errors(tmp_path: Path) -> None:

@@ -365,7 +365,11 @@ def _numerical(body: str, fmt: str, ctx: _Ctx) -> dict[str, Any]:
             continue
         weight, piece = _weight(piece, 100.0)
         answer, fb = _split_feedback(piece)
-        specs.append((weight, answer.translate(_RESTORE).strip(), _text(fb, fmt, ctx)))
+        spec, fb_text = answer.translate(_RESTORE).strip(), _text(fb, fmt, ctx)
+        if spec == "*" and weight <= 0:
+            wrong_fb = wrong_fb or fb_text  # =%0%*#...: the catch-all, as ~#... is
+            continue
+        specs.append((weight, spec, fb_text))
     if not specs:
         raise GiftError("numerical question has no answer")
     full = [s for s in specs if s[0] >= 100]

@@ -22,6 +22,9 @@ _MEDIA_END_RE = re.compile(r"</(audio|video|object|iframe|picture)\s*>", re.IGNO
 _BREAK_RE = re.compile(r"<br\s*/?>|</(?:p|div|li|tr|h[1-6]|pre|blockquote)\s*>", re.IGNORECASE)
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
 _MD_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
+_PRE_RE = re.compile(r"(<pre\b.*?</pre\s*>)", re.IGNORECASE | re.DOTALL)
+_SPACE_RE = re.compile(r"\s+")
+_INDENT_RE = re.compile(r"\n[ \t]+")
 _SRC_RE = re.compile(r"""\b(?:src|data)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
@@ -50,8 +53,15 @@ def to_text(raw: str, fmt: str) -> Converted:
             media.append(_describe(m[0]))
         text = _MEDIA_RE.sub("", text)
         text = _MEDIA_END_RE.sub("", text)
+        if fmt == "html":
+            # in HTML a line break in the source is a space (outside <pre>); <br> and </p> are the breaks
+            text = "".join(part if k % 2 else _SPACE_RE.sub(" ", part) for k, part in enumerate(_PRE_RE.split(text)))
+        else:
+            text = _INDENT_RE.sub("\n", text)  # Moodle's auto-format keeps line breaks; indentation shows as nothing
         text = _BREAK_RE.sub("\n", text)
         text = _TAG_RE.sub("", text)
+        if fmt == "html":
+            text = _INDENT_RE.sub("\n", text)  # the space a source line break left after a <br> or </p>
         text = html.unescape(text).replace("\xa0", " ")
     elif fmt == "markdown":
         for m in _MD_IMAGE_RE.finditer(text):

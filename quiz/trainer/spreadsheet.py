@@ -811,6 +811,7 @@ def parse_sheet(sheet: Sheet | list[Row], label: str) -> ReadResult | None:
     header_prompt = next((rows[k][1][j] for j, f in layout.columns.items() if f == "prompt" and j < len(rows[k][1])), None)
     fields = set(layout.columns.values())
     section_type: str | None = None
+    section_topic: str | None = None
     last_topic = ""
     topic_filled = 0
     prefixed = 0
@@ -842,7 +843,17 @@ def parse_sheet(sheet: Sheet | list[Row], label: str) -> ReadResult | None:
                 label_t = TYPE_LABELS.get(section_type, "简答")
                 out.notices.append(ImportIssue(label, row_no, f"section heading {heading!r}: rows below with no 题型 "
                                                               f"are read as {label_t}"))
+            elif "topic" not in fields:
+                section_topic = _HEADING.sub("", heading, count=1).strip(" 　:：、.．") or None
+                if section_topic:
+                    out.notices.append(ImportIssue(label, row_no, f"chapter heading {heading!r}: the rows below are "
+                                                                  f"in topic {section_topic!r}"))
+            else:
+                out.notices.append(ImportIssue(label, row_no, f"{heading!r} has no answer and reads as a heading: "
+                                                              "skipped"))
             continue
+        if section_topic and "topic" not in values:
+            values["topic"] = section_topic
         if "topic" in fields and not sheet.merges_known:
             # a CSV saved from a sheet with 章节 merged over its rows holds it in the first row only
             if values.get("topic"):
