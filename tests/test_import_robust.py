@@ -42,3 +42,33 @@ def test_any_spreadsheet_rows(rows: list[list[str]]) -> None:
     parsed = parse_sheet(table, "x")
     assert parsed is not None
     _check(parsed)
+
+
+def test_any_mutation_of_a_moodle_xml_file() -> None:
+    """A seeded mutator over the XML fixture: a one-line refusal (UserError) or a bank that validates, nothing else."""
+    import random
+
+    from quiz.errors import UserError
+    from quiz.trainer.moodle_xml import parse_moodle_xml
+
+    src = (Path(__file__).parent / "data" / "import" / "constructs.xml").read_bytes()
+    inserts = [b"<", b">", b"&", b"]]>", b'fraction="x"', b"\x00", b'<answer fraction="100">', b"\xff", b"<text>",
+               b"<single>false</single>", b"<tolerance>nan</tolerance>", b'fraction="1e400"', b'encoding="x"']
+    rng = random.Random(14)
+    for _ in range(300):
+        b = bytearray(src)
+        for _ in range(rng.randint(1, 6)):
+            k = rng.randrange(len(b))
+            op = rng.random()
+            if op < 0.4:
+                del b[k : k + rng.randint(1, 20)]
+            elif op < 0.7:
+                b[k:k] = rng.choice(inserts)
+            else:
+                b[k] = rng.randrange(256)
+        try:
+            read = parse_moodle_xml(bytes(b), Path("x.xml"), "x")
+        except UserError as e:
+            assert "\n" not in str(e)
+            continue
+        _check(read)

@@ -101,6 +101,8 @@ class _Tree:
         except expat.ExpatError as e:
             raise UserError(f"{path}:{e.lineno}:{e.offset + 1}: not well-formed XML: "
                             f"{expat.ErrorString(e.code)}") from e
+        except (LookupError, ValueError) as e:  # an encoding Python does not know, a NUL in a name ...
+            raise UserError(f"{path}: not readable XML ({e})") from e
         if self.root is None:  # pragma: no cover - expat refuses a document without an element
             raise UserError(f"{path}: no XML element")
         return self.root
