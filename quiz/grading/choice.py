@@ -1,4 +1,19 @@
-"""单选 and 多选: letters in any decoration, or the text of a choice matched to the nearest one."""
+"""单选 and 多选: letters in any decoration, or the text of a choice, whole or by the part that tells it apart.
+
+A text answer selects the choice its words come from (:func:`_pick`):
+
+* every stretch of two or more characters the answer shares with a choice counts, as
+  long as it is negated in neither or in both (``存在`` is not the ``不存在`` of three
+  other choices); a stretch only one choice has is *distinguishing* (``让利``, ``按展示扣费``);
+* the choice with distinguishing stretches, when only one has them (or one has far more,
+  and the answer does not offer two choices with 或/还是), is chosen;
+* with none, the choice that has everything the answer shares with any choice, if only
+  one has it all (``驳回,维持原判``: each part is in two choices, together only in one);
+* a fragment several choices share (``减少`` of ``逐渐减少`` and ``先减少后增加``) chooses none.
+
+Numbers are compared as numbers first: ``12分`` keeps only the choices that have 12 in them,
+``40/50=80%`` is read by its result. Letters with decoration (``选B``, ``(b)``) are read as before.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +21,238 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from quiz.grading.common import _EMPTY, MAX_ANSWER, _clip, _compiled, _fold, _list, _meta, _result, tr
-from quiz.grading.match import SENSITIVE, Answer, Phrase, locate, mark_rivals
-from quiz.grading.normalize import analyse, normalize, numbers
+from quiz.grading.match import CONTRAST, CONTRAST_CHARS, SENSITIVE, Answer, Phrase
+from quiz.grading.normalize import analyse, negator_spans, normalize, sound
+from quiz.grading.quantity import read
 from quiz.grading.result import GradeResult
 from quiz.model import LETTERS, MultiQuestion, SingleQuestion
+
+_MAX_KEY = 24  # longest stretch indexed per choice
+_MAX_READ = 160  # characters of a text answer compared with the choices
+# Characters that let a negator before them reach the next word: 不是由买家承担, 没被删除.
+_NEG_REACH = frozenset("是由在被把让给对向从为")
+_HEDGE_RE = re.compile(r"或者|还是|要么|或")
+
+
+def _neg_starts(flat: str) -> frozenset[int]:
+    """Positions in a normalised text that a negator governs: the word right after it (two characters,
+    so that 在违规 of 不存在违规 is as negated as 存在违规), reaching past 是/由/被 ... (不是由买家承担)."""
+    out: set[int] = set()
+    for _, e in negator_spans(flat):
+        if e < len(flat) and flat[e] in _NEG_REACH:
+            e += 1
+        out.update(range(e - (1 if e > 0 and flat[e - 1] in _NEG_REACH else 0), min(len(flat), e + 2)))
+    return frozenset(out)
+
+
+def _in_digits(flat: str, i: int) -> bool:
+    """Whether a cut before ``flat[i]`` would split a number."""
+    return 0 < i < len(flat) and flat[i].isdigit() and (flat[i - 1].isdigit() or flat[i - 1] == ".")
 
 
 @dataclass(slots=True)
 class _Choices:
     flats: list[str]
-    phrases: list[Phrase]
+    snds: list[str]
     nums: list[list[float]]
+    index: dict[str, int]  # a stretch ("¬" before it when negated there) -> bitmask of the choices that have it
+    given: frozenset[float] = frozenset()  # numbers the prompt gives (50 and 40 in "咨询量为50,接待量为40")
 
 
-def _compile_choices(choices: list[str]) -> _Choices:
-    phrases = [Phrase(normalize(c), c, i) for i, c in enumerate(choices)]
-    mark_rivals([[p] for p in phrases], contrastive=True)
-    return _Choices([p.text for p in phrases], phrases, [sorted(numbers(p.text)) for p in phrases])
+def _numbers(raw: str) -> list[float]:
+    """The numbers an answer or a choice states: results of working only, negated ones left out."""
+    _, qs = read(raw)
+    qs = [x for x in qs if not x.negated and not x.retracted and not x.operand]
+    if any(x.result for x in qs):
+        qs = [x for x in qs if x.result]
+    return sorted(x.value for x in qs)
+
+
+def _compile_choices(choices: list[str], prompt: str = "") -> _Choices:
+    flats = [normalize(c) for c in choices]
+    index: dict[str, int] = {}
+    for i, f in enumerate(flats):
+        neg = _neg_starts(f)
+        for s in range(len(f)):
+            if _in_digits(f, s):
+                continue
+            mark = "¬" if s in neg else ""
+            for e in range(s + 2, min(len(f), s + _MAX_KEY) + 1):
+                if _in_digits(f, e):
+                    continue
+                key = mark + f[s:e]
+                index[key] = index.get(key, 0) | (1 << i)
+    given = frozenset(x.value for x in read(prompt)[1])
+    return _Choices(flats, [sound(f) for f in flats], [_numbers(c) for c in choices], index, given)
 
 
 def _choices_of(q: SingleQuestion | MultiQuestion) -> _Choices:
-    c: _Choices = _compiled(q, lambda q: _compile_choices(q.choices))
+    c: _Choices = _compiled(q, lambda q: _compile_choices(q.choices, q.prompt))
     return c
 
 
+def _bits(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
+
+
+def _diff_ok(p: Phrase, ans: Answer) -> bool:
+    """A fuzzy answer may differ from the phrase it is nearest to, but not in digits, negation or a contrast.
+
+    (Used by short-answer grading, free.py.)
+    """
+    for op in Levenshtein.editops(p.snd, ans.snd):
+        a = p.text[op.src_pos] if op.tag != "insert" else ""
+        b = ans.flat[op.dest_pos] if op.tag != "delete" else ""
+        for ch in (a, b):
+            if ch and (ch in SENSITIVE or ch in p.sensitive or ch in p.foreign):
+                return False
+        if op.tag == "replace" and frozenset((a, b)) in CONTRAST:
+            return False
+        if op.tag == "delete" and a in CONTRAST_CHARS:
+            return False
+    return True
+
+
+def _harmless_diff(choice: str, choice_snd: str, flat: str, snd: str) -> bool:
+    """A fuzzy answer may differ from the choice it is nearest to, but not in digits, negation or a contrast."""
+    for op in Levenshtein.editops(choice_snd, snd):
+        a = choice[op.src_pos] if op.tag != "insert" else ""
+        b = flat[op.dest_pos] if op.tag != "delete" else ""
+        for ch in (a, b):
+            if ch and ch in SENSITIVE:
+                return False
+        if op.tag == "replace" and frozenset((a, b)) in CONTRAST:
+            return False
+        if op.tag == "delete" and a in CONTRAST_CHARS:
+            return False
+    return True
+
+
+def _pick(c: _Choices, raw: str) -> tuple[int | None, str]:
+    """The choice a text answer names: (index, "") or (None, why not)."""
+    flat = analyse(raw[:MAX_ANSWER]).flat[:_MAX_READ]
+    if not flat:
+        return None, ""
+    if flat in c.flats:
+        return c.flats.index(flat), ""
+    k = len(c.flats)
+    allowed = (1 << k) - 1
+    if "=" in flat and len(flat.rsplit("=", 1)[1]) >= 1:  # working: the result after the last = names the choice
+        tail = flat.rsplit("=", 1)[1]
+        if tail in c.flats:
+            return c.flats.index(tail), ""
+    nums = _numbers(raw[:MAX_ANSWER])
+    if len(nums) > 1 and any(v not in c.given for v in nums):  # 80%,40/50: the prompt's own numbers are working
+        nums = [v for v in nums if v not in c.given]
+    if nums and any(c.nums):
+        allowed = 0
+        for i in range(k):
+            pool = list(c.nums[i])
+            for v in nums:
+                hit = next((j for j, w in enumerate(pool) if abs(w - v) < 1e-9), None)
+                if hit is None:
+                    break
+                pool.pop(hit)
+            else:
+                allowed |= 1 << i
+        if not allowed:
+            return None, tr("没有哪个选项是这个数", "no choice has that number")
+        if allowed & (allowed - 1) == 0:
+            return _bits(allowed)[0], ""
+    n = len(flat)
+    neg = _neg_starts(flat)
+    cut = [not _in_digits(flat, i) for i in range(n + 1)]
+    cover = [0] * k  # bitmask of answer positions shared with each choice
+    uniq = [0] * k  # ... shared with that choice alone (among those allowed)
+    for s in range(n - 1):
+        if not cut[s]:
+            continue
+        mark = "¬" if s in neg else ""
+        # the choices having flat[s:e], for growing e (each set within the one before)
+        steps: list[tuple[int, int]] = []
+        for e in range(s + 2, min(n, s + _MAX_KEY) + 1):
+            if not cut[e]:
+                continue
+            mask = c.index.get(mark + flat[s:e])
+            if mask is None:
+                break
+            mask &= allowed
+            if not mask:
+                break
+            steps.append((e, mask))
+        if not steps:
+            continue
+        done = 0
+        for e, mask in reversed(steps):  # each choice's longest stretch from s
+            new = mask & ~done
+            if new:
+                span = ((1 << (e - s)) - 1) << s
+                for i in _bits(new):
+                    cover[i] |= span
+                done |= new
+        e, last = steps[-1]
+        if last & (last - 1) == 0:  # the longest stretch only one choice has
+            uniq[last.bit_length() - 1] |= ((1 << (e - s)) - 1) << s
+    size = [x.bit_count() for x in cover]
+    own = [x.bit_count() for x in uniq]
+    top = max(size)
+    if top:
+        tied = [i for i in range(k) if size[i] == top]
+        with_own = [i for i in tied if own[i]]
+        best = tied[0] if len(tied) == 1 else with_own[0] if len(with_own) == 1 else None
+        if best is None and len(with_own) > 1:
+            # each has words of its own: the one the answer leads with, as the choice does (存在违规 for 存在,…)
+            leads = [i for i in with_own if uniq[i] & 1 and c.flats[i][:2] == flat[:2]]
+            best = leads[0] if len(leads) == 1 else None
+        if best is not None:
+            # two choices offered as alternatives (电话或者当面): not an answer
+            rivals = [i for i in range(k) if i != best and uniq[i] & ~cover[best]]
+            if rivals and _HEDGE_RE.search(flat):
+                return None, tr(
+                    f"同时提到选项 {LETTERS[best]} 和 {LETTERS[rivals[0]]}",
+                    f"it offers both choice {LETTERS[best]} and {LETTERS[rivals[0]]}",
+                )
+            return best, ""
+        # The answer says more than the shared fragment (都由商家承担 for 均由商家承担): the nearest whole choice
+        # (not when the tied choices each have words of their own in it: that offers them both).
+        if top < n and not with_own:
+            near = _nearest(c, flat, tied, margin=15, floor=75)
+            if near is not None:
+                return near, ""
+        return None, tr(
+            f"这部分几个选项都有（{_list([LETTERS[i] for i in tied])}）",
+            f"choices {', '.join(LETTERS[i] for i in tied)} all have that part",
+        )
+    near = _nearest(c, flat, [j for j in range(k) if allowed >> j & 1], margin=8, floor=60) if n >= 2 else None
+    if near is None:
+        return None, tr("对不上任何选项", "it matches no choice")
+    return near, ""
+
+
+def _nearest(c: _Choices, flat: str, among: list[int], *, margin: float, floor: float) -> int | None:
+    """The choice a mistyped answer is nearest to (by sound), when clearly nearest and differing harmlessly."""
+    if not among:
+        return None
+    snd = sound(flat)
+    scores = sorted(((fuzz.ratio(snd, c.snds[i]), i) for i in among), reverse=True)
+    best, i = scores[0]
+    if best < floor or (len(scores) > 1 and best - scores[1][0] < margin):
+        return None
+    if not _harmless_diff(c.flats[i], c.snds[i], flat, snd):
+        return None
+    return i
+
+
 _DECOR_RE = re.compile(
-    r"正确答案是|正确答案为|正确答案|正确的是|我的答案是|答案应该是|答案是|答案为|答案|答|应该选|应选|我选择|我选|选择|选项|选|是|为|项|吧|的|呢|啊|哦|呀|啦|"
+    r"正确答案是|正确答案为|正确答案|正确的是|我的答案是|答案应该是|答案是|答案为|答案|答|应该选|应选|我选择|我选|选择|选项|选|都是|都|是|为|项|吧|的|呢|啊|哦|呀|啦|"
     r"以及|和|及|与|还有|或者|或"
 )
 _NON_LETTER_RE = re.compile(r"[\W_]+")
@@ -53,118 +272,77 @@ def parse_letters(raw: str) -> str | None:
     return None
 
 
-def _match_choice(c: _Choices, ans: Answer) -> tuple[int | None, str]:
-    """The choice a text answer names: (index or None, why not)."""
-    flat = ans.flat
-    if flat in c.flats:
-        return c.flats.index(flat), ""
-    cand = list(range(len(c.flats)))
-    nums = sorted(numbers(flat))
-    if nums and any(c.nums):
-        cand = [i for i in cand if c.nums[i] == nums]
-        if not cand:
-            return None, "没有哪个选项是这个数"
-    scores: list[tuple[float, int]] = []
-    for i in cand:
-        p = c.phrases[i]
-        h = locate(p, ans, typos=False)
-        if h is not None and not h.negated and len(p.text) >= 2:
-            scores.append((90.0 + min(len(p.text), 9), i))
-            continue
-        r = fuzz.ratio(ans.snd, p.snd) if ans.has_cjk else fuzz.ratio(flat, p.text)
-        if h is not None and h.negated:
-            r = 0.0
-        elif len(flat) >= 2 and flat in p.text and set(flat) & p.sensitive:
-            r = max(r, 85.0)  # the part of a choice that tells it from the others (卖家 for 由卖家承担)
-        scores.append((r, i))
-    scores.sort(reverse=True)
-    if not scores or scores[0][0] < 60:
-        return None, "对不上任何选项"
-    best, i = scores[0]
-    if len(scores) > 1 and best - scores[1][0] < 8:
-        return None, f"分不清是选项 {LETTERS[i]} 还是 {LETTERS[scores[1][1]]}"
-    if best < 90 and not _diff_ok(c.phrases[i], ans):
-        return None, f"与选项 {LETTERS[i]} 的关键字不同"
-    return i, ""
-
-
-def _diff_ok(p: Phrase, ans: Answer) -> bool:
-    """A fuzzy answer may differ from the choice it is nearest to, but not in digits, negation or a contrast."""
-    from rapidfuzz.distance import Levenshtein
-
-    from quiz.grading.match import CONTRAST, CONTRAST_CHARS
-
-    for op in Levenshtein.editops(p.snd, ans.snd):
-        a = p.text[op.src_pos] if op.tag != "insert" else ""
-        b = ans.flat[op.dest_pos] if op.tag != "delete" else ""
-        for ch in (a, b):
-            if ch and (ch in SENSITIVE or ch in p.sensitive or ch in p.foreign):
-                return False
-        if op.tag == "replace" and frozenset((a, b)) in CONTRAST:
-            return False
-        if op.tag == "delete" and a in CONTRAST_CHARS:
-            return False
-    return True
+def _named(q: SingleQuestion | MultiQuestion, i: int) -> str:
+    return f"{LETTERS[i]}. {q.choices[i]}"
 
 
 def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
     rs = _meta(q).right
     k = len(q.choices)
-    # several right choices (also_correct): any one of them is correct
-    right_text = tr(" 或 ", " or ").join(f"{LETTERS[i]}. {q.choices[i]}" for i in sorted(rs)) if rs else q.answer
     letters = parse_letters(raw)
     chosen: int | None = None
     if letters is not None:
         if len(set(letters)) > 1:
+            said = _list(sorted(set(letters)))
             return _result(
-                q, "wrong", 0, f"单选题只能选一个选项（你选了 {_list(sorted(set(letters)))}）。正确答案：{right_text}"
+                q, "wrong", 0, tr(f"单选题只能选一个选项（你选了 {said}）。", f"Choose one option only (you chose {said})."),
+                details={"chosen": sorted(set(letters))},
             )
         chosen = LETTERS.index(letters[0])
         if chosen >= k:
-            return _result(q, "wrong", 0, f"没有选项 {letters[0]}（选项为 A-{LETTERS[k - 1]}）。正确答案：{right_text}")
+            return _result(
+                q, "wrong", 0,
+                tr(f"没有选项 {letters[0]}（选项为 A-{LETTERS[k - 1]}）。", f"There is no option {letters[0]} (options are A-{LETTERS[k - 1]})."),
+            )
     else:
-        m = _LEAD_LETTER_RE.match(_fold(raw).upper().strip())
-        a = analyse(raw[:MAX_ANSWER])
-        if not a.flat:
-            return _result(q, "wrong", 0, _EMPTY + f"正确答案：{right_text}")
+        if not normalize(raw[:MAX_ANSWER]):
+            return _result(q, "wrong", 0, tr(_EMPTY, "No answer."))
         c = _choices_of(q)
+        m = _LEAD_LETTER_RE.match(_fold(raw).upper().strip())
         if m and LETTERS.index(m.group(1)) < k:
             chosen = LETTERS.index(m.group(1))
             rest = normalize(m.group(2))
             if rest and rest in c.flats and c.flats.index(rest) != chosen:
                 return _result(
-                    q, "wrong", 0, f"选项字母 {m.group(1)} 与内容「{_clip(m.group(2))}」不一致。正确答案：{right_text}"
+                    q, "wrong", 0,
+                    tr(f"选项字母 {m.group(1)} 与内容「{_clip(m.group(2))}」不一致。",
+                       f"Letter {m.group(1)} does not go with “{_clip(m.group(2))}”."),
                 )
         else:
-            chosen, why = _match_choice(c, Answer(a))
+            chosen, why = _pick(c, raw)
             if chosen is None:
                 return _result(
-                    q, "wrong", 0, f"无法判断你选的是哪个选项：{why}。请填写选项字母。正确答案：{right_text}"
+                    q, "wrong", 0,
+                    tr(f"无法判断你选的是哪个选项：{why}。请填写选项字母。", f"Cannot tell which option you mean: {why}. Give the letter."),
                 )
-    nearest = f"{LETTERS[chosen]}. {q.choices[chosen]}"
-    if chosen in rs:
-        return _result(q, "correct", 1, f"正确：{nearest}", nearest=nearest)
-    return _result(q, "wrong", 0, f"你选的是 {nearest}，不对。正确答案：{right_text}", nearest=nearest)
+    nearest = _named(q, chosen)
+    details = {"chosen": [LETTERS[chosen]]}
+    if chosen in rs:  # the answer, or one of also_correct
+        return _result(q, "correct", 1, tr("回答正确。", "Correct."), nearest=nearest, details=details)
+    return _result(q, "wrong", 0, tr(f"你选的是 {nearest}，不对。", f"You chose {nearest}: not right."), nearest=nearest, details=details)
 
 
-_SPLIT_RE = re.compile(r"[、,，;；/\s]+|和|及|与|以及")
+_SPLIT_RE = re.compile(r"[、,，;；/\s]+|和|及|与|以及|还有")
+_LETTER_PIECE_RE = re.compile(r"^\W*(?:选)?([a-hA-H])\W*$")
 
 
 def _grade_multi(q: MultiQuestion, raw: str) -> GradeResult:
     right = set(_meta(q).right)
     k = len(q.choices)
-    expected = "".join(LETTERS[i] for i in sorted(right))
     letters = parse_letters(raw)
     if letters is not None:
         bad = sorted({ch for ch in letters if LETTERS.index(ch) >= k})
         if bad:
-            return _result(q, "wrong", 0, f"没有选项 {_list(bad)}（选项为 A-{LETTERS[k - 1]}）。正确答案：{expected}")
+            return _result(
+                q, "wrong", 0,
+                tr(f"没有选项 {_list(bad)}（选项为 A-{LETTERS[k - 1]}）。", f"There is no option {', '.join(bad)} (options are A-{LETTERS[k - 1]})."),
+            )
         chosen = {LETTERS.index(ch) for ch in letters}
     else:
         text = _fold(raw[:MAX_ANSWER])
         pieces = [p for p in _SPLIT_RE.split(text) if normalize(p)]
         if not pieces:
-            return _result(q, "wrong", 0, _EMPTY + f"正确答案：{expected}")
+            return _result(q, "wrong", 0, tr(_EMPTY, "No answer."))
         c = _choices_of(q)
         chosen = set()
         # Choice texts written out whole (they may contain 和/、 themselves), longest first.
@@ -179,13 +357,16 @@ def _grade_multi(q: MultiQuestion, raw: str) -> GradeResult:
         else:
             chosen = set()
         for piece in pieces[:16]:
-            i, why = _match_choice(c, Answer(analyse(piece)))
+            lm = _LETTER_PIECE_RE.match(piece)
+            if lm and LETTERS.index(lm.group(1).upper()) < k:
+                chosen.add(LETTERS.index(lm.group(1).upper()))
+                continue
+            i, why = _pick(c, piece)
             if i is None:
                 return _result(
-                    q,
-                    "wrong",
-                    0,
-                    f"无法判断「{_clip(piece)}」是哪个选项：{why}。请填写选项字母，如 ACD。正确答案：{expected}",
+                    q, "wrong", 0,
+                    tr(f"无法判断「{_clip(piece)}」是哪个选项：{why}。请填写选项字母，如 ACD。",
+                       f"Cannot tell which option “{_clip(piece)}” is: {why}. Give letters, such as ACD."),
                 )
             chosen.add(i)
     got = "".join(LETTERS[i] for i in sorted(chosen))
@@ -193,35 +374,26 @@ def _grade_multi(q: MultiQuestion, raw: str) -> GradeResult:
     missing = sorted(right - chosen)
     found = tuple(LETTERS[i] for i in sorted(chosen & right))
     missed = tuple(LETTERS[i] for i in missing)
+    details = {"chosen": [LETTERS[i] for i in sorted(chosen)]}
     if wrong_chosen:
+        bad_letters = _list([LETTERS[i] for i in wrong_chosen])
         return _result(
-            q,
-            "wrong",
-            0,
-            f"选了错误选项 {_list([LETTERS[i] for i in wrong_chosen])}，不得分。正确答案：{expected}",
-            nearest=got,
-            found=found,
-            missed=missed,
+            q, "wrong", 0,
+            tr(f"选了错误选项 {bad_letters}，不得分。", f"Wrong option chosen ({bad_letters}): no points."),
+            nearest=got, found=found, missed=missed, details=details,
         )
     if not missing:
-        return _result(q, "correct", 1, f"正确：{expected}", nearest=got, found=found)
+        return _result(q, "correct", 1, tr("回答正确。", "Correct."), nearest=got, found=found, details=details)
     if q.scoring == "partial":
         share = len(chosen) / len(right)
         return _result(
-            q,
-            "partial",
-            share,
-            f"少选了 {_list(list(missed))}，得部分分 {len(chosen)}/{len(right)}。正确答案：{expected}",
-            nearest=got,
-            found=found,
-            missed=missed,
+            q, "partial", share,
+            tr(f"少选了 {_list(list(missed))}，得部分分 {len(chosen)}/{len(right)}。",
+               f"Missing {', '.join(missed)}: partial credit {len(chosen)}/{len(right)}."),
+            nearest=got, found=found, missed=missed, details=details,
         )
     return _result(
-        q,
-        "wrong",
-        0,
-        f"少选了 {_list(list(missed))}，本题须全部选对。正确答案：{expected}",
-        nearest=got,
-        found=found,
-        missed=missed,
+        q, "wrong", 0,
+        tr(f"少选了 {_list(list(missed))}，本题须全部选对。", f"Missing {', '.join(missed)}: this question needs every right option."),
+        nearest=got, found=found, missed=missed, details=details,
     )

@@ -113,3 +113,15 @@ _QUESTION_RE = re.compile(r"吗[\W_]*$")
 def is_question(raw: str) -> bool:
     """Whether a short answer is itself a question (对吗? / 可以吗 / 15天吗), which states nothing."""
     return bool(_QUESTION_RE.search(_fold(raw[-40:]).strip()))
+
+
+# A question put back to the grader: 是不是7天? / 对不对 / 能不能投诉? (an A-not-A question, or 吗 at the end).
+_A_NOT_A_RE = re.compile(r"(是不是|对不对|是否|有没有|能不能|可不可以|会不会|行不行|算不算|要不要|属不属于|是吗|对吧\?|是吧\?)")
+
+
+def asks(raw: str) -> bool:
+    """Whether an answer to a 判断 or 数值 question is itself a question, which states nothing."""
+    if is_question(raw):
+        return True
+    t = _fold(raw[:60]).strip()
+    return len(t) <= 40 and bool(_A_NOT_A_RE.search(t))

@@ -44,14 +44,8 @@ def grade(question: AnyQuestion, answer: str, lang: Lang = "zh") -> GradeResult:
 def answer_feedback(question: AnyQuestion, result: GradeResult) -> tuple[str, ...]:
     """The bank's feedback for what the answer chose (its choice letters, true/false), then for its verdict."""
     fb = question.feedback
-    keys: list[str] = []
-    if isinstance(question, SingleQuestion) and result.nearest:
-        keys.append(result.nearest[:1])
-    elif isinstance(question, MultiQuestion) and result.nearest:
-        keys.extend(result.nearest)
-    elif isinstance(question, JudgeQuestion) and result.nearest in ("对", "错"):
-        keys.append("true" if result.nearest == "对" else "false")
-    elif isinstance(question, ShortQuestion):
+    keys = [str(k) for k in result.details.get("chosen", ())]  # the letters chosen, or true/false
+    if isinstance(question, ShortQuestion):
         # the accepted form the answer matched, or the known wrong one it matched
         if result.verdict == "correct" and result.nearest:
             keys.append(result.nearest)

@@ -118,8 +118,9 @@ def format_number(v: float) -> str:
     return f"{v:.6f}".rstrip("0").rstrip(".")
 
 
-_HAS_NUMERAL_RE = re.compile("[零〇一二两三四五六七八九十百千万亿壹贰貳叁參肆伍陆陸柒捌玖拾佰仟]")
-_FINANCIAL = str.maketrans("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟", "一二二三三四五六六七八九十百千")
+_HAS_NUMERAL_RE = re.compile("[零〇一二两三四五六七八九十百千万亿壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億兩]")
+# Financial numerals and the traditional forms of 万/亿/两 (NFKC leaves them alone): 壹佰萬 = 一百万.
+_FINANCIAL = str.maketrans("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億兩", "一二二三三四五六六七八九十百千万亿两")
 
 
 def _numerals(text: str) -> str:
