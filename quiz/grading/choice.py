@@ -57,18 +57,30 @@ def _in_digits(flat: str, i: int) -> bool:
 class _Choices:
     flats: list[str]
     snds: list[str]
-    nums: list[list[float]]
+    nums: list[list[tuple[float, bool]]]
     index: dict[str, int]  # a stretch ("¬" before it when negated there) -> bitmask of the choices that have it
     given: frozenset[float] = frozenset()  # numbers the prompt gives (50 and 40 in "咨询量为50,接待量为40")
 
 
-def _numbers(raw: str) -> list[float]:
-    """The numbers an answer or a choice states: results of working only, negated ones left out."""
+def _numbers(raw: str) -> list[tuple[float, bool]]:
+    """The numbers an answer or a choice states, each with whether it is a percent: results of working
+    only, negated ones left out, each once."""
     _, qs = read(raw)
-    qs = [x for x in qs if not x.negated and not x.retracted and not x.operand]
+    qs = [x for x in qs if not x.negated and not x.retracted and not x.working]
     if any(x.result for x in qs):
         qs = [x for x in qs if x.result]
-    return sorted(x.value for x in qs)
+    return sorted({(x.value, x.unit == "%") for x in qs})
+
+
+def _same_number(a: tuple[float, bool], b: tuple[float, bool]) -> bool:
+    """80 = 80%, 0.8 = 80%, 80% = 80%."""
+    if abs(a[0] - b[0]) < 1e-9:
+        return True
+    if a[1] != b[1]:
+        fa = a[0] / 100 if a[1] else a[0]
+        fb = b[0] / 100 if b[1] else b[0]
+        return abs(fa - fb) < 1e-9
+    return False
 
 
 def _compile_choices(choices: list[str], prompt: str = "") -> _Choices:
@@ -150,14 +162,15 @@ def _pick(c: _Choices, raw: str) -> tuple[int | None, str]:
         if tail in c.flats:
             return c.flats.index(tail), ""
     nums = _numbers(raw[:MAX_ANSWER])
-    if len(nums) > 1 and any(v not in c.given for v in nums):  # 80%,40/50: the prompt's own numbers are working
-        nums = [v for v in nums if v not in c.given]
+    if len(nums) > 1 and any(v not in c.given for v, _ in nums):  # 80%,40 50: the prompt's own numbers are working
+        nums = [x for x in nums if x[0] not in c.given]
+    nums = [x for i, x in enumerate(nums) if not any(_same_number(x, y) for y in nums[:i])]  # 80%, 即0.8
     if nums and any(c.nums):
         allowed = 0
         for i in range(k):
             pool = list(c.nums[i])
             for v in nums:
-                hit = next((j for j, w in enumerate(pool) if abs(w - v) < 1e-9), None)
+                hit = next((j for j, w in enumerate(pool) if _same_number(w, v)), None)
                 if hit is None:
                     break
                 pool.pop(hit)

@@ -27,11 +27,12 @@ from quiz.model import JudgeQuestion
 
 _TRUE = frozenset(
     "对 正确 是 √ ✓ ✔ ☑ t true yes y 真 right correct 对的 是的 正确的 没错 v 对啊 是啊 没问题 是这样 就是这样 "
-    "确实如此 是这样的 对头 没毛病 是对的 说得对 正确无误 完全正确".split()
+    "确实如此 是这样的 对头 没毛病 是对的 说得对 正确无误 完全正确 ture treu".split()
 )
 _FALSE = frozenset(
     "错 错误 不对 不正确 否 × ✗ ✘ ☒ x f false no n 假 wrong incorrect 错的 不是 错误的 不对的 说反了 反了 弄反了 "
-    "搞反了 颠倒了 写反了 不一定 未必 不完全对 不全对 不是这样 不是这样的 并非如此 不是的 非也 错了 是错的 不太对".split()
+    "搞反了 颠倒了 写反了 不一定 未必 不完全对 不全对 不是这样 不是这样的 并非如此 不是的 非也 错了 是错的 不太对 "
+    "flase fasle fales".split()
 )
 _DROP_RE = re.compile(r"[^\w√✓✔☑×✗✘☒]+|_")
 _CLAUSE_RE = re.compile(
@@ -42,7 +43,7 @@ _FILLER_RE = re.compile(
     r"这个说法是|这个说法|这种说法是|这种说法|这个做法是|这个做法|这种做法是|这种做法|这样做是|这样做|说法是|说法|"
     r"这句话说得|这句话说的|这句话是|这句话|这道题|这题|本题|题目说的|题目说得|题目|原题|这个是|这个|"
     r"(?:这|那)(?:就|也)?(?=.)|所以说|所以|"
-    r"因此|因而|总之|综上|回答|我选|判断|当然|肯定|绝对|完全|确实|真的|根本|显然|明显|那肯定|那当然|必然|本来就|压根)"
+    r"因此|因而|总之|综上|回答|我选|选|判断|是(?=对|错|正确|错误|不对|真的|假的)|当然|肯定|绝对|完全|确实|真的|根本|显然|明显|那肯定|那当然|必然|本来就|压根)"
 )
 # Guesses: stripped only when what follows is a verdict (应该是对的; but 应该 alone answers 应当…).
 _GUESS_RE = re.compile(r"^(?:应该是|应该|估计是|估计|可能是|可能|也许是|也许|大概是|大概|我猜是|我猜)")
@@ -97,8 +98,9 @@ def _strip(c: str) -> str:
             break
         c = c2
     n = len(c)
-    if n >= 2 and n % 2 == 0 and c[: n // 2] == c[n // 2 :]:  # 对的对的, 不行不行
-        c = c[: n // 2]
+    for size in range(1, min(4, n // 2) + 1):  # 对对对, 对的对的, 不行不行
+        if n % size == 0 and c == c[:size] * (n // size):
+            return c[:size]
     return c
 
 

@@ -217,6 +217,8 @@ def _grade_numeric(q: NumericQuestion, raw: str) -> GradeResult:
         if rest and len(rest) < len(live):
             live = rest
 
+    if all(x.operand for x in live) and sum(x.operand for x in found) >= 2:  # 200×0.8, and no result
+        return _result(q, "wrong", 0, tr("请写出计算的结果。", "Write the result of the calculation."))
     # A hedge: a range that is not "0 up to the answer", a lower bound, or two numbers offered as alternatives.
     for x in live:
         if x.lower:

@@ -45,7 +45,7 @@ _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _SCI_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)e([+-]?\d{1,2})(?![0-9a-z])")
 _SHORTHAND_RE = re.compile(r"(?<=\d)([wk])(?![a-z])")
 _TIMES_X_RE = re.compile(r"(?<=\d)\s*x\s*(?=\d)")
-_NUM_RE = re.compile(r"\d+(?:\.\d+)?")
+_NUM_RE = re.compile(r"\d+(?:\.\d+)?|(?<![\d.])\.\d+")
 # 百万 said alone for 一百万 (not the idiom 千万别...)
 _BARE_BIG_RE = re.compile(r"(?<![0-9零〇一二两三四五六七八九十百千.])(百万|千万)(?![别不要记得])")
 _FRACTION_RE = re.compile(r"([0-9零〇一二两三四五六七八九十百千.]+)分之([0-9零〇一二两三四五六七八九十点.]+)")
@@ -81,7 +81,7 @@ _RESULT_BEFORE_RE = re.compile(
     r"(?:=|等于|得出|得到|算出来是|算出|算下来是|结果是|结果为|即|也就是|换算成|相当于|约等于|≈)\s*$"
 )
 _OPERATOR_BEFORE_RE = re.compile(r"(?:[*/+-]|乘以|乘|除以|除|减去|减|加上|加)\s*$")
-_OPERATOR_AFTER_RE = re.compile(r"\s*(?:[*/+]|-(?=\s*\d)|乘以|乘|除以|除|减去|减|加上|加)")
+_OPERATOR_AFTER_RE = re.compile(r"\s*(?:[*/+-]|乘以|乘|除以|除|减去|减|加上|加)(?=[^,，。;；、]{0,4}?\d)")
 _RESULT_IN_CLAUSE_RE = re.compile(r"=|等于|得出|算出|结果是|结果为")
 
 
@@ -170,7 +170,7 @@ class UnitReader:
 
     def __init__(self, own: frozenset[str] = frozenset()) -> None:
         self.own = own
-        words = sorted(set(_LEXICON) | own, key=len, reverse=True)
+        words = sorted(set(_LEXICON) | own | {"个" + u for u in own if u[:1] not in ("个", "%")}, key=len, reverse=True)
         self.words = re.compile(r"\s*(" + "|".join(re.escape(w) for w in words) + ")")
         # a question's Chinese units by their toneless reading: 15填 was typed for 15天
         self.sounds = {_toneless(u): u for u in own if u and all("\u4e00" <= c <= "\u9fff" for c in u)}
@@ -214,7 +214,7 @@ def read(raw: str, units: UnitReader | None = None) -> tuple[str, list[Quantity]
     last_end = 0
     for m in matches:
         s, e = m.start(), m.end()
-        if s < last_end or (s > 0 and t[s - 1] == "."):  # read with the one before (九成五), or the tail of 1.2.3
+        if s < last_end or (s > 1 and t[s - 1] == "." and t[s - 2].isdigit()):  # read with the one before, or 1.2.3
             continue
         value = float(m.group(0))
         k = clause_of(s)
@@ -274,6 +274,7 @@ def read(raw: str, units: UnitReader | None = None) -> tuple[str, list[Quantity]
         last_end = q.end
 
     _mark_ranges(t, out)
+    _mark_fractions(t, out, clause_text)
     _mark_negation(t, out)
     _mark_retractions(t, out, clause_starts, clause_text)
     return t, out
@@ -298,9 +299,33 @@ def _mark_ranges(t: str, qs: list[Quantity]) -> None:
             and not _RESULT_IN_CLAUSE_RE.search(t[a.start : b.end + 8])
         ):
             b.lo = a.value
+            b.operand = False
             b.start = a.start
             b.text = t[a.start : b.end]
             b.within = b.within or a.within
+            qs.pop(i)
+            continue
+        i += 1
+
+
+def _mark_fractions(t: str, qs: list[Quantity], clause_text: Callable[[int], str]) -> None:
+    """Read a bare ``a/b`` with no result as the fraction it writes (4/5 = 0.8, 180/200 = 0.9)."""
+    i = 0
+    while i + 1 < len(qs):
+        a, b = qs[i], qs[i + 1]
+        if (
+            a.clause == b.clause
+            and not a.unit
+            and b.unit in ("", "%") and not b.signed
+            and t[a.end : b.start].strip() == "/"
+            and b.value
+            and not _RESULT_IN_CLAUSE_RE.search(clause_text(a.clause))
+        ):
+            b.value = a.value / b.value
+            b.unit = ""
+            b.start, b.text = a.start, t[a.start : b.end]
+            b.operand = a.operand = False
+            b.signed = a.signed
             qs.pop(i)
             continue
         i += 1
@@ -337,8 +362,11 @@ def _mark_retractions(t: str, qs: list[Quantity], clause_starts: list[int], clau
 
 
 def alternatives_between(a: Quantity, b: Quantity, t: str) -> bool:
-    """Whether ``a`` and ``b`` are offered as alternatives: 15天或者30天, 12还是24分, 15天/30天."""
+    """Whether ``a`` and ``b`` are offered as alternatives: 15天或者30天, 12还是24分, 15天/30天, 15天,30天也行."""
     gap = t[a.end : b.start]
     if _ALTERNATIVE_RE.search(gap):
+        return True
+    tail = _CLAUSE_RE.split(t[b.end :], 1)[0]
+    if _ALTERNATIVE_RE.match(tail.strip()) or _ALTERNATIVE_RE.search(tail[:6]):
         return True
     return gap.strip() == "/" and bool(a.unit or b.unit)
