@@ -28,6 +28,11 @@ QUESTIONS: list[AnyQuestion] = [
     q(type="judge", answer=False),
     q(type="numeric", answer=1000000, unit="元", units=["块"]),
     q(type="numeric", answer=4.8, tolerance=0.05),
+    q(type="numeric", prompt="参照价200元,净变化多少分?", answer=-5, unit="分"),
+    q(type="numeric", prompt="应答率是百分之多少?", answer=90, unit="%"),
+    q(type="numeric", prompt="阈值是多少?", answer=0.8),
+    q(type="judge", prompt="运费券的使用没有门槛,卖家不能拒绝。", answer=False),
+    q(type="single", prompt="题目", choices=["不存在,可以这样写", "存在,最大让利", "按点击扣费,展示不扣费", "30天内可以修改一次"], answer="B"),
     q(type="short", answers=["接待量/咨询量", "应答率=接待量/咨询量"], reject=["咨询量/接待量"], threshold=85),
     q(type="short", answers=["有门槛", "有"], reject=["没有门槛", "无门槛", "没有"]),
     q(
@@ -49,7 +54,10 @@ QUESTIONS: list[AnyQuestion] = [
 ]
 
 # Text made of what the grader looks at: numerals, negators, letters, operators, separators.
-ALPHABET = "ABCDabcd0123456789一二两三十百千万亿零点不没无非未别要有是对错√×✓✗买卖家截图投诉报警骂辱接待量咨询/÷除以、，。 1.\n\t\x00\u200b"
+ALPHABET = (
+    "ABCDabcd0123456789一二两三十百千万亿零点不没无非未别要有是对错√×✓✗买卖家截图投诉报警骂辱接待量咨询/÷除以、，。 1.\n\t\x00\u200b"
+    "-−+负%成折萬俩或还是以上第内=~e,天分元可以能会存在门槛最大让利点击扣费吗"
+)
 texts = st.one_of(st.text(max_size=60), st.text(alphabet=ALPHABET, max_size=40))
 
 

@@ -161,7 +161,7 @@ def _pick(c: _Choices, raw: str) -> tuple[int | None, str]:
         tail = flat.rsplit("=", 1)[1]
         if tail in c.flats:
             return c.flats.index(tail), ""
-    nums = _numbers(raw[:MAX_ANSWER])
+    nums = _numbers(raw[: 2 * _MAX_READ])
     if len(nums) > 1 and any(v not in c.given for v, _ in nums):  # 80%,40 50: the prompt's own numbers are working
         nums = [x for x in nums if x[0] not in c.given]
     nums = [x for i, x in enumerate(nums) if not any(_same_number(x, y) for y in nums[:i])]  # 80%, 即0.8
@@ -298,7 +298,7 @@ def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
         if len(set(letters)) > 1:
             said = _list(sorted(set(letters)))
             return _result(
-                q, "wrong", 0, tr(f"单选题只能选一个选项（你选了 {said}）。", f"Choose one option only (you chose {said})."),
+                q, "wrong", 0, tr(f"单选题只能选一个选项（你选了 {said}）。", f"Choose one option only (you chose {', '.join(sorted(set(letters)))})."),
                 details={"chosen": sorted(set(letters))},
             )
         chosen = LETTERS.index(letters[0])
@@ -332,7 +332,7 @@ def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
     details = {"chosen": [LETTERS[chosen]]}
     if chosen in rs:  # the answer, or one of also_correct
         return _result(q, "correct", 1, tr("回答正确。", "Correct."), nearest=nearest, details=details)
-    return _result(q, "wrong", 0, tr(f"你选的是 {nearest}，不对。", f"You chose {nearest}: not right."), nearest=nearest, details=details)
+    return _result(q, "wrong", 0, tr(f"你选的是 {nearest}，不对。", f"You chose “{nearest}”: not right."), nearest=nearest, details=details)
 
 
 _SPLIT_RE = re.compile(r"[、,，;；/\s]+|和|及|与|以及|还有")
@@ -392,7 +392,7 @@ def _grade_multi(q: MultiQuestion, raw: str) -> GradeResult:
         bad_letters = _list([LETTERS[i] for i in wrong_chosen])
         return _result(
             q, "wrong", 0,
-            tr(f"选了错误选项 {bad_letters}，不得分。", f"Wrong option chosen ({bad_letters}): no points."),
+            tr(f"选了错误选项 {bad_letters}，不得分。", f"Wrong option chosen ({', '.join(LETTERS[i] for i in wrong_chosen)}): no points."),
             nearest=got, found=found, missed=missed, details=details,
         )
     if not missing:

@@ -324,7 +324,7 @@ def _grade_judge(q: JudgeQuestion, raw: str) -> GradeResult:
             q, "wrong", 0,
             tr(
                 f"无法从「{_clip(text, 12)}」读出判断。请回答 对 或 错（也可用 √/×、T/F，或 可以/不可以 这类词开头）。",
-                f"Could not read a verdict in “{_clip(text, 12)}”. Answer true or false (对/错, √/×, T/F).",
+                f"Could not read a verdict in “{_clip(text, 12)}”. Answer true or false (“对”/“错”, √/×, T/F).",
             ),
         )
     chose = "true" if said else "false"

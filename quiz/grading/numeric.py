@@ -191,14 +191,15 @@ def _grade_numeric(q: NumericQuestion, raw: str) -> GradeResult:
         if denied:
             return _result(
                 q, "wrong", 0,
-                tr(f"答案里只否定了 {_said(denied[0])}，没有给出数值。", f"The answer only denies {_said(denied[0])}; it gives no number."),
+                tr(f"答案里只否定了 {_said(denied[0])}，没有给出数值。", f"The answer only denies “{_said(denied[0])}”; it gives no number."),
             )
         odd = next((x for x in found if vals[id(x)] is None), None)
         if odd is not None:
             units = "、".join(sorted(spec.allowed)) or "-"
+            units_en = ", ".join(f"“{u}”" for u in sorted(spec.allowed)) or "-"
             return _result(
                 q, "wrong", 0,
-                tr(f"单位不对：「{odd.unit}」，本题的单位是 {units}。", f"Wrong unit: “{odd.unit}”; this question takes {units}."),
+                tr(f"单位不对：「{odd.unit}」，本题的单位是 {units}。", f"Wrong unit: “{odd.unit}”; this question takes {units_en}."),
                 nearest=_said(odd),
             )
         return _result(q, "wrong", 0, tr("请写出计算的结果。", "Write the result of the calculation."))
@@ -230,7 +231,7 @@ def _grade_numeric(q: NumericQuestion, raw: str) -> GradeResult:
         if x.lo is not None and x.lo != x.value and not (x.lo == 0 and spec.within):
             return _result(
                 q, "wrong", 0,
-                tr(f"给出的是一个范围（{_said(x)}），请只写一个数值。", f"That is a range ({_said(x)}): give one number."),
+                tr(f"给出的是一个范围（{_said(x)}），请只写一个数值。", f"That is a range (“{_said(x)}”): give one number."),
                 nearest=_said(x),
             )
     for a, b in itertools.pairwise(live):
@@ -239,7 +240,7 @@ def _grade_numeric(q: NumericQuestion, raw: str) -> GradeResult:
                 q, "wrong", 0,
                 tr(
                     f"给了两个不同的答案（{_said(a)}、{_said(b)}），只能选一个。",
-                    f"Two different answers ({_said(a)}, {_said(b)}): give only one.",
+                    f"Two different answers (“{_said(a)}”, “{_said(b)}”): give only one.",
                 ),
             )
 
@@ -265,9 +266,10 @@ def _grade_numeric(q: NumericQuestion, raw: str) -> GradeResult:
             distinct = [chosen]
     if len(distinct) > 1:
         said = "、".join(_said(x) for x in distinct[:4])
+        said_en = ", ".join(f"“{_said(x)}”" for x in distinct[:4])
         return _result(
             q, "wrong", 0,
-            tr(f"写了几个不同的数值（{said}），看不出哪个是答案。", f"Several different numbers ({said}): which one is the answer?"),
+            tr(f"写了几个不同的数值（{said}），看不出哪个是答案。", f"Several different numbers ({said_en}): which one is the answer?"),
         )
     x = distinct[0]
     v = vals[id(x)]
@@ -280,20 +282,20 @@ def _verdict(q: NumericQuestion, spec: _Spec, x: Quantity, v: tuple[float, ...],
     said = _said(x)
     if _right(q, v):
         if several:
-            return _result(q, "correct", 1, tr(f"回答正确（按 {said} 评分）。", f"Correct (graded on {said})."), nearest=said)
+            return _result(q, "correct", 1, tr(f"回答正确（按 {said} 评分）。", f"Correct (graded on “{said}”)."), nearest=said)
         return _result(q, "correct", 1, tr("回答正确。", "Correct."), nearest=said)
     if _right(q, tuple(-y for y in v)) and q.answer != 0:
         return _result(
             q, "wrong", 0,
-            tr(f"符号不对：你答的是 {said}。", f"Wrong sign: you answered {said}."),
+            tr(f"符号不对：你答的是 {said}。", f"Wrong sign: you answered “{said}”."),
             nearest=said,
         )
     if spec.percent and not x.unit and _right(q, (x.value * 100,)):
         return _result(
             q, "wrong", 0,
             tr(f"本题要填百分数：你写的 {said} 应写成 {format_number(x.value * 100)}%。",
-               f"This question asks for a percentage: write {said} as {format_number(x.value * 100)}%."),
+               f"This question asks for a percentage: write “{said}” as {format_number(x.value * 100)}%."),
             nearest=said,
         )
     more = tr("大了", "too high") if v[0] > q.answer else tr("小了", "too low")
-    return _result(q, "wrong", 0, tr(f"数值不对：你答的是 {said}，{more}。", f"Wrong number: you answered {said}, {more}."), nearest=said)
+    return _result(q, "wrong", 0, tr(f"数值不对：你答的是 {said}，{more}。", f"Wrong number: you answered “{said}”, {more}."), nearest=said)

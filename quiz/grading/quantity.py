@@ -196,11 +196,16 @@ class UnitReader:
 _PLAIN_UNITS = UnitReader()
 
 
+MAX_READ = 2000  # characters of an answer read for numbers
+_WINDOW = 24  # characters around a number that say what it is (不超过, 比如, 以上 ...)
+
+
 def read(raw: str, units: UnitReader | None = None) -> tuple[str, list[Quantity]]:
-    """The prepared text of ``raw`` and every quantity in it, in order."""
+    """The prepared text of ``raw`` (its first ``MAX_READ`` characters) and every quantity in it, in order."""
     ur = units or _PLAIN_UNITS
-    t = prepare(raw)
+    t = prepare(raw[:MAX_READ])
     clause_starts = [0] + [m.end() for m in _CLAUSE_RE.finditer(t)]
+    has_result: dict[int, bool] = {}
 
     def clause_of(pos: int) -> int:
         return bisect.bisect_right(clause_starts, pos) - 1
@@ -260,16 +265,18 @@ def read(raw: str, units: UnitReader | None = None) -> tuple[str, list[Quantity]
             q.within = True
             q.end = w.end()
         q.ordinal = (s > 0 and t[s - 1] == "第") or (start > 0 and t[start - 1] == "第")
-        before = t[clause_starts[k] : start]
+        before = t[max(clause_starts[k], start - _WINDOW) : start]
         q.example = bool(_EXAMPLE_RE.search(before))
         q.result = bool(_RESULT_BEFORE_RE.search(before))
         q.operand = bool(_OPERATOR_BEFORE_RE.search(before)) or bool(_OPERATOR_AFTER_RE.match(t, ue))
-        if q.operand and _RESULT_IN_CLAUSE_RE.search(clause_text(k)):
+        if k not in has_result:
+            has_result[k] = bool(_RESULT_IN_CLAUSE_RE.search(clause_text(k)))
+        if q.operand and has_result[k]:
             q.working = True
             q.result = False
         if _LOWER_BEFORE_RE.search(before) or _LOWER_AFTER_RE.match(t, q.end):
-            rest_of_clause = t[q.end : clause_starts[k + 1] if k + 1 < len(clause_starts) else len(t)]
-            q.lower = not _CONSEQUENCE_RE.search(rest_of_clause)
+            clause_end = clause_starts[k + 1] if k + 1 < len(clause_starts) else len(t)
+            q.lower = not _CONSEQUENCE_RE.search(t[q.end : min(clause_end, q.end + _WINDOW)])
         out.append(q)
         last_end = q.end
 
@@ -332,20 +339,22 @@ def _mark_fractions(t: str, qs: list[Quantity], clause_text: Callable[[int], str
 
 
 def _mark_negation(t: str, qs: list[Quantity]) -> None:
+    """A number right after a negator (不是15天, 没有15天) is denied; after 不超过 it is a bound (within)."""
     spans = negator_spans(t)
     if not spans:
         return
+    ends = [ne for _, ne in spans]
     for q in qs:
-        for ns, ne in spans:
-            if ne > q.start:
-                break
-            bound = _BOUND_RE.match(t, ns)
-            if bound:  # 不超过15天: a bound, not a denial
-                if _NEG_GAP_RE.fullmatch(t[bound.end() : q.start]):
-                    q.within = True
-                continue
-            if _NEG_GAP_RE.fullmatch(t[ne : q.start]):
-                q.negated = True
+        j = bisect.bisect_right(ends, q.start) - 1  # the nearest negator before the number
+        if j < 0:
+            continue
+        ns, ne = spans[j]
+        bound = _BOUND_RE.match(t, ns)
+        if bound:  # 不超过15天: a bound, not a denial
+            if _NEG_GAP_RE.fullmatch(t[bound.end() : q.start]):
+                q.within = True
+        elif _NEG_GAP_RE.fullmatch(t[ne : q.start]):
+            q.negated = True
 
 
 def _mark_retractions(t: str, qs: list[Quantity], clause_starts: list[int], clause_text: Callable[[int], str]) -> None:

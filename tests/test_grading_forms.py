@@ -1,0 +1,297 @@
+"""数值, 判断, 单选 and 多选 answered the way learners write them (issue 9 items 1, 4, 5; the minus
+sign of issues 14 and 15): the case sets in tests/data/grading-forms*, then each mechanism with
+the wrong answers it must still refuse, the feedback and its language."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter
+
+from quiz.grading import grade
+from quiz.grading.quantity import read
+from quiz.model import AnyQuestion, Question
+from tests.grading_cases import score_cases
+
+DATA = Path(__file__).parent / "data"
+_Q: TypeAdapter[Any] = TypeAdapter(Question)
+
+
+def q(**kw: Any) -> AnyQuestion:
+    question: AnyQuestion = _Q.validate_python({"id": "q", **kw})
+    return question
+
+
+def verdicts(question: AnyQuestion, answers: list[str]) -> dict[str, str]:
+    return {a: grade(question, a).verdict for a in answers}
+
+
+@pytest.mark.parametrize(
+    ("cases", "size", "floor"),
+    [
+        ("grading-forms", 720, 0.99),  # written before the grader was changed for them (67.6% then)
+        ("grading-forms2", 490, 0.97),  # fresh wordings, written after the first round of changes
+        ("grading-forms3", 210, 0.96),  # traps: hedges, bounds, shared fragments, echoes
+    ],
+)
+def test_learner_style_case_sets_no_false_accept(cases: str, size: int, floor: float) -> None:
+    score = score_cases(DATA / "grading-forms.yaml", DATA / f"{cases}.jsonl")
+    assert score.cases >= size
+    assert score.false_accepts == []
+    assert score.accuracy >= floor, score.failures
+
+
+# --- reading quantities -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("-1", [(-1.0, "")]),
+        ("−1", [(-1.0, "")]),
+        ("负1分", [(-1.0, "分")]),
+        ("负零点五", [(-0.5, "")]),
+        ("3-8=-5", [(3.0, ""), (8.0, ""), (-5.0, "")]),  # subtraction, then a negative result
+        ("100萬元", [(1e6, "元")]),
+        ("兩万", [(2e4, "")]),
+        ("俩工作日", [(2.0, "工作日")]),
+        ("1e3", [(1000.0, "")]),
+        ("1,000,000", [(1e6, "")]),
+        ("九成", [(90.0, "%")]),
+        ("九成五", [(95.0, "%")]),
+        ("八五折", [(85.0, "%")]),
+        ("8.5折", [(85.0, "%")]),
+        ("百分之九十", [(90.0, "%")]),
+        ("三分之一", [(pytest.approx(1 / 3), "")]),
+        ("4/5", [(0.8, "")]),
+        ("0-15天", [(15.0, "天")]),
+        ("服务——90天内", [(90.0, "天")]),  # a dash in the text is not a minus sign
+    ],
+)
+def test_read_values_signs_units(text: str, values: list[tuple[float, str]]) -> None:
+    assert [(x.value, x.unit) for x in read(text)[1]] == values
+
+
+def test_read_roles() -> None:
+    _, qs = read("200×0.9=180元")
+    assert [(x.value, x.working, x.result) for x in qs] == [(200, True, False), (0.9, True, False), (180, False, True)]
+    _, qs = read("不是30天,是15天")
+    assert [(x.value, x.negated) for x in qs] == [(30, True), (15, False)]
+    _, qs = read("30天,不对,是15天")
+    assert [(x.value, x.retracted) for x in qs] == [(30, True), (15, False)]
+    assert read("不能超过15天")[1][0].within and not read("不能超过15天")[1][0].negated
+    assert read("15天以上")[1][0].lower and read("至少15天")[1][0].lower
+    assert not read("超过15天就不能投诉")[1][0].lower  # a consequence follows: it states the limit
+    assert read("15天,第16天就不行")[1][1].ordinal
+    assert read("比如150元")[1][0].example
+    _, qs = read("0-15天")
+    assert (qs[0].lo, qs[0].value) == (0, 15)
+
+
+# --- numeric ------------------------------------------------------------------------------------
+
+WINDOW = q(type="numeric", prompt="卖家发起恶意评价投诉,须在交易成功后的多少天之内?", answer=15, unit="天", units=["日"])
+POINTS = q(type="numeric", prompt="恶意评价的评价人,每次扣除多少分?", answer=12, unit="分")
+DAYS3 = q(type="numeric", prompt="淘宝会在几个工作日内给予证实?", answer=3, unit="个工作日", units=["工作日"])
+PRICE = q(type="numeric", prompt="原价200元的商品打九折,实际售价是多少元?", answer=180, unit="元", units=["块"])
+RATE = q(type="numeric", prompt="咨询量200,接待量180,应答率是百分之多少?", answer=90, unit="%")
+RATE_FRACTION = q(type="numeric", prompt="接待量除以咨询量,180/200等于多少?(填小数)", answer=0.9)
+MINUS5 = q(type="numeric", prompt="加3分、扣8分,净变化多少分?", answer=-5, unit="分")
+TEN = q(type="numeric", prompt="违约金为100万元或累计销售额的多少倍?", answer=10, unit="倍")
+
+
+def test_the_asked_number_in_an_answer_that_explains_itself() -> None:
+    assert set(verdicts(WINDOW, [
+        "交易成功后15天以内可以投诉,过了就不行",
+        "0-15天", "15天内", "不能超过15天", "不是30天,是15天", "15天,不是30天", "15天,第16天就投诉不了了",
+        "交易成功后15天之内,3个工作日核实",
+    ]).values()) == {"correct"}
+    assert verdicts(POINTS, ["3个工作日核实,核实后扣12分", "12分,超过5例会查封账户"]) == {
+        "3个工作日核实,核实后扣12分": "correct", "12分,超过5例会查封账户": "correct"}
+    assert grade(DAYS3, "3个工作日核实,核实后扣12分").verdict == "correct"  # the unit tells which
+    assert set(verdicts(PRICE, ["200×0.9=180元", "200-20=180元", "打九折是180", "九折就是200乘0.9,等于180块",
+                                "180元,优惠了20元"]).values()) == {"correct"}
+    assert grade(PRICE, "200×0.9=190元").verdict == "wrong"  # the working's result is the answer
+    assert set(verdicts(RATE, ["171/190=90%", "180÷200=0.9,也就是90%", "应答率=接待量/咨询量=180/200=90%"]).values()) == {
+        "correct"}
+    assert grade(TEN, "违约金100万,或者累计销售额乘10").verdict == "correct"  # 100万 is the prompt's, in 元
+
+
+def test_hedges_denials_bounds_units_and_questions_are_refused() -> None:
+    for answer in ["15天或者30天", "15天还是30天", "15天/30天", "15天吧,也可能是30天", "15天,30天也行", "15天,30天",
+                   "7-15天", "不是15天", "15天以上", "至少15天", "15小时", "15个工作日", "15天吗", "是不是15天?",
+                   "30天", "16天"]:
+        assert grade(WINDOW, answer).verdict == "wrong", answer
+    assert grade(POINTS, "12还是24分").verdict == "wrong"
+    assert grade(PRICE, "180或者190").verdict == "wrong"
+    assert grade(PRICE, "200×0.9").verdict == "wrong"  # the working without its result
+
+
+def test_a_sign_is_never_dropped() -> None:
+    assert set(verdicts(MINUS5, ["-5", "−5分", "负5分", "负五", "3-8=-5", "3 - 8 = -5分", "+3-8=-5"]).values()) == {"correct"}
+    assert set(verdicts(MINUS5, ["5", "5分", "+5", "-3", "-5或者5"]).values()) == {"wrong"}
+    assert set(verdicts(TEN, ["-10", "−10倍", "负10倍"]).values()) == {"wrong"}
+    assert set(verdicts(TEN, ["10", "+10倍", "十倍"]).values()) == {"correct"}
+    assert "符号" in grade(TEN, "-10").feedback
+
+
+def test_percent_forms_follow_the_question_unit() -> None:
+    assert set(verdicts(RATE, ["九成", "90%", "百分之九十", "90"]).values()) == {"correct"}
+    assert set(verdicts(RATE_FRACTION, ["九成", "0.9", "90%", "九折", "180/200", "9/10"]).values()) == {"correct"}
+    assert grade(RATE_FRACTION, "90").verdict == "wrong"
+    r = grade(RATE, "0.9")  # the value, not the percentage the question asks for
+    assert r.verdict == "wrong" and "90%" in r.feedback
+
+
+def test_big_numbers_in_every_spelling() -> None:
+    fine = q(type="numeric", prompt="违约金的固定金额是多少元?", answer=1000000, unit="元", units=["块"])
+    good = ["100万元", "一百万", "100萬元", "壹佰万元", "1,000,000元", "1e6元", "100w", "100万人民币", "百万"]
+    assert set(verdicts(fine, good).values()) == {"correct"}
+    assert set(verdicts(fine, ["10万元", "1000万", "100万美元", "1,000,00元"]).values()) == {"wrong"}
+
+
+# --- judge ----------------------------------------------------------------------------------------
+
+CAN_NOT = q(type="judge", prompt="交易成功后第20天才发现恶意差评,卖家仍然可以发起投诉。", answer=False)
+NO_THRESHOLD = q(type="judge", prompt="运费券的使用没有门槛。", answer=False)
+WONT_MIND = q(type="judge", prompt="送赠品时随便送一些小东西就好,客户不会在意。", answer=False)
+MAY_NOT = q(type="judge", prompt="好评不能发起恶意评价投诉。", answer=True)
+NOT_LATE = q(type="judge", prompt="怀疑买家要报复而拒绝发货,是合理的自我保护,不属于延迟发货。", answer=False)
+APOLOGIZE = q(type="judge", prompt="因客服回复慢引来差评时,卖家要先拿出道歉的态度。", answer=True)
+
+
+def test_judge_words_at_the_start_or_as_the_verdict_of_a_sentence() -> None:
+    assert set(verdicts(CAN_NOT, ["不行,过了15天", "不可以的", "不能,只能在15天内", "错,超期了",
+                                  "这个说法不对,应该是15天内", "超期了,所以不行", "当然不可以"]).values()) == {"correct"}
+    assert set(verdicts(CAN_NOT, ["可以", "可以的", "能", "对", "可以吗?", "对也不对", "不知道"]).values()) == {"wrong"}
+    assert set(verdicts(NO_THRESHOLD, ["有门槛", "有的", "错,有门槛的", "不对,要满足条件才能用"]).values()) == {"correct"}
+    assert set(verdicts(NO_THRESHOLD, ["没有", "对,没门槛", "是的"]).values()) == {"wrong"}
+    assert set(verdicts(WONT_MIND, ["会在意的", "客户会在意的", "不行,赠品要实用", "不能随便送"]).values()) == {"correct"}
+    assert set(verdicts(APOLOGIZE, ["对的对的", "要先道歉", "没错", "是的,要先道歉"]).values()) == {"correct"}
+    assert set(verdicts(APOLOGIZE, ["不用道歉", "错"]).values()) == {"wrong"}
+
+
+def test_judge_relative_to_what_the_statement_says() -> None:
+    # a statement that says 不能, answered 不能, agrees; 能 disagrees
+    assert (grade(MAY_NOT, "不能").verdict, grade(MAY_NOT, "能").verdict) == ("correct", "wrong")
+    assert (grade(NOT_LATE, "属于延迟发货").verdict, grade(NOT_LATE, "不属于").verdict) == ("correct", "wrong")
+
+
+def test_judge_answer_is_read_by_its_verdict_whatever_its_length() -> None:
+    long = "这个说法是错误的," + "因为平台规则写得很清楚,交易成功超过十五天以后就不能再发起恶意评价投诉了," * 6
+    assert len(long) > 200
+    assert grade(CAN_NOT, long).verdict == "correct"
+    assert grade(CAN_NOT, "可以," + "只要证据充分就行," * 20).verdict == "wrong"
+
+
+# --- single and multi -------------------------------------------------------------------------------
+
+CPM = q(
+    type="single",
+    prompt="CPM怎么扣费?",
+    choices=["在CPM投放模式下按点击扣费,展示不扣费", "在CPM投放模式下展示和点击都扣费", "在CPM投放模式下按成交金额扣费",
+             "在CPM投放模式下按展示扣费,点击不扣费"],
+    answer="D",
+)
+FUNNEL = q(type="single", prompt="用户数怎么变?", choices=["逐渐增加", "保持不变", "先减少后增加", "逐渐减少"], answer="D")
+EXISTS = q(
+    type="single",
+    prompt="是否存在违规?",
+    choices=["不存在,换季促销可以这样写", "不存在,违规只看主标题,副标题不算", "存在,\"最大让利\"是最高级用语"],
+    answer="C",
+)
+COURT = q(
+    type="single",
+    prompt="结果是?",
+    choices=["一审判王某删除差评,二审维持原判", "一审驳回申某的诉讼请求,二审维持原判", "一审驳回,二审改判王某公开道歉"],
+    answer="B",
+)
+CHANNEL = q(type="single", prompt="怎么联系?", choices=["到买家家里当面协商", "电话或旺旺", "在店铺首页公开喊话"], answer="B")
+
+
+def test_single_by_the_part_of_a_choice_that_tells_it_apart() -> None:
+    assert set(verdicts(CPM, ["按展示扣费", "点击不扣费", "展示扣费点击不扣", "D", "d. 按展示扣费"]).values()) == {"correct"}
+    assert set(verdicts(CPM, ["按点击扣费", "展示不扣费", "都扣费"]).values()) == {"wrong"}
+    assert verdicts(FUNNEL, ["逐渐减少", "减少"]) == {"逐渐减少": "correct", "减少": "wrong"}  # 减少 is in C and D
+    assert verdicts(EXISTS, ["存在", "存在违规", "不存在"]) == {"存在": "correct", "存在违规": "correct", "不存在": "wrong"}
+    # each part is in two choices; together they are in one
+    assert grade(COURT, "驳回,维持原判").verdict == "correct"
+
+
+def test_single_fragment_shared_or_two_choices_offered_selects_none() -> None:
+    r = grade(CPM, "CPM投放模式下")
+    assert r.verdict == "wrong" and r.nearest is None and "A、B、C、D" in r.feedback
+    assert grade(CHANNEL, "旺旺或者电话").verdict == "correct"  # both words of one choice
+    r = grade(CHANNEL, "电话或者当面")
+    assert r.verdict == "wrong" and r.nearest is None
+
+
+OVER5 = q(type="multi", prompt="可以采取哪些措施?", choices=["查封账户", "每次评价扣100分", "要求买家支付100万元违约金", "冻结支付宝资金"],
+          answer=["A", "D"], scoring="partial")
+
+
+def test_multi_letters_texts_and_a_mix() -> None:
+    over5 = OVER5
+    assert verdicts(over5, ["AD", "查封账户、冻结支付宝资金", "查封账户和冻结资金", "A、冻结支付宝资金", "冻结资金,A", "查封",
+                            "扣100分", "A、D都是"]) == {
+        "AD": "correct", "查封账户、冻结支付宝资金": "correct", "查封账户和冻结资金": "correct", "A、冻结支付宝资金": "correct",
+        "冻结资金,A": "correct", "查封": "partial", "扣100分": "wrong", "A、D都是": "correct"}
+    assert grade(over5, "A、冻结支付宝资金").details["chosen"] == ["A", "D"]
+
+
+# --- feedback: what was chosen, once, in the learner's language ---------------------------------------
+
+
+def test_feedback_says_what_the_statement_is_and_what_was_answered() -> None:
+    r = grade(APOLOGIZE, "错")
+    assert r.feedback == "回答错误：这句话是对的（你答了“错”）。"
+    r = grade(APOLOGIZE, "不用道歉")
+    assert "这句话是对的" in r.feedback and "读作“错”" in r.feedback
+    assert grade(APOLOGIZE, "对", lang="en").feedback == "Correct: the statement is true."
+    assert grade(APOLOGIZE, "错", lang="en").feedback == "Wrong: the statement is true (you answered “false”)."
+
+
+def test_feedback_does_not_repeat_the_expected_answer() -> None:
+    for question, answer in [(CPM, "A"), (CPM, "按点击扣费"), (WINDOW, "30天"), (MINUS5, "5")]:
+        r = grade(question, answer)
+        assert r.verdict == "wrong" and r.expected and r.expected not in r.feedback, (answer, r.feedback)
+    assert grade(CPM, "D").feedback == "回答正确。"
+
+
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        (WINDOW, "15天或者30天"), (WINDOW, "15小时"), (WINDOW, "7-15天"), (WINDOW, "15天以上"), (WINDOW, "不是15天"),
+        (WINDOW, "15天吗"), (WINDOW, "30天"), (WINDOW, ""), (WINDOW, "不知道"), (WINDOW, "15天,30天"), (TEN, "-10"),
+        (RATE, "0.9"), (PRICE, "200×0.9"), (POINTS, "3个工作日核实,核实后扣12分"),
+        (APOLOGIZE, "啊?"), (APOLOGIZE, "对吗"), (APOLOGIZE, ""),
+        (CPM, "CPM投放模式下"), (CPM, "AB"), (CPM, "K"), (CPM, "G"), (CPM, "按点击扣费"), (CHANNEL, "电话或者当面"),
+        (OVER5, "AB"), (OVER5, "A"), (OVER5, "A、H"), (OVER5, "查封账户、天气"), (OVER5, "AD"),
+    ],
+)
+def test_feedback_in_english_has_no_chinese_template_text(question: AnyQuestion, answer: str) -> None:
+    r = grade(question, answer, lang="en")
+    # what the learner wrote may be quoted; the rest is English
+    rest = r.feedback
+    for quoted in re.findall(r"“[^”]*”", rest):
+        rest = rest.replace(quoted, "")
+    assert not _CJK.search(rest), r.feedback
+    assert grade(question, answer).feedback != r.feedback
+
+
+def test_per_answer_feedback_follows_what_was_chosen_by_letter_or_by_text() -> None:
+    fb = {"A": "A 是按点击扣费，不对。", "D": "对，按展示扣费。", "wrong": "再看一遍扣费方式。"}
+    question = q(type="single", prompt="CPM怎么扣费?", choices=CPM.choices, answer="D", feedback=fb)  # type: ignore[union-attr]
+    assert grade(question, "按点击扣费").answer_feedback == (fb["A"], fb["wrong"])
+    assert grade(question, "a").answer_feedback == (fb["A"], fb["wrong"])
+    assert grade(question, "按展示扣费").answer_feedback == (fb["D"],)
+    assert grade(question, "CPM投放模式下").answer_feedback == (fb["wrong"],)  # no choice read: only the verdict's
+    tf = q(type="judge", prompt="好评不能发起恶意评价投诉。", answer=True, feedback={"true": "对。", "false": "想反了。"})
+    assert grade(tf, "不能").answer_feedback == ("对。",)
+    assert grade(tf, "能", lang="en").answer_feedback == ("想反了。",)  # the bank's own text, whatever the language
