@@ -219,6 +219,9 @@ def test_single_by_the_part_of_a_choice_that_tells_it_apart() -> None:
     assert verdicts(EXISTS, ["存在", "存在违规", "不存在"]) == {"存在": "correct", "存在违规": "correct", "不存在": "wrong"}
     # each part is in two choices; together they are in one
     assert grade(COURT, "驳回,维持原判").verdict == "correct"
+    # the letter first, then why (naming other letters in passing)
+    assert set(verdicts(CPM, ["选D,因为按展示扣费", "答案D,因为A、B、C都不对", "D。按展示扣费"]).values()) == {"correct"}
+    assert set(verdicts(CPM, ["D还是A", "A或D", "D. 按点击扣费,展示不扣费"]).values()) == {"wrong"}
 
 
 def test_single_fragment_shared_or_two_choices_offered_selects_none() -> None:
@@ -240,6 +243,7 @@ def test_multi_letters_texts_and_a_mix() -> None:
         "AD": "correct", "查封账户、冻结支付宝资金": "correct", "查封账户和冻结资金": "correct", "A、冻结支付宝资金": "correct",
         "冻结资金,A": "correct", "查封": "partial", "扣100分": "wrong", "A、D都是": "correct"}
     assert grade(over5, "A、冻结支付宝资金").details["chosen"] == ["A", "D"]
+    assert grade(over5, "AD,因为B和C不是平台的措施").verdict == "correct"
 
 
 # --- feedback: what was chosen, once, in the learner's language ---------------------------------------

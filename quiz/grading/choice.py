@@ -269,7 +269,23 @@ _DECOR_RE = re.compile(
     r"以及|和|及|与|还有|或者|或"
 )
 _NON_LETTER_RE = re.compile(r"[\W_]+")
-_LEAD_LETTER_RE = re.compile(r"^\W*([A-H])(?:[\s.)\]】:、,]+|$)(.*)$", re.S)
+# Letters that open an answer, then its explanation: 选D,因为…  答案B,因为A、C、D都不对  CDE三个  D还是A
+_LEAD_LETTERS_RE = re.compile(
+    r"^\W*(?:我的答案是|正确答案是|答案应该是|答案是|答案为|答案|应该选|应选|我选择|我选|选择|选项|选|应该是|是)?\W*"
+    r"([A-H](?:[\s,，、/和及与]*[A-H])*)(?![A-Z0-9])"
+    r"(?=$|[\s,，。.;；:：!！?？()（）\]】、]|因为|由于|选项|项|这|那|都|是|吧|的|三个|两个|四个|五个|或|还是)"
+    r"(?:\s*(?:或者|或|还是)\s*([A-H])(?![A-Z0-9]))?(.*)$",
+    re.S,
+)
+
+
+def _lead_letters(raw: str) -> tuple[str, str] | None:
+    """The letters an answer opens with (a second one offered with 或/还是 included) and the rest of it."""
+    m = _LEAD_LETTERS_RE.match(_fold(raw[:MAX_ANSWER]).upper().strip())
+    if m is None:
+        return None
+    letters = re.sub(r"[^A-H]", "", m.group(1)) + (m.group(2) or "")
+    return letters, re.sub(r"^[\W_]+", "", m.group(3))
 
 
 def parse_letters(raw: str) -> str | None:
@@ -311,15 +327,26 @@ def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
         if not normalize(raw[:MAX_ANSWER]):
             return _result(q, "wrong", 0, tr(_EMPTY, "No answer."))
         c = _choices_of(q)
-        m = _LEAD_LETTER_RE.match(_fold(raw).upper().strip())
-        if m and LETTERS.index(m.group(1)) < k:
-            chosen = LETTERS.index(m.group(1))
-            rest = normalize(m.group(2))
-            if rest and rest in c.flats and c.flats.index(rest) != chosen:
+        lead = _lead_letters(raw)
+        if lead and len(set(lead[0])) > 1:
+            said = _list(sorted(set(lead[0])))
+            return _result(
+                q, "wrong", 0, tr(f"单选题只能选一个选项（你选了 {said}）。", f"Choose one option only (you chose {', '.join(sorted(set(lead[0])))})."),
+                details={"chosen": sorted(set(lead[0]))},
+            )
+        if lead and LETTERS.index(lead[0][0]) < k:
+            chosen = LETTERS.index(lead[0][0])
+            rest = normalize(lead[1])
+            # D. 按点击扣费: the letter of one choice with (little more than) the text of another
+            said_too = next(
+                (i for i, f in enumerate(c.flats) if rest and (rest in f or (f in rest and len(rest) <= len(f) + 2))),
+                None,
+            )
+            if said_too is not None and said_too != chosen and not (rest in c.flats[chosen]):
                 return _result(
                     q, "wrong", 0,
-                    tr(f"选项字母 {m.group(1)} 与内容「{_clip(m.group(2))}」不一致。",
-                       f"Letter {m.group(1)} does not go with “{_clip(m.group(2))}”."),
+                    tr(f"选项字母 {lead[0][0]} 与内容「{_clip(lead[1])}」不一致。",
+                       f"Letter {lead[0][0]} does not go with “{_clip(lead[1])}”."),
                 )
         else:
             chosen, why = _pick(c, raw)
@@ -376,6 +403,10 @@ def _grade_multi(q: MultiQuestion, raw: str) -> GradeResult:
                 continue
             i, why = _pick(c, piece)
             if i is None:
+                lead = _lead_letters(raw)  # CDE,因为都是绝对化用语: the letters, then why
+                if lead is not None and all(LETTERS.index(ch) < k for ch in lead[0]):
+                    chosen = {LETTERS.index(ch) for ch in lead[0]}
+                    break
                 return _result(
                     q, "wrong", 0,
                     tr(f"无法判断「{_clip(piece)}」是哪个选项：{why}。请填写选项字母，如 ACD。",
