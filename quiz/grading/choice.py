@@ -342,7 +342,7 @@ def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
                 (i for i, f in enumerate(c.flats) if rest and (rest in f or (f in rest and len(rest) <= len(f) + 2))),
                 None,
             )
-            if said_too is not None and said_too != chosen and not (rest in c.flats[chosen]):
+            if said_too is not None and said_too != chosen and rest not in c.flats[chosen]:
                 return _result(
                     q, "wrong", 0,
                     tr(f"选项字母 {lead[0][0]} 与内容「{_clip(lead[1])}」不一致。",
