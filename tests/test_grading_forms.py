@@ -224,6 +224,12 @@ def test_single_by_the_part_of_a_choice_that_tells_it_apart() -> None:
     assert set(verdicts(CPM, ["D还是A", "A或D", "D. 按点击扣费,展示不扣费"]).values()) == {"wrong"}
 
 
+def test_single_text_denied_or_asked_selects_nothing() -> None:
+    for answer in ["不是按展示扣费", "肯定不是按展示扣费", "按展示扣费不对", "不选D", "是按展示扣费吗", "是不是D"]:
+        assert grade(CPM, answer).verdict == "wrong", answer
+    assert grade(CPM, "不是按点击扣费,是按展示扣费").verdict == "correct"
+
+
 def test_single_fragment_shared_or_two_choices_offered_selects_none() -> None:
     r = grade(CPM, "CPM投放模式下")
     assert r.verdict == "wrong" and r.nearest is None and "A、B、C、D" in r.feedback

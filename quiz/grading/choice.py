@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from quiz.grading.common import _EMPTY, MAX_ANSWER, _clip, _compiled, _fold, _list, _meta, _result, tr
+from quiz.grading.common import _EMPTY, MAX_ANSWER, _clip, _compiled, _fold, _list, _meta, _result, asks, tr
 from quiz.grading.match import CONTRAST, CONTRAST_CHARS, SENSITIVE, Answer, Phrase
-from quiz.grading.normalize import analyse, negator_spans, normalize, sound
+from quiz.grading.normalize import Analysed, analyse, negator_spans, normalize, sound
 from quiz.grading.quantity import read
 from quiz.grading.result import GradeResult
 from quiz.model import LETTERS, MultiQuestion, SingleQuestion
@@ -35,16 +35,24 @@ _MAX_READ = 160  # characters of a text answer compared with the choices
 # Characters that let a negator before them reach the next word: 不是由买家承担, 没被删除.
 _NEG_REACH = frozenset("是由在被把让给对向从为")
 _HEDGE_RE = re.compile(r"或者|还是|要么|或")
+_RETRACTED_RE = re.compile(r"(?:不对|错了|是错的|是错误的|不正确|不是|不选)$|^不选")
 
 
-def _neg_starts(flat: str) -> frozenset[int]:
-    """Positions in a normalised text that a negator governs: the word right after it (two characters,
-    so that 在违规 of 不存在违规 is as negated as 存在违规), reaching past 是/由/被 ... (不是由买家承担)."""
+def _neg_starts(a: Analysed, scope: int = 8) -> frozenset[int]:
+    """Positions in a normalised text that a negator governs: what follows it in its clause, up to
+    ``scope`` characters (不是最大让利: all of 最大让利; 不存在,违规只看主标题: only 存在)."""
+    flat = a.flat
     out: set[int] = set()
     for _, e in negator_spans(flat):
-        if e < len(flat) and flat[e] in _NEG_REACH:
+        start = e
+        if e < len(flat) and flat[e] in _NEG_REACH:  # 不是由买家承担
             e += 1
-        out.update(range(e - (1 if e > 0 and flat[e - 1] in _NEG_REACH else 0), min(len(flat), e + 2)))
+        end = min(len(flat), e + scope)
+        for b in a.bounds:
+            if e < b < end:
+                end = b
+                break
+        out.update(range(start, end))
     return frozenset(out)
 
 
@@ -84,10 +92,11 @@ def _same_number(a: tuple[float, bool], b: tuple[float, bool]) -> bool:
 
 
 def _compile_choices(choices: list[str], prompt: str = "") -> _Choices:
-    flats = [normalize(c) for c in choices]
+    analysed = [analyse(c) for c in choices]
+    flats = [a.flat for a in analysed]
     index: dict[str, int] = {}
     for i, f in enumerate(flats):
-        neg = _neg_starts(f)
+        neg = _neg_starts(analysed[i])
         for s in range(len(f)):
             if _in_digits(f, s):
                 continue
@@ -150,9 +159,12 @@ def _harmless_diff(choice: str, choice_snd: str, flat: str, snd: str) -> bool:
 
 def _pick(c: _Choices, raw: str) -> tuple[int | None, str]:
     """The choice a text answer names: (index, "") or (None, why not)."""
-    flat = analyse(raw[:MAX_ANSWER]).flat[:_MAX_READ]
+    a = analyse(raw[:MAX_ANSWER])
+    flat = a.flat[:_MAX_READ]
     if not flat:
         return None, ""
+    if _RETRACTED_RE.search(flat):  # 最大让利不对 / 不选D: it says what is not the answer
+        return None, tr("答案里否定了它", "the answer denies it")
     if flat in c.flats:
         return c.flats.index(flat), ""
     k = len(c.flats)
@@ -181,7 +193,7 @@ def _pick(c: _Choices, raw: str) -> tuple[int | None, str]:
         if allowed & (allowed - 1) == 0:
             return _bits(allowed)[0], ""
     n = len(flat)
-    neg = _neg_starts(flat)
+    neg = _neg_starts(a)
     cut = [not _in_digits(flat, i) for i in range(n + 1)]
     cover = [0] * k  # bitmask of answer positions shared with each choice
     uniq = [0] * k  # ... shared with that choice alone (among those allowed)
@@ -309,6 +321,8 @@ def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
     rs = _meta(q).right
     k = len(q.choices)
     letters = parse_letters(raw)
+    if letters is None and asks(raw):
+        return _result(q, "wrong", 0, tr("这是一个问句，请写出你选的选项。", "That is a question: give the option you choose."))
     chosen: int | None = None
     if letters is not None:
         if len(set(letters)) > 1:
@@ -370,6 +384,8 @@ def _grade_multi(q: MultiQuestion, raw: str) -> GradeResult:
     right = set(_meta(q).right)
     k = len(q.choices)
     letters = parse_letters(raw)
+    if letters is None and asks(raw):
+        return _result(q, "wrong", 0, tr("这是一个问句，请写出你选的选项。", "That is a question: give the option you choose."))
     if letters is not None:
         bad = sorted({ch for ch in letters if LETTERS.index(ch) >= k})
         if bad:
