@@ -324,12 +324,12 @@ def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
     if letters is None and asks(raw):
         return _result(q, "wrong", 0, tr("这是一个问句，请写出你选的选项。", "That is a question: give the option you choose."))
     chosen: int | None = None
+    by_text = False  # chosen by its words, not by a letter: feedback says which choice they were read as
     if letters is not None:
         if len(set(letters)) > 1:
             said = _list(sorted(set(letters)))
             return _result(
                 q, "wrong", 0, tr(f"单选题只能选一个选项（你选了 {said}）。", f"Choose one option only (you chose {', '.join(sorted(set(letters)))})."),
-                details={"chosen": sorted(set(letters))},
             )
         chosen = LETTERS.index(letters[0])
         if chosen >= k:
@@ -346,7 +346,6 @@ def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
             said = _list(sorted(set(lead[0])))
             return _result(
                 q, "wrong", 0, tr(f"单选题只能选一个选项（你选了 {said}）。", f"Choose one option only (you chose {', '.join(sorted(set(lead[0])))})."),
-                details={"chosen": sorted(set(lead[0]))},
             )
         if lead and LETTERS.index(lead[0][0]) < k:
             chosen = LETTERS.index(lead[0][0])
@@ -364,6 +363,7 @@ def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
                 )
         else:
             chosen, why = _pick(c, raw)
+            by_text = True
             if chosen is None:
                 return _result(
                     q, "wrong", 0,
@@ -373,7 +373,11 @@ def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
     details = {"chosen": [LETTERS[chosen]]}
     if chosen in rs:  # the answer, or one of also_correct
         return _result(q, "correct", 1, tr("回答正确。", "Correct."), nearest=nearest, details=details)
-    return _result(q, "wrong", 0, tr(f"你选的是 {nearest}，不对。", f"You chose “{nearest}”: not right."), nearest=nearest, details=details)
+    if by_text:
+        said = tr(f"回答错误：你的回答读作 {nearest}。", f"Wrong: your answer reads as “{nearest}”.")
+    else:  # the letter and its text are shown as the learner's answer
+        said = tr("回答错误。", "Wrong.")
+    return _result(q, "wrong", 0, said, nearest=nearest, details=details)
 
 
 _SPLIT_RE = re.compile(r"[、,，;；/\s]+|和|及|与|以及|还有")

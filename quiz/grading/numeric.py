@@ -287,7 +287,7 @@ def _verdict(q: NumericQuestion, spec: _Spec, x: Quantity, v: tuple[float, ...],
     if _right(q, tuple(-y for y in v)) and q.answer != 0:
         return _result(
             q, "wrong", 0,
-            tr(f"符号不对：你答的是 {said}。", f"Wrong sign: you answered “{said}”."),
+            tr(f"符号不对：按 {said} 评分。", f"Wrong sign: graded on “{said}”.") if several else tr("符号不对。", "Wrong sign."),
             nearest=said,
         )
     if spec.percent and not x.unit and _right(q, (x.value * 100,)):
@@ -298,4 +298,8 @@ def _verdict(q: NumericQuestion, spec: _Spec, x: Quantity, v: tuple[float, ...],
             nearest=said,
         )
     more = tr("大了", "too high") if v[0] > q.answer else tr("小了", "too low")
-    return _result(q, "wrong", 0, tr(f"数值不对：你答的是 {said}，{more}。", f"Wrong number: you answered “{said}”, {more}."), nearest=said)
+    if several:  # which of its numbers was graded
+        return _result(
+            q, "wrong", 0, tr(f"数值不对：按 {said} 评分，{more}。", f"Wrong number: graded on “{said}”, {more}."), nearest=said
+        )
+    return _result(q, "wrong", 0, tr(f"数值不对，{more}。", f"Wrong number, {more}."), nearest=said)

@@ -39,7 +39,8 @@ def feedback_renderable(question: AnyQuestion, result: GradeResult | None, answe
         head.append(f"{VERDICT_MARK[result.verdict]} {t('verdict.' + result.verdict)}", style=VERDICT_STYLE[result.verdict])
         head.append(f"   {t('feedback.score', score=round(result.score * 100))}")
         parts.append(head)
-        if result.feedback:
+        # the grader's feedback, unless it only says the verdict again ("回答正确。")
+        if result.feedback and result.feedback.rstrip("。.") != t("verdict." + result.verdict):
             parts.append(Text(result.feedback, style="italic"))
         if answer is not None:
             parts.append(_line(t("feedback.your_answer"), answer_display(question, answer)))
