@@ -49,6 +49,7 @@ _FILLER_RE = re.compile(
 _GUESS_RE = re.compile(r"^(?:应该是|应该|估计是|估计|可能是|可能|也许是|也许|大概是|大概|我猜是|我猜)")
 # Adverbs before a predicate: 也要道歉, 还是要改进, 都会被删除.
 _ADVERB_RE = re.compile(r"^(?:还是|仍然|依然|照样|同样|一样|也|还|都|就|才|又|仍|一定|必须得)(?=.)")
+_PUNCT_RE = re.compile(r"[,，。;；!！?？、:：\n]+")
 _SUFFIX_RE = re.compile(r"(?:的|了|啊|吧|吗|呀|哦|呢|啦|嘛|哈|噢|滴|哟|喔|咯|哇)+$")
 _NEG_PREFIX_RE = re.compile(r"^(不是|并非|不|没|非|not)(.+)$")
 # A verdict word that starts a clause and is followed by what explains it (不对应该是15天, 错在...).
@@ -59,8 +60,8 @@ _BAD_LEAD_RE = re.compile(r"^(?:正确的(?:做法|方法|是)|错误的(?:做�
 _GROUPS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("可以", "能够", "能", "可", "允许", "行", "准许", "准"),
      ("不可以", "不能够", "不能", "不可", "不允许", "不行", "不得", "不准", "不许", "无法", "没法", "禁止")),
-    (("需要", "必须", "应该", "应当", "得要", "要", "该", "须"),
-     ("不需要", "不用", "不必", "无需", "无须", "不要", "不应该", "不应当", "不该", "没必要", "用不着", "不须")),
+    (("需要", "必须", "应该", "应当", "得要", "要", "该", "须", "应"),
+     ("不需要", "不用", "不必", "无需", "无须", "不要", "不应该", "不应当", "不该", "没必要", "用不着", "不须", "不应")),
     (("有权利", "有权"), ("无权", "没有权利", "没权")),
     (("有",), ("没有", "没", "无")),
     (("会",), ("不会",)),
@@ -84,7 +85,7 @@ _FORM_OF = {f: (f, gi, pos) for f, gi, pos in _FORMS}
 _NOT_PREDICATE_RE = re.compile(
     "可能|可是|可惜|可靠|可见|功能|能力|才能|本能|性能|技能|要求|重要|主要|只要|要是|需要的|行为|进行|银行|行业|执行|"
     "实行|履行|运行|发行|流行|行使|有关|所有|有效|具有|拥有|没收|无论|无理由|会员|机会|社会|会计|算法|计算|合算|打算|"
-    "能否|该店铺|该商品|该条|该笔|应该的"
+    "能否|该店铺|该商品|该条|该笔|应该的|应答|回应|相应|应用|响应|反应|适应|供应|对应|答应|应对|应有|理应"
 )
 _GAP = "被再去得还都也就才已经"
 _NEGATORS = ("不是", "没有", "不", "没", "无", "非", "未")
@@ -135,12 +136,27 @@ def _pure(c: str) -> bool | None:
 @functools.lru_cache(maxsize=4096)
 def _statement(prompt: str) -> str:
     """The statement as predicates are looked up in it (words like 可能, 行为 blanked)."""
-    return _NOT_PREDICATE_RE.sub("|", _DROP_RE.sub("", _fold(prompt).lower()))
+    t = _DROP_RE.sub("", _PUNCT_RE.sub("|", _fold(prompt).lower()))  # clause ends kept as |
+    return _NOT_PREDICATE_RE.sub("#", t)
 
 
 def _polarity_at(stmt: str, p: int, gi: int | None) -> bool | None:
-    """How the statement says what stands at ``stmt[p:]``: True affirmed, False denied, None no word for it."""
-    before = stmt[max(0, p - 8) : p]
+    """How the statement says what stands at ``stmt[p:]``: True affirmed, False denied, None no word for it.
+
+    For a predicate group, its nearest word before ``p`` in the same clause (不要回避，应…先给对方回评:
+    回评 goes with 应, not with 不要); otherwise a predicate or negator right before it.
+    """
+    before = stmt[stmt.rfind("|", 0, p) + 1 : p]
+    if gi is not None:
+        best: tuple[int, int, bool] | None = None
+        for f, g, pos in _FORMS:
+            if g == gi:
+                k = before.rfind(f)
+                if k >= 0 and (best is None or (k + len(f), len(f)) > best[:2]):
+                    best = (k + len(f), len(f), pos)
+        if best is not None:
+            return best[2]
+    before = before[-8:]
     for _ in range(2):
         for f, g, pos in _FORMS:
             if (gi is None or g == gi) and before.endswith(f):
