@@ -125,8 +125,6 @@ def test_numbers_as_moodle_reads_them(res: ImportResult) -> None:
     assert isinstance(fine, NumericQuestion) and fine.answer == 1_000_000 and fine.feedback == {"correct": "对，100万元"}
 
 
-@pytest.mark.xfail(strict=True, reason="needs the grader-side fix for negative numbers (issue 15, helper grader-forms): "
-                   "until then `-1` grades as 1; remove this mark when that fix is on main")
 def test_an_imported_negative_answer_grades_right(res: ImportResult) -> None:
     neg = by_id(res)["fu-shu"]
     assert grade(neg, "-1").verdict == "correct"
