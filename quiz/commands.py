@@ -52,7 +52,7 @@ def _index(bank: Bank) -> dict[str, AnyQuestion]:
     lib = Library()
     lib.add_bank(bank)
     out: dict[str, AnyQuestion] = {}
-    for it in lib:
+    for it in [*lib, *lib.retired()]:  # a retired question is still graded by its id
         out[it.question.id] = it.question
         out[it.qid] = it.question
     return out

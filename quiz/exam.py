@@ -293,7 +293,7 @@ class ExamAttempt:
 
     @staticmethod
     def _question(library: Library, exam: Exam, d: DrawnQuestion, answer: str | None, flagged: bool) -> ExamQuestion:
-        item = library.get(d.qid)
+        item = library.find(d.qid)
         if item is None:
             raise UserError(f"exam attempt: question {d.qid} is no longer in the banks; the attempt cannot be shown")
         return ExamQuestion(

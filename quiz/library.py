@@ -25,7 +25,7 @@ from quiz.model import AnyQuestion, Bank, Exam, Section
 
 _MEANING_EXCLUDE = {"explanation", "source", "topic", "tags", "difficulty"}
 # Neither do these; they are hashed at their defaults, so fingerprints taken before they existed still match.
-_MEANING_AT_DEFAULT: dict[str, object] = {"as_of": None, "family": None, "examples": []}
+_MEANING_AT_DEFAULT: dict[str, object] = {"as_of": None, "family": None, "examples": [], "retired": False}
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,8 @@ class Library:
     bank_paths: dict[str, Path] = field(default_factory=dict)
     exam_paths: dict[str, Path] = field(default_factory=dict)
     _items: dict[str, Item] = field(default_factory=dict, repr=False)
+    # Retired questions: out of every pool, list and count, found only by id (history, old results, grading).
+    _retired: dict[str, Item] = field(default_factory=dict, repr=False)
 
     def add_bank(self, bank: Bank, path: Path | None = None) -> None:
         self.banks[bank.bank] = bank
@@ -74,7 +76,7 @@ class Library:
         extra = frozenset(bank.tags)
         for q in bank.questions:
             qid = f"{bank.bank}/{q.id}"
-            self._items[qid] = Item(qid, bank.bank, q, extra | frozenset(q.tags), path)
+            (self._retired if q.retired else self._items)[qid] = Item(qid, bank.bank, q, extra | frozenset(q.tags), path)
 
     def add_exam(self, exam: Exam, path: Path | None = None) -> None:
         self.exams[exam.exam] = exam
@@ -96,6 +98,13 @@ class Library:
 
     def get(self, qid: str) -> Item | None:
         return self._items.get(qid)
+
+    def find(self, qid: str) -> Item | None:
+        """A question by id, retired ones included (for history and past results, never for study)."""
+        return self._items.get(qid) or self._retired.get(qid)
+
+    def retired(self) -> list[Item]:
+        return list(self._retired.values())
 
     @property
     def qids(self) -> list[str]:

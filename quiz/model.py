@@ -73,6 +73,9 @@ class QuestionBase(_Strict):
     family: Id | None = None
     # Calibration: learners' answers with the verdict a trainer expects.
     examples: list[Example] = Field(default_factory=list)
+    # Retired: no longer studied or drawn, but kept under its id so history, old exam results and
+    # grading by id still find it (a question whose meaning changes gets a new id; the old one retires).
+    retired: bool = False
     # Per-choice / per-outcome feedback, shown only to a learner whose answer it names: keys are choice
     # letters (single, multi), true/false (judge), or a verdict (correct, partial, wrong).
     feedback: dict[str, Text] = Field(default_factory=dict)

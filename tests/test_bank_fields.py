@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
+
+import pytest
 
 from quiz.grading import grade
 from quiz.loader import load_file
@@ -77,3 +80,40 @@ def test_feedback_key_naming_nothing_and_a_bad_date_are_refused(tmp_path: Path) 
     _, problems = load(tmp_path, bad)
     assert any("feedback key 'E'" in p for p in problems), problems
     assert any("as_of" in p and "去年" in p for p in problems), problems
+
+
+RETIRED = """\
+bank: ret
+title: 退役
+questions:
+  - id: old-judge
+    type: judge
+    topic: 运费
+    prompt: 运费券的使用没有门槛。
+    answer: false
+    retired: true
+  - id: new-judge
+    type: judge
+    topic: 运费
+    prompt: 运费券有使用门槛。
+    answer: true
+"""
+
+
+def test_a_retired_question_is_never_studied_or_drawn_but_still_found_and_graded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from quiz.cli import main
+    from quiz.loader import load_paths
+
+    (tmp_path / "ret.yaml").write_text(RETIRED, encoding="utf-8")
+    lib, problems = load_paths([tmp_path], use_cache=False)
+    assert problems == []
+    assert [it.qid for it in lib] == ["ret/new-judge"]
+    assert len(lib) == 1 and "ret/old-judge" not in lib and lib.get("ret/old-judge") is None
+    assert [it.qid for it in lib.select(topics=["运费"])] == ["ret/new-judge"]
+    found = lib.find("ret/old-judge")
+    assert found is not None and found.question.retired
+    assert grade(found.question, "错").verdict == "correct"
+    assert main(["grade", str(tmp_path / "ret.yaml"), "--id", "old-judge", "--answer", "错"]) == 0
+    assert json.loads(capsys.readouterr().out)["verdict"] == "correct"

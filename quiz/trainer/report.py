@@ -260,7 +260,7 @@ def build_report(store: Store, library: Library | None = None, *, min_learners: 
         disputes_by_qid[d.qid].append(DisputeInfo(d.id, d.ts, d.profile, d.answer, d.verdict, d.score, d.note, d.status))
     stats: list[QuestionStats] = []
     for qid in sorted(set(by_qid) | set(disputes_by_qid)):
-        item = library.get(qid) if library is not None else None
+        item = library.find(qid) if library is not None else None
         q = item.question if item is not None else None
         st = QuestionStats(qid, q.type if q else None, q.prompt if q else None, (q.topic or None) if q else None)
         rows = by_qid.get(qid, [])
@@ -447,7 +447,7 @@ def export_rows(store: Store, library: Library | None = None) -> list[list[str]]
         " FROM reviews r LEFT JOIN exam_attempts ea ON ea.id = r.attempt_id ORDER BY r.id"
     ):
         ts = parse_ts(r[0])
-        item = library.get(r[2]) if library is not None else None
+        item = library.find(r[2]) if library is not None else None
         rows.append((r[1], ts.isoformat(), 1, [
             "答题", r[1], local(ts), r[8] or "", "" if r[7] is None else str(r[7]), r[2],
             item.question.prompt if item else "", r[3], r[4] or "", VERDICT_CN.get(r[5], r[5]), _num(r[6]), "", "", "",

@@ -95,7 +95,7 @@ class ResultScreen(QuizScreen[None]):
         if self.attempt is not None and qr.position < len(self.attempt.questions):
             return self.attempt.question(qr.position).question
         lib = self.library
-        item = lib.get(qr.qid) if lib is not None else None
+        item = lib.find(qr.qid) if lib is not None else None
         return item.question if item is not None else None
 
     def _detail(self, qr: QuestionResult) -> None:

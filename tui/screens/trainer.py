@@ -115,7 +115,7 @@ class TrainerScreen(QuizScreen[None]):
     def _item(self) -> Item | None:
         lib = self.library
         qid = self.query_one("#pg-qid", Input).value.strip()
-        return lib.get(qid) if lib is not None and qid else None
+        return lib.find(qid) if lib is not None and qid else None
 
     @on(Input.Changed, "#pg-qid")
     @on(Input.Submitted, "#pg-qid")
