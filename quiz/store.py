@@ -17,30 +17,41 @@ share one database: every row carries ``profile`` (the profile's name).
 Tables (read directly by the trainer tools; columns are stable):
 
 * ``profiles(name PK, created)``
-* ``settings(profile PK, desired_retention, daily_new_limit, language, theme, wrong_book_streak)``
+* ``settings(profile PK, desired_retention, daily_new_limit, language, theme, wrong_book_streak,
+  day_start_hour (0-23, when a study day begins, local time), leech_threshold (failures that make a
+  leech), exam_date (ISO date of the learner's real exam, or NULL))``
 * ``cards(profile, qid, card (fsrs Card JSON), due, state (1 learning, 2 review,
   3 relearning), stability, difficulty, last_review, reps, lapses, first_seen,
-  fingerprint (of the question when last answered), flagged_changed 0/1)``; PK (profile, qid).
-  A question with no row is *new*.
+  fingerprint (of the question when last answered), flagged_changed 0/1,
+  fails (answers rated Again, i.e. failed, over the card's life), last_rating (1-4, the rating of
+  the latest scheduled answer))``; PK (profile, qid). A question with no row is *new*.
 * ``reviews(id, ts, profile, qid, mode, answer, verdict, score, rating (1-4 as
   scheduled, NULL when not scheduled), auto_rating (the rule's rating), seconds,
   session_id, attempt_id, fingerprint, state_before (the card's state before the answer:
   NULL new, 1 learning, 2 review, 3 relearning))``: every answer ever given, exam answers
-  included (``mode='exam'``, ``attempt_id`` set).
+  included (``mode='exam'``, ``attempt_id`` set; a question left blank in an exam has no review).
 * ``wrong_book(profile, qid, added, streak (correct answers in a row since), wrong_count, last_wrong)``
 * ``bookmarks(profile, qid, added)``
-* ``sessions(id, profile, mode, filters JSON, queue JSON, position, seed, started, updated, finished)``
+* ``sessions(id, profile, mode, filters JSON, queue JSON, position, seed, started, updated, finished,
+  draft_qid, draft (the text typed for the current question, not yet submitted))``
 * ``positions(profile, scope, qid, updated)``: where 顺序练习 stopped, per scope (filters).
 * ``exam_attempts(id, profile, exam_id, seed, started, deadline, submitted, auto_submitted,
-  score, total, passed, breakdown JSON)``
+  score, total, passed, breakdown JSON, model_before (the model's expected score when the attempt
+  started), readiness_before (the readiness shown then), model_after (the model's expected score
+  right after submitting))``
 * ``exam_answers(attempt_id, position, section, qid, points, permutation JSON, answer,
-  answer_original, flagged, answered_at, verdict, score, earned)``
+  answer_original, flagged, answered_at, verdict, score, earned, seconds (time spent on the
+  question))``: ``answer`` is what is in the answer box (saved as typed); ``verdict`` is NULL
+  for a question left blank (未作答).
 * ``disputes(id, ts, profile, qid, review_id, answer, verdict, score, note, status)``
 
 Schema history: v1 (first release): everything above except ``positions``,
 ``exam_answers.answer_original`` and ``reviews.fingerprint``; v2 adds them;
 v3 adds ``reviews.state_before`` (for true retention); v4 adds covering indexes
-for the statistics.
+for the statistics; v5 adds ``cards.fails``/``cards.last_rating`` (filled from the history),
+the settings ``day_start_hour``/``leech_threshold``/``exam_date``, the study draft
+``sessions.draft_qid``/``sessions.draft``, ``exam_answers.seconds`` and the readiness
+predictions on ``exam_attempts``.
 """
 
 from __future__ import annotations
@@ -51,7 +62,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -61,7 +72,7 @@ from quiz.dbfile import check_db_path as _check_file
 from quiz.errors import UserError
 from quiz.scheduler import Card, Rating, State, to_utc, utc_now
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 5000
 
 Mode = Literal["smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse", "exam"]
@@ -88,6 +99,9 @@ class Settings:
     language: str = "zh"
     theme: str = "dark"
     wrong_book_streak: int = 2  # correct answers in a row that take a question out of 错题本
+    day_start_hour: int = 4  # a study day starts at this local hour (Anki's default: 4:00)
+    leech_threshold: int = 6  # failed answers that make a question a leech (顽固题)
+    exam_date: str | None = None  # ISO date of the learner's real exam (YYYY-MM-DD), or None
 
     def validated(self) -> Settings:
         if not 0.7 <= self.desired_retention <= 0.99:
@@ -98,7 +112,26 @@ class Settings:
             raise UserError("the wrong-book streak must be at least 1")
         if self.language not in ("zh", "en"):
             raise UserError(f"unknown language {self.language!r} (use zh or en)")
+        if not 0 <= self.day_start_hour <= 23:
+            raise UserError("the hour a study day starts must be between 0 and 23")
+        if self.leech_threshold < 2:
+            raise UserError("the leech threshold must be at least 2 failed answers")
+        if self.exam_date is not None:
+            parse_exam_date(self.exam_date)
         return self
+
+    @property
+    def exam_day(self) -> date | None:
+        """The exam date as a date (None when not set)."""
+        return parse_exam_date(self.exam_date) if self.exam_date else None
+
+
+def parse_exam_date(text: str) -> date:
+    """``YYYY-MM-DD`` (UserError otherwise)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"exam date {text!r} is not a date such as 2026-12-20") from None
 
 
 @dataclass(frozen=True)
@@ -118,6 +151,30 @@ class CardRow:
     first_seen: datetime
     fingerprint: str | None
     flagged_changed: bool
+    fails: int = 0  # answers rated Again over the card's life
+    last_rating: int | None = None  # the rating of the latest scheduled answer (1 Again ... 4 Easy)
+
+    @property
+    def failed_last(self) -> bool:
+        """The latest answer failed (rated Again): the learner has not shown they know it since."""
+        return self.last_rating == int(Rating.Again)
+
+
+@dataclass(frozen=True)
+class CardSummary:
+    """A card's scheduling numbers without its JSON (for statistics over many cards)."""
+
+    qid: str
+    state: int
+    stability: float | None
+    last_review: datetime | None
+    due: datetime
+    fails: int = 0
+    last_rating: int | None = None
+
+    @property
+    def failed_last(self) -> bool:
+        return self.last_rating == int(Rating.Again)
 
 
 @dataclass(frozen=True)
@@ -170,6 +227,16 @@ class RecordedAnswer:
     added_to_wrong_book: bool
     left_wrong_book: bool
     wrong_streak: int
+    wrong_before: WrongEntry | None = None  # the 错题本 entry before this answer (to undo it on a re-rating)
+
+
+def is_mistake(verdict: str, rating: int | None) -> bool:
+    """Whether an answer counts as a mistake for the 错题本: rated Again or Hard when scheduled
+    (a re-rating by the learner counts), else any verdict but ``correct``. With the default
+    verdict->rating rule the two agree (wrong -> Again, partial -> Hard, correct -> Good/Easy)."""
+    if rating is not None:
+        return rating <= int(Rating.Hard)
+    return verdict != "correct"
 
 
 # --------------------------------------------------------------------------- schema
@@ -255,7 +322,40 @@ def _migrate_v4(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX reviews_profile_state ON reviews (profile, state_before, verdict)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_v1, _migrate_v2, _migrate_v3, _migrate_v4]
+def _migrate_v5(conn: sqlite3.Connection) -> None:
+    # settings: the day boundary, the leech threshold, the learner's exam date
+    conn.execute("ALTER TABLE settings ADD COLUMN day_start_hour INTEGER NOT NULL DEFAULT 4")
+    conn.execute("ALTER TABLE settings ADD COLUMN leech_threshold INTEGER NOT NULL DEFAULT 6")
+    conn.execute("ALTER TABLE settings ADD COLUMN exam_date TEXT")
+    # cards: failures (leeches) and the latest rating (mastery counts a just-failed card as not known)
+    conn.execute("ALTER TABLE cards ADD COLUMN fails INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE cards ADD COLUMN last_rating INTEGER")
+    # a blank exam answer (answer '') used to be recorded as a failed review: it is not a failure
+    conn.execute(
+        "UPDATE cards SET"
+        " fails = (SELECT count(*) FROM reviews r WHERE r.profile = cards.profile AND r.qid = cards.qid"
+        "  AND r.rating = 1 AND NOT (r.mode = 'exam' AND r.answer = '')),"
+        " last_rating = (SELECT r.rating FROM reviews r WHERE r.profile = cards.profile AND r.qid = cards.qid"
+        "  AND r.rating IS NOT NULL AND NOT (r.mode = 'exam' AND r.answer = '') ORDER BY r.id DESC LIMIT 1)"
+    )
+    # study drafts: the text typed for the session's current question
+    conn.execute("ALTER TABLE sessions ADD COLUMN draft_qid TEXT")
+    conn.execute("ALTER TABLE sessions ADD COLUMN draft TEXT")
+    # exams: time spent per question; the readiness predictions around each attempt
+    conn.execute("ALTER TABLE exam_answers ADD COLUMN seconds REAL")
+    conn.execute("ALTER TABLE exam_attempts ADD COLUMN model_before REAL")
+    conn.execute("ALTER TABLE exam_attempts ADD COLUMN readiness_before REAL")
+    conn.execute("ALTER TABLE exam_attempts ADD COLUMN model_after REAL")
+    # questions answered today (sibling burying) read reviews by (profile, ts): already indexed
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migrate_v1,
+    _migrate_v2,
+    _migrate_v3,
+    _migrate_v4,
+    _migrate_v5,
+]
 """``MIGRATIONS[i]`` takes a database from version ``i`` to ``i + 1``; append, never edit."""
 
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -403,7 +503,7 @@ class Store:
     # -- cards ----------------------------------------------------------------
     _CARD_COLS = (
         "profile, qid, card, due, state, stability, difficulty, last_review, reps, lapses, first_seen,"
-        " fingerprint, flagged_changed"
+        " fingerprint, flagged_changed, fails, last_rating"
     )
 
     @staticmethod
@@ -422,6 +522,8 @@ class Store:
             first_seen=parse_ts(r[10]),
             fingerprint=r[11],
             flagged_changed=bool(r[12]),
+            fails=int(r[13] or 0),
+            last_rating=r[14],
         )
 
     def get_card(self, profile: str, qid: str) -> CardRow | None:
@@ -435,12 +537,35 @@ class Store:
         rows = self.conn.execute(f"SELECT {self._CARD_COLS} FROM cards WHERE profile = ?", (profile,))
         return {r[1]: self._card_row(r) for r in rows}
 
-    def card_summaries(self, profile: str) -> list[tuple[str, int, float | None, datetime | None, datetime]]:
-        """(qid, state, stability, last_review, due) of every card, without parsing the card JSON (fast)."""
+    def card_summaries(self, profile: str) -> list[CardSummary]:
+        """Every card of a learner without parsing the card JSON (fast)."""
         rows = self.conn.execute(
-            "SELECT qid, state, stability, last_review, due FROM cards WHERE profile = ?", (profile,)
+            "SELECT qid, state, stability, last_review, due, fails, last_rating FROM cards WHERE profile = ?",
+            (profile,),
         )
-        return [(r[0], r[1], r[2], parse_ts(r[3]) if r[3] else None, parse_ts(r[4])) for r in rows]
+        return [
+            CardSummary(r[0], r[1], r[2], parse_ts(r[3]) if r[3] else None, parse_ts(r[4]), int(r[5] or 0), r[6])
+            for r in rows
+        ]
+
+    def answered_since(self, profile: str, since: datetime) -> set[str]:
+        """Questions answered (a review recorded) since ``since``."""
+        return {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT qid FROM reviews WHERE profile = ? AND ts >= ?", (profile, iso(since))
+            )
+        }
+
+    def leeches(self, profile: str, threshold: int) -> dict[str, int]:
+        """Questions failed at least ``threshold`` times: qid -> failures."""
+        return {
+            r[0]: int(r[1])
+            for r in self.conn.execute(
+                "SELECT qid, fails FROM cards WHERE profile = ? AND fails >= ? ORDER BY fails DESC, qid",
+                (profile, threshold),
+            )
+        }
 
     def seen_qids(self, profile: str) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT qid FROM cards WHERE profile = ?", (profile,))}
@@ -529,10 +654,11 @@ class Store:
         session_queue: str | None = None,
     ) -> RecordedAnswer:
         """Write one graded answer in one transaction: the review row, the card (when
-        ``card`` is given, i.e. the answer is scheduled), the wrong-answer book (a
-        non-correct verdict adds the question or resets its streak; ``wrong_book_streak``
-        correct answers in a row remove it), the session's position and the 顺序练习
-        position (and the session's queue when ``session_queue`` is given, JSON). Committed before returning.
+        ``card`` is given, i.e. the answer is scheduled), the wrong-answer book (a mistake,
+        see :func:`is_mistake`, adds the question or resets its streak; ``wrong_book_streak``
+        correct answers in a row remove it), the session's position (clearing its draft) and
+        the 顺序练习 position (and the session's queue when ``session_queue`` is given, JSON).
+        Committed before returning.
         """
         ts = iso(now)
         self.ensure_profile(profile, now)
@@ -561,39 +687,18 @@ class Store:
             review_id = int(cur.lastrowid or 0)
             row: CardRow | None = None
             if card is not None:
-                row = self._write_card(c, profile, qid, card, now, fingerprint)
-            # the wrong-answer book
-            added = left = False
-            streak = 0
-            wb = c.execute("SELECT streak FROM wrong_book WHERE profile = ? AND qid = ?", (profile, qid)).fetchone()
-            if verdict != "correct":
-                if wb is None:
-                    c.execute(
-                        "INSERT INTO wrong_book (profile, qid, added, streak, wrong_count, last_wrong) VALUES (?, ?, ?, 0, 1, ?)",
-                        (profile, qid, ts, ts),
-                    )
-                    added = True
-                else:
-                    c.execute(
-                        "UPDATE wrong_book SET streak = 0, wrong_count = wrong_count + 1, last_wrong = ?"
-                        " WHERE profile = ? AND qid = ?",
-                        (ts, profile, qid),
-                    )
-                in_book = True
-            elif wb is not None:
-                streak = int(wb[0]) + 1
-                if streak >= wrong_book_streak:
-                    c.execute("DELETE FROM wrong_book WHERE profile = ? AND qid = ?", (profile, qid))
-                    left = True
-                    in_book = False
-                else:
-                    c.execute("UPDATE wrong_book SET streak = ? WHERE profile = ? AND qid = ?", (streak, profile, qid))
-                    in_book = True
-            else:
-                in_book = False
+                row = self._write_card(
+                    c, profile, qid, card, now, fingerprint,
+                    rating=int(rating) if rating is not None else None,
+                    fails_delta=1 if rating == Rating.Again else 0,
+                )
+            wrong_before = self._wrong_entry(c, profile, qid)
+            mistake = is_mistake(verdict, int(rating) if rating is not None else None)
+            in_book, added, left, streak = self._apply_wrong_book(c, profile, qid, mistake, ts, wrong_book_streak)
             if session_id is not None and session_position is not None:
                 c.execute(
-                    "UPDATE sessions SET position = ?, updated = ?, queue = coalesce(?, queue) WHERE id = ?",
+                    "UPDATE sessions SET position = ?, updated = ?, queue = coalesce(?, queue), draft_qid = NULL,"
+                    " draft = NULL WHERE id = ?",
                     (session_position, ts, session_queue, session_id),
                 )
             if position_scope is not None:
@@ -601,7 +706,43 @@ class Store:
                     "INSERT OR REPLACE INTO positions (profile, scope, qid, updated) VALUES (?, ?, ?, ?)",
                     (profile, position_scope, qid, ts),
                 )
-        return RecordedAnswer(review_id, row, in_book, added, left, streak)
+        return RecordedAnswer(review_id, row, in_book, added, left, streak, wrong_before)
+
+    @staticmethod
+    def _wrong_entry(c: sqlite3.Connection, profile: str, qid: str) -> WrongEntry | None:
+        r = c.execute(
+            "SELECT qid, added, streak, wrong_count, last_wrong FROM wrong_book WHERE profile = ? AND qid = ?",
+            (profile, qid),
+        ).fetchone()
+        return WrongEntry(r[0], parse_ts(r[1]), r[2], r[3], parse_ts(r[4])) if r else None
+
+    @staticmethod
+    def _apply_wrong_book(
+        c: sqlite3.Connection, profile: str, qid: str, mistake: bool, ts: str, need: int
+    ) -> tuple[bool, bool, bool, int]:
+        """One answer's effect on the 错题本: (in the book now, added, left, correct streak)."""
+        wb = c.execute("SELECT streak FROM wrong_book WHERE profile = ? AND qid = ?", (profile, qid)).fetchone()
+        if mistake:
+            if wb is None:
+                c.execute(
+                    "INSERT INTO wrong_book (profile, qid, added, streak, wrong_count, last_wrong) VALUES (?, ?, ?, 0, 1, ?)",
+                    (profile, qid, ts, ts),
+                )
+                return True, True, False, 0
+            c.execute(
+                "UPDATE wrong_book SET streak = 0, wrong_count = wrong_count + 1, last_wrong = ?"
+                " WHERE profile = ? AND qid = ?",
+                (ts, profile, qid),
+            )
+            return True, False, False, 0
+        if wb is None:
+            return False, False, False, 0
+        streak = int(wb[0]) + 1
+        if streak >= need:
+            c.execute("DELETE FROM wrong_book WHERE profile = ? AND qid = ?", (profile, qid))
+            return False, False, True, streak
+        c.execute("UPDATE wrong_book SET streak = ? WHERE profile = ? AND qid = ?", (streak, profile, qid))
+        return True, False, False, streak
 
     def _write_card(
         self,
@@ -614,12 +755,17 @@ class Store:
         *,
         reps_delta: int = 1,
         lapses_delta: int | None = None,
+        rating: int | None = None,
+        fails_delta: int = 0,
     ) -> CardRow:
         old = c.execute(
-            "SELECT reps, lapses, first_seen, fingerprint, flagged_changed, state FROM cards WHERE profile = ? AND qid = ?",
+            "SELECT reps, lapses, first_seen, fingerprint, flagged_changed, state, fails, last_rating"
+            " FROM cards WHERE profile = ? AND qid = ?",
             (profile, qid),
         ).fetchone()
-        reps, lapses, first_seen, fp, flagged, old_state = old if old else (0, 0, iso(now), None, 0, None)
+        reps, lapses, first_seen, fp, flagged, old_state, fails, last_rating = (
+            old if old else (0, 0, iso(now), None, 0, None, 0, None)
+        )
         if lapses_delta is None:
             # a lapse (Anki's word): a card in the Review state forgotten, i.e. back to Relearning
             lapses_delta = 1 if old_state == int(State.Review) and card.state == State.Relearning else 0
@@ -637,26 +783,55 @@ class Store:
             first_seen,
             fp if fp is not None else fingerprint,
             flagged,
+            max(0, int(fails or 0) + fails_delta),
+            rating if rating is not None else last_rating,
         )
-        c.execute(f"INSERT OR REPLACE INTO cards ({self._CARD_COLS}) VALUES ({', '.join('?' * 13)})", values)
+        c.execute(f"INSERT OR REPLACE INTO cards ({self._CARD_COLS}) VALUES ({', '.join('?' * 15)})", values)
         return self._card_row(values)
 
     def update_rating(
-        self, review_id: int, card: Card, rating: Rating, now: datetime, previous: Card | None = None
-    ) -> CardRow:
-        """The learner overrode the rating of ``review_id``: store the card rescheduled from
-        ``previous`` (the card before that answer; None for a question answered the first time)."""
+        self,
+        review_id: int,
+        card: Card,
+        rating: Rating,
+        now: datetime,
+        previous: Card | None = None,
+        *,
+        wrong_before: WrongEntry | None = None,
+        wrong_book_streak: int = 2,
+    ) -> RecordedAnswer:
+        """The learner overrode the rating of ``review_id`` (their latest answer to the question):
+        store the card rescheduled from ``previous`` (the card before that answer; None for a
+        question answered the first time), and redo the answer's effect on the 错题本 from
+        ``wrong_before`` (the entry before that answer) with the new rating: a wrong answer
+        re-rated Good takes back the mistake, a right one re-rated Again records one."""
         with self.transaction() as c:
-            r = c.execute("SELECT profile, qid FROM reviews WHERE id = ?", (review_id,)).fetchone()
+            r = c.execute("SELECT profile, qid, rating, ts FROM reviews WHERE id = ?", (review_id,)).fetchone()
             if r is None:
                 raise ValueError(f"no review {review_id}")
-            profile, qid = r
+            profile, qid, old_rating, ts = r
             c.execute("UPDATE reviews SET rating = ? WHERE id = ?", (int(rating), review_id))
             cur = c.execute("SELECT state FROM cards WHERE profile = ? AND qid = ?", (profile, qid)).fetchone()
             was_review = previous is not None and previous.state == State.Review
             old_lapse = 1 if was_review and cur is not None and cur[0] == int(State.Relearning) else 0
             new_lapse = 1 if was_review and card.state == State.Relearning else 0
-            return self._write_card(c, profile, qid, card, now, None, reps_delta=0, lapses_delta=new_lapse - old_lapse)
+            fails_delta = int(rating == Rating.Again) - int(old_rating == int(Rating.Again))
+            row = self._write_card(
+                c, profile, qid, card, now, None, reps_delta=0, lapses_delta=new_lapse - old_lapse,
+                rating=int(rating), fails_delta=fails_delta,
+            )
+            # the 错题本 as it was before the answer, then the answer again with its new rating
+            c.execute("DELETE FROM wrong_book WHERE profile = ? AND qid = ?", (profile, qid))
+            if wrong_before is not None:
+                c.execute(
+                    "INSERT INTO wrong_book (profile, qid, added, streak, wrong_count, last_wrong) VALUES (?, ?, ?, ?, ?, ?)",
+                    (profile, qid, iso(wrong_before.added), wrong_before.streak, wrong_before.wrong_count,
+                     iso(wrong_before.last_wrong)),
+                )
+            in_book, added, left, streak = self._apply_wrong_book(
+                c, profile, qid, rating <= Rating.Hard, ts, wrong_book_streak
+            )
+            return RecordedAnswer(review_id, row, in_book, added, left, streak, wrong_before)
 
     _REVIEW_COLS = (
         "id, ts, profile, qid, mode, answer, verdict, score, rating, auto_rating, seconds, session_id, attempt_id"
