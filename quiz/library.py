@@ -8,7 +8,9 @@ learner's history.
 Questions on one fact share a ``family`` (a name global across banks, so siblings in
 two banks can share it); :func:`fill_sections` picks, for the sections of an exam,
 distinct families without ever failing when a paper exists (a maximum matching of
-families to sections), and says which sections fall short when none does.
+families to sections), and says which sections fall short when none does. Study uses
+:meth:`Library.family` (:func:`sibling_groups`): the families, plus questions that plainly
+state the same fact without one.
 """
 
 from __future__ import annotations
@@ -16,12 +18,24 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from collections import deque
+import re
+import unicodedata
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quiz.model import AnyQuestion, Bank, Exam, Section
+from quiz.model import (
+    LETTERS,
+    AnyQuestion,
+    Bank,
+    Exam,
+    MultiQuestion,
+    NumericQuestion,
+    Section,
+    ShortQuestion,
+    SingleQuestion,
+)
 
 _MEANING_EXCLUDE = {"explanation", "source", "topic", "tags", "difficulty"}
 # Neither do these; they are hashed at their defaults, so fingerprints taken before they existed still match.
@@ -59,6 +73,63 @@ def fingerprint(q: AnyQuestion) -> str:
     return hashlib.blake2b(blob, digest_size=8).hexdigest()
 
 
+MAX_AUTO_SIBLINGS = 3
+"""A shared answer in more questions of one topic than this is a stock phrase, not one fact."""
+
+_FOLD = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def _fold(text: str) -> str:
+    return _FOLD.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def answer_fact(q: AnyQuestion) -> str | None:
+    """The fact a question's answer states, folded for comparison (None for 判断 and 情景, whose
+    answers say nothing specific): the right choice's text (单选), the right choices' texts (多选),
+    the number with its unit (数值), the first accepted answer (填空)."""
+    if isinstance(q, SingleQuestion):
+        text = q.choices[q.answer_index]
+    elif isinstance(q, MultiQuestion):
+        text = "|".join(sorted(_fold(q.choices[i]) for i in q.answer_indexes))
+    elif isinstance(q, NumericQuestion | ShortQuestion):
+        text = q.expected_text()
+    else:
+        return None
+    folded = _fold(text) if not isinstance(q, MultiQuestion) else text
+    if len(folded.replace("|", "")) < 2 or all(c in LETTERS.lower() for c in folded):
+        return None
+    return folded
+
+
+def sibling_groups(items: Iterable[Item]) -> dict[str, str]:
+    """Which questions are siblings (questions on one fact), as qid -> group key.
+
+    A question's ``family`` (bank field) puts it in the group ``family:<name>``, across
+    banks. Questions without a family are also grouped, conservatively, when two or three
+    questions of one topic state the same fact as their answer (:func:`answer_fact`), as
+    ``same:<topic>:<fact>``: the cheap case of "the next question's answer is this one's".
+    Only groups of two or more are listed.
+    """
+    out: dict[str, str] = {}
+    explicit: dict[str, list[str]] = defaultdict(list)
+    auto: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for it in items:
+        q = it.question
+        if q.family:
+            explicit[q.family].append(it.qid)
+            continue
+        fact = answer_fact(q) if it.topic else None
+        if fact is not None:
+            auto[(it.topic, fact)].append(it.qid)
+    for name, qids in explicit.items():
+        if len(qids) > 1:
+            out.update((qid, f"family:{name}") for qid in qids)
+    for (topic, fact), qids in auto.items():
+        if 1 < len(qids) <= MAX_AUTO_SIBLINGS:
+            out.update((qid, f"same:{topic}:{fact}") for qid in qids)
+    return out
+
+
 @dataclass
 class Library:
     banks: dict[str, Bank] = field(default_factory=dict)
@@ -68,8 +139,10 @@ class Library:
     _items: dict[str, Item] = field(default_factory=dict, repr=False)
     # Retired questions: out of every pool, list and count, found only by id (history, old results, grading).
     _retired: dict[str, Item] = field(default_factory=dict, repr=False)
+    _families: dict[str, str] | None = field(default=None, repr=False)
 
     def add_bank(self, bank: Bank, path: Path | None = None) -> None:
+        self._families = None
         self.banks[bank.bank] = bank
         if path is not None:
             self.bank_paths[bank.bank] = path
@@ -136,6 +209,12 @@ class Library:
             and (not ta or bool(ta & it.tags))
             and (not ba or it.bank in ba)
         ]
+
+    def family(self, qid: str) -> str | None:
+        """The sibling group of a question (see :func:`sibling_groups`), or None when it has none."""
+        if self._families is None:
+            self._families = sibling_groups(self._items.values())
+        return self._families.get(qid)
 
     def section_pool(self, section: Section) -> list[Item]:
         return self.select(types=section.types, topics=section.topics, tags=section.tags, banks=section.banks)
