@@ -10,15 +10,27 @@ learner's letters are the letters they saw. ``answer_original`` keeps the
 answer in the bank's own letters for the trainer's item analysis.
 
 The deadline is ``started + time_limit`` by the wall clock: a killed process
-resumes with the time left. Every answer is saved when given (answering again
-overwrites). Submitting, or any access after the deadline, scores the attempt:
-per question the grader's score (多选 partial credit as the question's
-``scoring`` says) times the section's points; per section and per topic; pass when
-the score reaches ``pass_score``. Points: a correct answer earns the section's
-points, a partial one ``score x points`` (so 多选少选 earns what the question's
-``scoring`` grants), a wrong or blank one nothing. Every question then counts as a review (mode
-``exam``, FSRS-scheduled; never Easy): a question left blank counts as wrong,
-and every question not answered correctly goes to the wrong-answer book.
+resumes with the time left. Every answer is saved when given, and the text in an
+answer box is saved as it is typed (the UI saves drafts a moment after the last
+key: :meth:`ExamAttempt.answer` with ``draft=True``, accepted up to
+:data:`DRAFT_GRACE` after the deadline, so the text typed before time ran out is
+graded). The time spent on each question is kept (:meth:`ExamAttempt.visit`).
+Submitting, or any access after the deadline, scores the attempt: per question the
+grader's score (多选 partial credit as the question's ``scoring`` says) times the
+section's points; per section and per topic; pass when the score reaches
+``pass_score``. Points: a correct answer earns the section's points, a partial one
+``score x points`` (so 多选少选 earns what the question's ``scoring`` grants), a
+wrong or blank one nothing.
+
+Each *answered* question then counts as a review (mode ``exam``, FSRS-scheduled at
+the time it was answered, rated from the verdict and the time spent on it, so a
+fast right answer to a card in review is Easy), and a mistake goes to the
+wrong-answer book. A question left blank (未作答) is not a review: no FSRS
+update, not a mistake, not a new question of the day; its verdict is stored as
+NULL and it is shown as 未作答.
+
+Scores are shown with :func:`quiz.scores.format_score` everywhere (at most one decimal, a
+trailing ``.0`` dropped: ``13``, ``12.5``).
 """
 
 from __future__ import annotations
@@ -39,6 +51,15 @@ from quiz.scheduler import Clock, SpacedScheduler, rating_for, to_utc, utc_now
 from quiz.store import Store, dumps, iso, parse_ts
 
 Grader = Callable[[AnyQuestion, str], GradeResult]
+
+DRAFT_GRACE = timedelta(seconds=5)
+"""A draft typed before the deadline is still saved this long after it (the UI's clock ticks
+once a second and saves drafts a moment after the last key)."""
+
+
+PASS_TOLERANCE = 0.005
+"""Partial credit is a fraction rounded to 4 places (3 x 0.3333 = 0.9999): a score this close
+to the pass mark passes."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +86,7 @@ class ExamQuestion:
     points: float
     answer: str | None  # the learner's answer in the letters shown, None when blank
     flagged: bool
+    seconds: float = 0.0  # time spent on the question so far
 
     @property
     def answered(self) -> bool:
@@ -81,6 +103,8 @@ class QuestionResult:
     result: GradeResult
     points: float
     earned: float
+    answered: bool = True  # False: left blank (未作答), not a review and not a mistake
+    seconds: float | None = None  # time spent on the question
 
 
 @dataclass(frozen=True)
@@ -117,6 +141,10 @@ class ExamResult:
     sections: list[SectionResult]
     topics: list[TopicResult]
     questions: list[QuestionResult]
+
+    @property
+    def unanswered(self) -> int:
+        return sum(1 for q in self.questions if not q.answered)
 
 
 @dataclass(frozen=True)
@@ -238,6 +266,7 @@ class ExamAttempt:
     submitted: datetime | None = None
     _result: ExamResult | None = field(default=None, repr=False)
     _permutations: dict[int, tuple[int, ...] | None] = field(default_factory=dict, repr=False)
+    _visiting: tuple[int, datetime] | None = field(default=None, repr=False)  # (position, since)
 
     @classmethod
     def start(
@@ -275,7 +304,7 @@ class ExamAttempt:
                 ],
             )
         questions = [cls._question(library, exam, d, None, False) for d in paper]
-        return cls(
+        att = cls(
             store=store,
             library=library,
             exam=exam,
@@ -290,9 +319,32 @@ class ExamAttempt:
             scheduler=scheduler,
             _permutations={d.position: d.permutation for d in paper},
         )
+        att._record_prediction("before")
+        return att
+
+    def _record_prediction(self, when: str) -> None:
+        """Keep what the readiness model expected right before the attempt (and its own
+        estimate right after), so the next readiness can be calibrated by the real score."""
+        from quiz.stats import model_score, readiness_score
+
+        t = to_utc(self.now())
+        if when == "before":
+            model = model_score(self.store, self.library, self.profile, self.exam.exam, t)
+            shown = readiness_score(self.store, self.library, self.profile, self.exam.exam, t)
+            with self.store.transaction() as c:
+                c.execute(
+                    "UPDATE exam_attempts SET model_before = ?, readiness_before = ? WHERE id = ?",
+                    (model, shown, self.attempt_id),
+                )
+        else:
+            model = model_score(self.store, self.library, self.profile, self.exam.exam, t)
+            with self.store.transaction() as c:
+                c.execute("UPDATE exam_attempts SET model_after = ? WHERE id = ?", (model, self.attempt_id))
 
     @staticmethod
-    def _question(library: Library, exam: Exam, d: DrawnQuestion, answer: str | None, flagged: bool) -> ExamQuestion:
+    def _question(
+        library: Library, exam: Exam, d: DrawnQuestion, answer: str | None, flagged: bool, seconds: float = 0.0
+    ) -> ExamQuestion:
         item = library.find(d.qid)
         if item is None:
             raise UserError(f"exam attempt: question {d.qid} is no longer in the banks; the attempt cannot be shown")
@@ -306,6 +358,7 @@ class ExamAttempt:
             points=d.points,
             answer=answer,
             flagged=flagged,
+            seconds=seconds,
         )
 
     @classmethod
@@ -328,16 +381,16 @@ class ExamAttempt:
         profile, exam_id, seed, started, deadline, submitted = r
         exam = _exam(library, exam_id)
         rows = store.execute(
-            "SELECT position, section, qid, points, permutation, answer, flagged, verdict, score, earned"
+            "SELECT position, section, qid, points, permutation, answer, flagged, verdict, score, earned, seconds"
             " FROM exam_answers WHERE attempt_id = ? ORDER BY position",
             (attempt_id,),
         ).fetchall()
         questions: list[ExamQuestion] = []
         perms: dict[int, tuple[int, ...] | None] = {}
-        for pos, sec, qid, points, perm, answer, flagged, *_ in rows:
+        for pos, sec, qid, points, perm, answer, flagged, *rest in rows:
             d = DrawnQuestion(pos, sec, qid, points, tuple(json.loads(perm)) if perm else None)
             perms[pos] = d.permutation
-            questions.append(cls._question(library, exam, d, answer, bool(flagged)))
+            questions.append(cls._question(library, exam, d, answer, bool(flagged), float(rest[3] or 0.0)))
         att = cls(
             store=store,
             library=library,
@@ -393,23 +446,58 @@ class ExamAttempt:
         if res is not None:
             raise ExamOver(res)
 
-    def answer(self, position: int, text: str) -> None:
-        """Save (or overwrite) the answer at ``position``; ``""`` clears it.
+    def answer(self, position: int, text: str, *, draft: bool = False) -> None:
+        """Save (or overwrite) the answer at ``position``, as typed; blank clears it.
 
-        After the deadline the attempt is submitted instead and ``ExamOver`` raised.
+        ``draft``: the text is in the answer box but not submitted (saved as it is typed; it
+        is the answer all the same); accepted up to :data:`DRAFT_GRACE` after the deadline.
+        After the deadline (and the grace, for a draft) the attempt is submitted instead and
+        ``ExamOver`` raised.
         """
-        self._ensure_open()
+        t = to_utc(self.now())
+        if not (draft and self.submitted is None and t <= self.deadline + DRAFT_GRACE):
+            self._ensure_open()
         q = self.questions[position]
         value = text if text.strip() else None
+        if value == q.answer:
+            return
         original = to_original_letters(text, self._permutations.get(position)) if value is not None else None
-        t = to_utc(self.now())
+        spent = self._spent(position, t)
         with self.store.transaction() as c:
             c.execute(
-                "UPDATE exam_answers SET answer = ?, answer_original = ?, answered_at = ?"
+                "UPDATE exam_answers SET answer = ?, answer_original = ?, answered_at = ?, seconds = ?"
                 " WHERE attempt_id = ? AND position = ?",
-                (value, original, iso(t) if value is not None else None, self.attempt_id, position),
+                (value, original, iso(t) if value is not None else None, spent, self.attempt_id, position),
             )
-        self.questions[position] = replace(q, answer=value)
+        self.questions[position] = replace(q, answer=value, seconds=spent)
+
+    def _spent(self, position: int, t: datetime) -> float:
+        """The time spent on ``position`` up to ``t`` (restarting the count of the visit)."""
+        spent = self.questions[position].seconds
+        if self._visiting is not None and self._visiting[0] == position:
+            spent += max(0.0, (min(t, self.deadline) - self._visiting[1]).total_seconds())
+            self._visiting = (position, t)
+        return spent
+
+    def visit(self, position: int | None) -> None:
+        """The learner is looking at ``position`` now (None: at none): the time since the last
+        visit began is added to the question visited before, and stored."""
+        if self.submitted is not None:
+            return
+        t = to_utc(self.now())
+        if self._visiting is not None and self._visiting[0] != position:
+            prev = self._visiting[0]
+            spent = self._spent(prev, t)
+            with self.store.transaction() as c:
+                c.execute(
+                    "UPDATE exam_answers SET seconds = ? WHERE attempt_id = ? AND position = ?",
+                    (spent, self.attempt_id, prev),
+                )
+            self.questions[prev] = replace(self.questions[prev], seconds=spent)
+        if position is None:
+            self._visiting = None
+        elif self._visiting is None or self._visiting[0] != position:
+            self._visiting = (position, t)
 
     def flag(self, position: int, flagged: bool = True) -> None:
         """Mark a question on the answer sheet (答题卡) to come back to."""
@@ -442,11 +530,14 @@ class ExamAttempt:
         return self.grader(q.question, q.answer)
 
     def submit(self) -> ExamResult:
-        """Score, store and schedule (idempotent: a second call returns the same result)."""
+        """Score, store and schedule (idempotent: a second call returns the same result).
+
+        Only answered questions become reviews (see the module docstring)."""
         if self.submitted is not None and self._result is not None:
             return self._result
         t = to_utc(self.now())
         auto = t >= self.deadline
+        self.visit(None)
         settings = self.store.get_settings(self.profile)
         sched = self.scheduler or SpacedScheduler(desired_retention=settings.desired_retention)
         results: list[QuestionResult] = []
@@ -454,22 +545,40 @@ class ExamAttempt:
             res = self._grade(q)
             results.append(
                 QuestionResult(
-                    q.position, q.section, q.qid, q.item.topic, q.answer, res, q.points, _earned(res, q.points)
+                    q.position, q.section, q.qid, q.item.topic, q.answer, res, q.points,
+                    _earned(res, q.points) if q.answered else 0.0, q.answered, q.seconds,
                 )
             )
         result = self._build_result(results, submitted=t, auto=auto)
+        answered_at = {
+            int(r[0]): parse_ts(r[1])
+            for r in self.store.execute(
+                "SELECT position, answered_at FROM exam_answers WHERE attempt_id = ? AND answered_at IS NOT NULL",
+                (self.attempt_id,),
+            )
+        }
         with self.store.transaction() as c:
             for q, qr in zip(self.questions, results, strict=True):
+                if not qr.answered:
+                    c.execute(
+                        "UPDATE exam_answers SET verdict = NULL, score = 0, earned = 0 WHERE attempt_id = ? AND position = ?",
+                        (self.attempt_id, q.position),
+                    )
+                    continue
                 c.execute(
                     "UPDATE exam_answers SET verdict = ?, score = ?, earned = ? WHERE attempt_id = ? AND position = ?",
                     (qr.result.verdict, qr.result.score, qr.earned, self.attempt_id, q.position),
                 )
                 prev = self.store.get_card(self.profile, q.qid)
                 prev_card = prev.card if prev else None
+                when = min(answered_at.get(q.position, t), t)
+                if prev_card is not None and prev_card.last_review is not None:
+                    when = max(when, to_utc(prev_card.last_review))
+                seconds = q.seconds if q.seconds > 0 else None
                 rating = rating_for(
-                    qr.result.verdict, qtype=q.item.type, seconds=None, state=prev_card.state if prev_card else None
+                    qr.result.verdict, qtype=q.item.type, seconds=seconds, state=prev_card.state if prev_card else None
                 )
-                card = sched.review(prev_card, rating, t)
+                card = sched.review(prev_card, rating, when, seconds)
                 self.store.record_answer(
                     profile=self.profile,
                     qid=q.qid,
@@ -477,7 +586,8 @@ class ExamAttempt:
                     answer=q.answer or "",
                     verdict=qr.result.verdict,
                     score=qr.result.score,
-                    now=t,
+                    now=when,
+                    seconds=seconds,
                     card=card,
                     rating=rating,
                     auto_rating=rating,
@@ -501,6 +611,7 @@ class ExamAttempt:
             )
         self.submitted = t
         self._result = result
+        self._record_prediction("after")
         return result
 
     def _build_result(self, results: list[QuestionResult], *, submitted: datetime, auto: bool) -> ExamResult:
@@ -538,7 +649,7 @@ class ExamAttempt:
             score=score,
             total=self.exam.total_points,
             pass_score=self.exam.pass_score,
-            passed=score >= self.exam.pass_score,
+            passed=score >= self.exam.pass_score - PASS_TOLERANCE,
             started=self.started,
             submitted=submitted,
             auto_submitted=auto,
@@ -557,7 +668,10 @@ class ExamAttempt:
                 verdict=verdict or "wrong", score=score or 0.0, feedback="", expected=q.question.expected_text()
             )
             results.append(
-                QuestionResult(q.position, q.section, q.qid, q.item.topic, q.answer, res, q.points, earned or 0.0)
+                QuestionResult(
+                    q.position, q.section, q.qid, q.item.topic, q.answer, res, q.points, earned or 0.0,
+                    q.answered, q.seconds or None,
+                )
             )
         assert self.submitted is not None
         return self._build_result(results, submitted=self.submitted, auto=bool(r[0]))
