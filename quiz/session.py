@@ -3,12 +3,17 @@
 Modes (``StudySession.start(..., mode=...)``):
 
 * ``smart``      智能复习: due questions first (earliest due first), then new
-  questions (bank order) up to what is left of today's daily limit of new questions.
+  questions up to what is left of today's daily limit of new questions, interleaved
+  across banks and topics (one from each bank in turn, and within a bank one from each
+  topic in turn; bank order inside a topic). Siblings (questions on one fact:
+  :meth:`Library.family`) are never back to back, and once one is answered the others
+  are buried for the day (dropped from the session and left out of today's queues).
   A question answered wrong comes back later in the same session while it is in
   a (re)learning step (at most 3 times).
 * ``sequential`` 顺序练习: every question of the scope in bank order, starting after
   the last question answered or skipped in 顺序练习 over the same scope (wraps around).
-* ``random``     随机练习: the scope shuffled (seed recorded, so a resumed session keeps its order).
+* ``random``     随机练习: the scope shuffled (seed recorded, so a resumed session keeps its order),
+  siblings never back to back.
 * ``focus``      专项练习: one topic, bank or tag (filters required): due first, then
   questions answered wrong before, then new ones, then the rest weakest first; no daily limit.
 * ``wrong``      错题本: the wrong-answer book, oldest first. A question leaves the book
@@ -16,21 +21,31 @@ Modes (``StudySession.start(..., mode=...)``):
 * ``bookmarks``  收藏: bookmarked questions, oldest bookmark first.
 * ``browse``     背题模式: answer and explanation shown; nothing graded, recorded or scheduled.
 
+背题模式 can also be switched on inside any session (:meth:`StudySession.set_memorize`):
+the session shows answers from the current question on, nothing is recorded and the
+stored position does not move; switching it off returns to the question where it was
+switched on. A 背题 session is never offered as "继续上次".
+
 Filters (topics, banks, tags, types) narrow every mode. Every answer (all modes
 but browse) is graded, recorded, scheduled with FSRS and fed to the wrong-answer
-book, committed at once. A session is stored with its queue and position, so an
-interrupted session resumes (:meth:`StudySession.latest_unfinished`,
+book, committed at once. A session is stored with its queue and position, and the
+text typed for the current question (:meth:`StudySession.save_draft`), so an
+interrupted session resumes with the draft in the box (:meth:`StudySession.latest_unfinished`,
 :meth:`StudySession.resume`). Questions removed from the banks are dropped from
 a resumed queue; nothing is ever scheduled for them.
+
+A study day starts at ``Settings.day_start_hour`` (default 4:00, as Anki) in the
+machine's time zone (:func:`start_of_day`); "today's new questions" and burying
+count from there.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
 from quiz.errors import UserError
@@ -49,7 +64,7 @@ from quiz.scheduler import (
     to_utc,
     utc_now,
 )
-from quiz.store import Settings, Store, dumps, iso, parse_ts
+from quiz.store import Settings, Store, WrongEntry, dumps, iso, parse_ts
 
 StudyMode = Literal["smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse"]
 MODES: tuple[StudyMode, ...] = ("smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse")
@@ -128,6 +143,8 @@ class StudyItem:
     in_wrong_book: bool
     flagged_changed: bool  # the question changed in its bank since last answered
     due: datetime | None
+    fails: int = 0  # failed answers so far
+    leech: bool = False  # failed at least the learner's leech threshold (顽固题)
 
     @property
     def question(self) -> AnyQuestion:
@@ -202,7 +219,11 @@ class StudySession:
     seed: int | None = None
     started: datetime | None = None
     settings: Settings = field(default_factory=Settings)
+    tz: tzinfo | None = None  # the learner's time zone for study days (None: the machine's)
+    memorize: bool = False  # 背题模式 switched on inside the session (see set_memorize)
+    _peek: int = field(default=0, repr=False)  # where 背题模式 is, while the stored position stays put
     _last: AnswerOutcome | None = field(default=None, repr=False)
+    _last_wrong_before: WrongEntry | None = field(default=None, repr=False)
     _last_prev: Card | None = field(default=None, repr=False)
     _last_text: str = field(default="", repr=False)
     _last_time: datetime | None = field(default=None, repr=False)
@@ -223,6 +244,7 @@ class StudySession:
         scheduler: SpacedScheduler | None = None,
         seed: int | None = None,
         limit: int | None = None,
+        tz: tzinfo | None = None,
     ) -> StudySession:
         """A new session (earlier unfinished sessions of the same mode are closed).
 
@@ -240,7 +262,7 @@ class StudySession:
         settings = store.get_settings(profile)
         if mode == "random" and seed is None:
             seed = random.SystemRandom().randrange(2**31)
-        queue = build_queue(store, library, profile, mode, filters, t, settings=settings, seed=seed)
+        queue = build_queue(store, library, profile, mode, filters, t, settings=settings, seed=seed, tz=tz)
         if limit is not None:
             queue = queue[: max(0, limit)]
         ts = iso(t)
@@ -270,6 +292,7 @@ class StudySession:
             seed=seed,
             started=t,
             settings=settings,
+            tz=tz,
         )
 
     @classmethod
@@ -282,6 +305,7 @@ class StudySession:
         now: Clock = utc_now,
         grader: Grader | None = None,
         scheduler: SpacedScheduler | None = None,
+        tz: tzinfo | None = None,
     ) -> StudySession:
         r = store.execute(
             "SELECT profile, mode, filters, queue, position, seed, started FROM sessions WHERE id = ?", (session_id,)
@@ -305,15 +329,20 @@ class StudySession:
             seed=seed,
             started=parse_ts(started),
             settings=settings,
+            tz=tz,
         )
 
     @staticmethod
     def latest_unfinished(store: Store, profile: str, mode: StudyMode | None = None) -> SessionInfo | None:
+        """The session to offer as "继续上次": the latest unfinished one (of ``mode`` when given;
+        never a 背题模式 session unless ``mode`` asks for one: nothing in it is to be continued)."""
         sql = "SELECT id, mode, filters, queue, position, started, updated FROM sessions WHERE profile = ? AND finished IS NULL"
         params: list[str] = [profile]
         if mode is not None:
             sql += " AND mode = ?"
             params.append(mode)
+        else:
+            sql += " AND mode != 'browse'"
         for r in store.execute(sql + " ORDER BY updated DESC, id DESC", params):
             total = len(json.loads(r[3]))
             if r[4] < total:
@@ -338,12 +367,12 @@ class StudySession:
 
     def current(self) -> StudyItem | None:
         """The question to show, or None when the session is over."""
-        while self.position < len(self.queue):
-            qid = self.queue[self.position]
+        while self._at < len(self.queue):
+            qid = self.queue[self._at]
             item = self.library.get(qid)
             if item is not None:
                 break
-            self.position += 1  # removed from the banks: never shown, history kept
+            self._at += 1  # removed from the banks: never shown, history kept
         else:
             return None
         row = self.store.get_card(self.profile, qid)
@@ -356,14 +385,16 @@ class StudySession:
         return StudyItem(
             qid=qid,
             item=item,
-            index=self.position,
+            index=self._at,
             total=len(self.queue),
             state=state_name(row.card if row else None),
-            show_answer=self.mode == "browse",
+            show_answer=self.mode == "browse" or self.memorize,
             bookmarked=self.store.is_bookmarked(self.profile, qid),
             in_wrong_book=self.store.in_wrong_book(self.profile, qid),
             flagged_changed=flagged,
             due=row.due if row else None,
+            fails=row.fails if row else 0,
+            leech=row is not None and row.fails >= self.settings.leech_threshold,
         )
 
     def _grade(self, question: AnyQuestion, text: str) -> GradeResult:
@@ -377,6 +408,8 @@ class StudySession:
         In browse mode the answer is graded for display only (nothing stored).
         Raises ValueError when the session is over.
         """
+        if self.memorize:
+            raise ValueError("背题模式 is on: nothing is answered")
         it = self.current()
         if it is None:
             raise ValueError("the session is over")
@@ -394,8 +427,16 @@ class StudySession:
         )
         card = self.scheduler.review(prev_card, auto, t, seconds)
         new_queue: str | None = None
-        if self.mode == "smart" and not result.correct and card.due <= t + RELEARN_WITHIN:
-            if self.queue.count(it.qid) <= MAX_REQUEUE:
+        if self.mode == "smart":
+            # the siblings still ahead are buried for the day: the feedback just gave their answer away
+            family = self.library.family(it.qid)
+            if family is not None:
+                rest = self.queue[self.position + 1 :]
+                kept = [q for q in rest if q == it.qid or self.library.family(q) != family]
+                if len(kept) != len(rest):
+                    self.queue[self.position + 1 :] = kept
+                    new_queue = dumps(self.queue)
+            if not result.correct and card.due <= t + RELEARN_WITHIN and self.queue.count(it.qid) <= MAX_REQUEUE:
                 self.queue.append(it.qid)
                 new_queue = dumps(self.queue)
         rec = self.store.record_answer(
@@ -437,6 +478,7 @@ class StudySession:
             t,
             seconds,
         )
+        self._last_wrong_before = rec.wrong_before
         return out
 
     @property
@@ -451,8 +493,24 @@ class StudySession:
             raise ValueError("no answer to re-rate")
         rating = Rating(rating)
         card = self.scheduler.review(self._last_prev, rating, self._last_time, self._last_seconds)
-        self.store.update_rating(last.review_id, card, rating, self._last_time, previous=self._last_prev)
-        self._last = replace(last, rating=rating, next_due=card.due)
+        rec = self.store.update_rating(
+            last.review_id,
+            card,
+            rating,
+            self._last_time,
+            previous=self._last_prev,
+            wrong_before=self._last_wrong_before,
+            wrong_book_streak=self.settings.wrong_book_streak,
+        )
+        self._last = replace(
+            last,
+            rating=rating,
+            next_due=card.due,
+            in_wrong_book=rec.in_wrong_book,
+            added_to_wrong_book=rec.added_to_wrong_book,
+            left_wrong_book=rec.left_wrong_book,
+            wrong_streak=rec.wrong_streak,
+        )
         return self._last
 
     def _advance(self, t: datetime, step: int = 1) -> None:
@@ -468,17 +526,81 @@ class StudySession:
                     (self.profile, self.filters.scope(), left, iso(t)),
                 )
 
+    @property
+    def _at(self) -> int:
+        """The index of the question in front of the learner (背题模式 moves its own cursor)."""
+        return self._peek if self.memorize else self.position
+
+    @_at.setter
+    def _at(self, value: int) -> None:
+        if self.memorize:
+            self._peek = value
+        else:
+            self.position = value
+
     def skip(self) -> None:
         """Move on without answering (in browse mode: the next question)."""
-        if self.position < len(self.queue):
+        if self.memorize:
+            self._peek = min(len(self.queue), self._peek + 1)
+        elif self.position < len(self.queue):
             self._advance(to_utc(self.now()))
 
     next = skip
 
     def back(self) -> None:
         """Go back one question (browse, sequential and random modes)."""
-        if self.position > 0:
+        if self.memorize:
+            self._peek = max(0, self._peek - 1)
+        elif self.position > 0:
             self._advance(to_utc(self.now()), -1)
+
+    def set_memorize(self, on: bool) -> None:
+        """Switch 背题模式 inside the session.
+
+        On: answers are shown from the current question on; nothing is recorded and the
+        stored position does not move (a resumed session starts where answering stopped).
+        Off: back to the question where it was switched on. A 背题 session (mode ``browse``)
+        switched off becomes a 顺序练习 session over the same questions from the current one.
+        """
+        if self.mode == "browse":
+            if on:
+                return
+            self.mode = "sequential"
+            with self.store.transaction() as c:
+                c.execute(
+                    "UPDATE sessions SET mode = 'sequential', updated = ? WHERE id = ?",
+                    (iso(to_utc(self.now())), self.session_id),
+                )
+            return
+        if on and not self.memorize:
+            self._peek = self.position
+        self.memorize = on
+
+    @property
+    def memorizing(self) -> bool:
+        """Answers are shown, nothing is graded (a 背题 session, or 背题模式 switched on)."""
+        return self.memorize or self.mode == "browse"
+
+    # -- drafts ------------------------------------------------------------
+    def save_draft(self, text: str) -> None:
+        """Keep the text typed for the current question (not submitted yet) with the session,
+        so that a resumed session puts it back in the box."""
+        it = None if self.memorizing else self.current()
+        if it is None:
+            return
+        with self.store.transaction() as c:
+            c.execute(
+                "UPDATE sessions SET draft_qid = ?, draft = ? WHERE id = ?",
+                (it.qid if text else None, text or None, self.session_id),
+            )
+
+    def draft(self) -> str | None:
+        """The text saved for the current question, if any."""
+        it = self.current()
+        if it is None:
+            return None
+        r = self.store.execute("SELECT draft_qid, draft FROM sessions WHERE id = ?", (self.session_id,)).fetchone()
+        return str(r[1]) if r is not None and r[0] == it.qid and r[1] else None
 
     def toggle_bookmark(self) -> bool:
         """Bookmark or un-bookmark the current question; returns whether it is bookmarked."""
@@ -504,12 +626,13 @@ class StudySession:
         )
 
     def progress(self) -> tuple[int, int]:
-        """(questions done, questions in the session)."""
-        return (min(self.position, len(self.queue)), len(self.queue))
+        """(questions done, questions in the session): done is the index of the question in
+        front of the learner, so the question shown is number ``done + 1`` of ``total``."""
+        return (min(self._at, len(self.queue)), len(self.queue))
 
     @property
     def finished(self) -> bool:
-        return self.position >= len(self.queue)
+        return self._at >= len(self.queue)
 
     def finish(self) -> SessionSummary:
         """Close the session (it is no longer offered for resuming)."""
@@ -553,10 +676,54 @@ RELEARN_WITHIN = timedelta(hours=1)
 MAX_REQUEUE = 3
 
 
-def start_of_day(t: datetime, tz: tzinfo | None = None) -> datetime:
-    """Midnight of ``t``'s calendar day in ``tz`` (default: the machine's local time zone), in UTC."""
+def study_day(t: datetime, tz: tzinfo | None = None, hour: int = 0) -> date:
+    """The study day ``t`` falls in: the local calendar date in ``tz`` (default: the machine's
+    time zone) of ``t`` minus ``hour`` hours, a day starting at ``hour``:00."""
     local = t.astimezone(tz) if tz is not None else t.astimezone()
-    return to_utc(local.replace(hour=0, minute=0, second=0, microsecond=0))
+    return (local - timedelta(hours=hour)).date()
+
+
+def day_start(day: date, tz: tzinfo | None = None, hour: int = 0) -> datetime:
+    """When the study ``day`` starts (``hour``:00 local time in ``tz``), in UTC."""
+    naive = datetime.combine(day, time(hour))
+    # a naive time's .astimezone() reads it as the machine's local time, with that day's DST
+    return to_utc(naive.replace(tzinfo=tz) if tz is not None else naive.astimezone())
+
+
+def start_of_day(t: datetime, tz: tzinfo | None = None, hour: int = 0) -> datetime:
+    """When the study day containing ``t`` started (``hour``:00 local time in ``tz``), in UTC."""
+    return day_start(study_day(t, tz, hour), tz, hour)
+
+
+def spread(groups: Sequence[Sequence[str]]) -> list[str]:
+    """Interleave groups evenly: each group's items keep their order and are spread over the
+    whole sequence in proportion to the group's size (ties in group order)."""
+    keyed = [((k + 0.5) / len(g), gi, q) for gi, g in enumerate(groups) for k, q in enumerate(g)]
+    return [q for _, _, q in sorted(keyed, key=lambda x: (x[0], x[1]))]
+
+
+def interleave(items: Iterable[Item]) -> list[str]:
+    """New questions in study order: banks spread over each other, and inside a bank its topics
+    spread over each other (:func:`spread`); bank order inside a topic."""
+    banks: dict[str, dict[str, list[str]]] = {}
+    for it in items:
+        banks.setdefault(it.bank, {}).setdefault(it.topic, []).append(it.qid)
+    return spread([spread(list(topics.values())) for topics in banks.values()])
+
+
+def space_siblings(queue: list[str], family: Callable[[str], str | None]) -> list[str]:
+    """The queue with no two siblings back to back where another order allows it (the
+    later sibling swaps with the next question of another family)."""
+    out = list(queue)
+    for i in range(1, len(out)):
+        f = family(out[i])
+        if f is None or f != family(out[i - 1]):
+            continue
+        for j in range(i + 1, len(out)):
+            if family(out[j]) != f:
+                out.insert(i, out.pop(j))
+                break
+    return out
 
 
 def build_queue(
@@ -569,23 +736,39 @@ def build_queue(
     *,
     settings: Settings | None = None,
     seed: int | None = None,
+    tz: tzinfo | None = None,
 ) -> list[str]:
     """The questions of a new session, in order (see the module docstring for each mode)."""
     settings = settings or store.get_settings(profile)
-    pool = [it.qid for it in filters.select(library)]
+    items = filters.select(library)
+    pool = [it.qid for it in items]
     in_pool = set(pool) if not filters.empty else None
 
     def keep(qids: Iterable[str]) -> list[str]:
         return [q for q in qids if (q in in_pool if in_pool is not None else q in library)]
 
     if mode == "smart":
-        due = keep(store.due_qids(profile, now))
-        allowance = max(0, settings.daily_new_limit - store.new_seen_since(profile, start_of_day(now)))
+        today = start_of_day(now, tz, settings.day_start_hour)
+        answered = store.answered_since(profile, today)
+        taken = {f for q in answered if (f := library.family(q)) is not None}  # buried for the day
+
+        def fresh(q: str) -> bool:
+            """Not a sibling of a question already answered today or already in the queue."""
+            f = library.family(q)
+            if f is None or q in answered:
+                return True
+            if f in taken:
+                return False
+            taken.add(f)
+            return True
+
+        due = [q for q in keep(store.due_qids(profile, now)) if fresh(q)]
+        allowance = max(0, settings.daily_new_limit - store.new_seen_since(profile, today))
         new: list[str] = []
         if allowance:
             seen = store.seen_qids(profile)
-            for q in pool:
-                if q not in seen:
+            for q in interleave(it for it in items if it.qid not in seen):
+                if fresh(q):
                     new.append(q)
                     if len(new) >= allowance:
                         break
@@ -600,15 +783,15 @@ def build_queue(
     if mode == "random":
         rng = random.Random(seed)
         rng.shuffle(pool)
-        return pool
+        return space_siblings(pool, library.family)
     if mode == "wrong":
         return keep(e.qid for e in store.wrong_book(profile))
     if mode == "bookmarks":
         return keep(store.bookmarks(profile))
     # focus: due, then in the wrong-answer book, then new, then the rest weakest first
-    rows = {r[0]: r for r in store.card_summaries(profile)}
-    due_set = {q for q, r in rows.items() if r[4] <= now}
-    due_q = sorted((q for q in pool if q in due_set), key=lambda q: rows[q][4])
+    rows = {r.qid: r for r in store.card_summaries(profile)}
+    due_set = {q for q, r in rows.items() if r.due <= now}
+    due_q = sorted((q for q in pool if q in due_set), key=lambda q: rows[q].due)
     wrong = {e.qid for e in store.wrong_book(profile)}
     wrong_q = [q for q in pool if q in wrong and q not in due_set]
     new_q = [q for q in pool if q not in rows]
@@ -616,12 +799,12 @@ def build_queue(
     sched = SpacedScheduler(desired_retention=settings.desired_retention, enable_fuzzing=False)
 
     def weakness(q: str) -> float:
-        _, state, stability, last_review, due = rows[q]
-        card = Card(card_id=1, state=State(state), stability=stability, last_review=last_review, due=due)
+        r = rows[q]
+        card = Card(card_id=1, state=State(r.state), stability=r.stability, last_review=r.last_review, due=r.due)
         return sched.retrievability(card, now)
 
     rest = sorted((q for q in pool if q not in placed), key=weakness)
-    return due_q + wrong_q + new_q + rest
+    return space_siblings(due_q + wrong_q + new_q + rest, library.family)
 
 
 def check_changed_questions(store: Store, library: Library, profile: str) -> list[str]:
