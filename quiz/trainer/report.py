@@ -2,7 +2,8 @@
 
 Per question:
 
-- ``attempts``: answers given (practice and exams), by ``learners`` learners;
+- ``attempts``: answers given (practice and exams), by ``learners`` learners; an exam
+  question left blank is not an answer: it is counted apart as ``not_reached``;
 - ``facility``: the share of those answers graded correct (Moodle's facility index);
   ``first_facility`` counts each learner's first answer only (before practice helps);
 - ``discrimination``: learners who answered the question are ranked by their
@@ -18,10 +19,14 @@ Per question:
 - ``disputes``: the answers learners marked "我答对了", with their notes;
 - ``older_version``: how many of the answers were given to an earlier version of
   the question (its prompt, options or answers changed since): after a fix, read
-  the numbers with that in mind.
+  the numbers with that in mind;
+- ``not_reached``: how often the question was left blank in a submitted mock exam;
+- ``leech_learners``: learners for whom the question is a leech (顽固题: failed at least
+  their ``leech_threshold`` times, default 6): a question many keep failing is often
+  badly written, not hard.
 
 Per learner: answers, accuracy, questions seen, exams taken and passed, best exam
-score (share of the total), last active.
+score (share of the total), leeches, last active.
 
 Reads only: the store's query methods, plus read-only SELECTs on the tables the
 store documents (the join that gives exam answers in the bank's own letters).
@@ -43,8 +48,10 @@ from typing import Any
 
 from quiz.context import Context
 from quiz.errors import UserError
+from quiz.exam import ExamAttempt
 from quiz.library import Library, fingerprint
 from quiz.model import AnyQuestion, JudgeQuestion, MultiQuestion, SingleQuestion
+from quiz.scores import format_score
 from quiz.store import Store, parse_ts
 
 MIN_LEARNERS = 8  # 27% of 8 is two learners per group: fewer says nothing
@@ -88,6 +95,8 @@ class QuestionStats:
     wrong_answers: list[WrongAnswer] = field(default_factory=list)
     disputes: list[DisputeInfo] = field(default_factory=list)
     older_version: int = 0  # answers given to an earlier version of the question (it changed since)
+    not_reached: int = 0  # left blank in a submitted mock exam (not an attempt)
+    leech_learners: int = 0  # learners for whom it is a leech
 
     @property
     def in_banks(self) -> bool:
@@ -109,6 +118,7 @@ class LearnerSummary:
     exams_passed: int = 0
     best_exam_score: float | None = None  # share of the total, 0-1
     best_exam: str | None = None
+    leeches: int = 0
     last_active: datetime | None = None
 
 
@@ -156,11 +166,13 @@ class _Answer:
 
 
 def _answers(store: Store) -> list[_Answer]:
-    """Every answer ever given; exam answers in the bank's own option letters."""
+    """Every answer ever given; exam answers in the bank's own option letters. (Databases from
+    before v5 hold a review for a blank exam answer: it is not an answer, and is left out.)"""
     rows = store.execute(
         "SELECT r.ts, r.profile, r.qid, coalesce(ea.answer_original, r.answer), r.verdict, r.score, r.fingerprint"
         " FROM reviews r LEFT JOIN exam_answers ea ON r.attempt_id IS NOT NULL"
-        " AND ea.attempt_id = r.attempt_id AND ea.qid = r.qid ORDER BY r.id"
+        " AND ea.attempt_id = r.attempt_id AND ea.qid = r.qid"
+        " WHERE NOT (r.mode = 'exam' AND r.answer = '') ORDER BY r.id"
     )
     return [_Answer(parse_ts(r[0]), r[1], r[2], r[3] or "", r[4], float(r[5]), r[6]) for r in rows]
 
@@ -178,14 +190,28 @@ class _Attempt:
 
 def _finished_attempts(store: Store, profiles: list[str]) -> list[_Attempt]:
     """Submitted exam attempts of every learner (through the exam module's history)."""
-    from quiz.exam import ExamAttempt
-
     out: list[_Attempt] = []
     for p in profiles:
         for a in ExamAttempt.history(store, p):
             if a.submitted is not None and a.score is not None:
                 out.append(_Attempt(a.attempt_id, p, a.exam_id, a.submitted, a.score, a.total, bool(a.passed)))
     return out
+
+
+def _not_reached(store: Store) -> Counter[str]:
+    """Per question: how often it was left blank in a submitted exam attempt."""
+    return Counter(
+        r[0]
+        for r in store.execute(
+            "SELECT ea.qid FROM exam_answers ea JOIN exam_attempts a ON a.id = ea.attempt_id"
+            " WHERE a.submitted IS NOT NULL AND (ea.answer IS NULL OR trim(ea.answer) = '')"
+        )
+    )
+
+
+def _leeches(store: Store, profiles: list[str]) -> dict[str, set[str]]:
+    """Per learner: their leeches (each with their own threshold)."""
+    return {p: set(store.leeches(p, store.get_settings(p).leech_threshold)) for p in profiles}
 
 
 # ---------------------------------------------------------------- answers, grouped
@@ -226,6 +252,9 @@ def build_report(store: Store, library: Library | None = None, *, min_learners: 
     profiles = store.profiles()
     attempts = _finished_attempts(store, profiles)
     disputes = store.disputes()
+    blanks = _not_reached(store)
+    leeches = _leeches(store, profiles)
+    leech_count: Counter[str] = Counter(q for qs in leeches.values() for q in qs)
 
     # learners
     learners: dict[str, LearnerSummary] = {p: LearnerSummary(p) for p in profiles}
@@ -249,6 +278,7 @@ def build_report(store: Store, library: Library | None = None, *, min_learners: 
     for p, s in learners.items():
         s.accuracy = s.correct / s.answers if s.answers else None
         s.questions_seen = len(seen[p])
+        s.leeches = len(leeches.get(p, ()))
     overall = {p: s.accuracy for p, s in learners.items() if s.accuracy is not None}
 
     # questions
@@ -259,7 +289,7 @@ def build_report(store: Store, library: Library | None = None, *, min_learners: 
     for d in disputes:
         disputes_by_qid[d.qid].append(DisputeInfo(d.id, d.ts, d.profile, d.answer, d.verdict, d.score, d.note, d.status))
     stats: list[QuestionStats] = []
-    for qid in sorted(set(by_qid) | set(disputes_by_qid)):
+    for qid in sorted(set(by_qid) | set(disputes_by_qid) | set(blanks)):
         item = library.find(qid) if library is not None else None
         q = item.question if item is not None else None
         st = QuestionStats(qid, q.type if q else None, q.prompt if q else None, (q.topic or None) if q else None)
@@ -268,6 +298,8 @@ def build_report(store: Store, library: Library | None = None, *, min_learners: 
             current = fingerprint(q)
             st.older_version = sum(1 for a in rows if a.fingerprint is not None and a.fingerprint != current)
         st.attempts = len(rows)
+        st.not_reached = blanks.get(qid, 0)
+        st.leech_learners = leech_count.get(qid, 0)
         st.correct = sum(1 for a in rows if a.verdict == "correct")
         per_learner: dict[str, list[float]] = defaultdict(list)
         first: dict[str, bool] = {}
@@ -366,9 +398,11 @@ def _pct(v: float | None) -> str:
 def format_report(report: Report, *, limit: int | None = None) -> str:
     lines: list[str] = []
     qs = report.questions if limit is None else report.questions[:limit]
-    lines.append(f"题目 questions: {len(report.questions)} answered or disputed, worst first "
-                 f"(discrimination needs {report.min_learners}+ learners)")
-    head = f"{_fit('question', 34)} {'type':<8} {'tries':>5} {'who':>4} {'facil':>6} {'1st':>5} {'discr':>6} {'disp':>4}  common wrong answers"
+    lines.append(f"题目 questions: {len(report.questions)} answered, left blank or disputed, worst first "
+                 f"(discrimination needs {report.min_learners}+ learners; blank = left blank in a mock, not an attempt;"
+                 f" leech = learners who keep failing it)")
+    head = (f"{_fit('question', 34)} {'type':<8} {'tries':>5} {'who':>4} {'facil':>6} {'1st':>5} {'discr':>6} {'disp':>4}"
+            f" {'blank':>5} {'leech':>5}  common wrong answers")
     lines.append(head)
     lines.append("-" * _width(head))
     if not qs:
@@ -378,7 +412,8 @@ def format_report(report: Report, *, limit: int | None = None) -> str:
         wrong = ", ".join(f"{w.shown}×{w.count}" for w in q.wrong_answers[:3])
         lines.append(
             f"{_fit(q.qid + ('*' if q.older_version else ''), 34)} {(q.type or 'gone'):<8} {q.attempts:>5} {q.learners:>4} {_pct(q.facility):>6} "
-            f"{_pct(q.first_facility):>5} {disc:>6} {len(q.disputes):>4}  {_fit(wrong, 40).rstrip()}"
+            f"{_pct(q.first_facility):>5} {disc:>6} {len(q.disputes):>4} {q.not_reached:>5} {q.leech_learners:>5}"
+            f"  {_fit(wrong, 40).rstrip()}"
         )
     if any(q.older_version for q in qs):
         lines.append("* the question changed since some of these answers were given")
@@ -393,14 +428,15 @@ def format_report(report: Report, *, limit: int | None = None) -> str:
                 lines.append(f"    [{d.status}] {d.profile}: {d.answer!r} graded {d.verdict}{note}")
     lines.append("")
     lines.append(f"学员 learners: {len(report.learners)}")
-    head = f"{_fit('profile', 20)} {'answers':>7} {'accuracy':>8} {'seen':>5} {'exams':>5} {'passed':>6} {'best':>5}  last active"
+    head = (f"{_fit('profile', 20)} {'answers':>7} {'accuracy':>8} {'seen':>5} {'exams':>5} {'passed':>6} {'best':>5}"
+            f" {'leech':>5}  last active")
     lines.append(head)
     lines.append("-" * _width(head))
     for s in report.learners:
         last = s.last_active.astimezone().strftime("%Y-%m-%d %H:%M") if s.last_active else "-"
         lines.append(
             f"{_fit(s.profile, 20)} {s.answers:>7} {_pct(s.accuracy):>8} {s.questions_seen:>5} {s.exams_taken:>5} "
-            f"{s.exams_passed:>6} {_pct(s.best_exam_score):>5}  {last}"
+            f"{s.exams_passed:>6} {_pct(s.best_exam_score):>5} {s.leeches:>5}  {last}"
         )
     return "\n".join(lines)
 
@@ -440,7 +476,7 @@ def export_rows(store: Store, library: Library | None = None) -> list[list[str]]
     for at in _finished_attempts(store, profiles):
         rows.append((at.profile, at.submitted.isoformat(), 0, [
             "考试", at.profile, local(at.submitted), at.exam_id, str(at.attempt_id), "", "", "exam", "", "", "",
-            _num(at.score), _num(at.total), "是" if at.passed else "否",
+            format_score(at.score), format_score(at.total), "是" if at.passed else "否",
         ]))
     for r in store.execute(
         "SELECT r.ts, r.profile, r.qid, r.mode, r.answer, r.verdict, r.score, r.attempt_id, ea.exam_id"
