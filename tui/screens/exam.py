@@ -1,8 +1,10 @@
 """模拟考试: a countdown, the 答题卡, answers saved as given, submit or time out.
 
 The core :class:`ExamAttempt` draws the paper, saves every answer, keeps the
-deadline and scores; this screen shows it. A killed program resumes the attempt
-(the deadline is wall-clock time kept in the store).
+deadline and scores; this screen shows it. Text typed in an answer box is saved a
+moment after the last key (the draft is the answer), and once more when the time
+runs out, so what was typed is graded. A killed program resumes the attempt with
+its drafts (the deadline is wall-clock time kept in the store).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets import Button, Footer, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from quiz.errors import UserError
@@ -29,6 +31,9 @@ from tui.widgets.answer_sheet import AnswerSheet, SheetCell
 from tui.widgets.question import QuestionView
 from tui.widgets.text import duration
 from tui.widgets.timer import Countdown
+
+DRAFT_DELAY = 0.5
+"""Seconds after the last key before the text in the answer box is saved."""
 
 
 def _numbers(positions: list[int], limit: int = 20) -> str:
@@ -123,6 +128,7 @@ class ExamScreen(QuizScreen[None]):
         self.attempt = attempt
         self.position = 0
         self._timer: Timer | None = None
+        self._draft_timer: Timer | None = None
         self._over = False
 
     def compose(self) -> ComposeResult:
@@ -176,6 +182,10 @@ class ExamScreen(QuizScreen[None]):
         attempt = self.attempt
         if attempt is None or self._over:
             return
+        if attempt.expired:
+            self._save_draft()  # what was typed before the time ran out is the answer
+            if self._over:
+                return
         result = attempt.check_deadline()
         if result is not None:
             self._finish(result, True)
@@ -187,6 +197,7 @@ class ExamScreen(QuizScreen[None]):
         attempt = self.attempt
         assert attempt is not None
         self.position = position
+        attempt.visit(position)
         eq = attempt.question(position)
         body = self.query_one("#exam-question", VerticalScroll)
         for old in self.query("QuestionView, AnswerPad"):
@@ -214,23 +225,41 @@ class ExamScreen(QuizScreen[None]):
         self.query_one("#exam-status", Static).update(status)
 
     def _save_typed(self) -> None:
-        """Keep what was typed in a text box when moving away without Enter."""
+        """Keep what is in the answer box (typed text, or choices toggled without Enter)."""
+        self._save_draft()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _typed(self) -> None:
+        if self._over:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
+
+    def _save_draft(self) -> None:
+        """Save the answer box's content as the answer of the question shown (a draft)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
         attempt = self.attempt
-        if attempt is None or self._over:
+        if attempt is None or self._over or attempt.is_submitted:
             return
         for pad in self.query(AnswerPad):
-            text = pad.current_answer()
-            if text != (attempt.question(self.position).answer or "") and (text or attempt.question(self.position).answered):
-                self._save(self.position, text)
+            text = pad.typed_text() or pad.current_answer()
+            if text.strip() != (attempt.question(self.position).answer or "").strip():
+                self._save(self.position, text, draft=True)
 
-    def _save(self, position: int, text: str) -> bool:
+    def _save(self, position: int, text: str, *, draft: bool = False) -> bool:
         attempt = self.attempt
         assert attempt is not None
         try:
-            attempt.answer(position, text)
+            attempt.answer(position, text, draft=draft)
         except ExamOver as over:
             self._finish(over.result, True)
             return False
+        if draft:
+            self._update_sheet()
         return True
 
     @on(AnswerPad.Submitted)
@@ -295,6 +324,8 @@ class ExamScreen(QuizScreen[None]):
     def action_back(self) -> None:
         """Leaving keeps the attempt running: home offers to resume it while time is left."""
         self._save_typed()
+        if self.attempt is not None and not self._over:
+            self.attempt.visit(None)
         self.dismiss()
 
     def _finish(self, result: ExamResult, timed_out: bool) -> None:
@@ -303,6 +334,8 @@ class ExamScreen(QuizScreen[None]):
         self._over = True
         if self._timer is not None:
             self._timer.stop()
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
         if timed_out and result.auto_submitted:
             self.notify(t("exam.time_up"), severity="warning", timeout=6)
         from tui.screens.result import ResultScreen

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from quiz.scores import format_score, score_range
 from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
@@ -122,11 +123,8 @@ class HomeScreen(QuizScreen[None]):
         ov = stats.overview(store, lib, profile, now)
         session = StudySession.latest_unfinished(store, profile)
         attempt = ExamAttempt.latest_unfinished(store, profile)
-        best: dict[str, ExamHistoryEntry] = {}
+        best = stats.best_scores(store, profile)
         readiness: dict[str, Readiness] = {}
-        for entry in stats.exam_history(store, profile):
-            if entry.exam_id not in best or entry.score > best[entry.exam_id].score:
-                best[entry.exam_id] = entry
         for exam_id in lib.exams:
             readiness[exam_id] = stats.exam_readiness(store, lib, profile, exam_id, now)
         data = HomeData(ov, session, attempt, best, readiness)
@@ -145,6 +143,14 @@ class HomeScreen(QuizScreen[None]):
         today.append(t("home.new", count=ov.new_left_today), style="bold cyan")
         today.append("  ·  ")
         today.append(t("home.streak", days=ov.streak), style="bold magenta")
+        if ov.leeches:
+            today.append("  ·  ")
+            today.append(t("home.leeches", count=ov.leeches), style="bold red")
+        if ov.days_to_exam is not None and ov.days_to_exam > 0:
+            today.append("\n")
+            today.append(t("home.exam_countdown", days=ov.days_to_exam), style="bold")
+            if ov.suggested_daily_new:
+                today.append("  ·  " + t("home.suggest_new", count=ov.suggested_daily_new))
         today.append("    ")
         today.append(t("home.profile", profile=ov.profile), style="dim")
         self.query_one("#today", Static).update(today)
@@ -175,10 +181,12 @@ class HomeScreen(QuizScreen[None]):
                 line = Text()
                 line.append(fit(exam.title, 22), style="bold")
                 best = data.best.get(exam_id)
-                line.append(" " + (t("home.best", score=f"{best.score:g}/{best.total:g}") if best else t("home.no_best")), style="dim")
+                best_text = f"{format_score(best.score)}/{format_score(best.total)}" if best else ""
+                line.append(" " + (t("home.best", score=best_text) if best else t("home.no_best")), style="dim")
                 r = data.readiness.get(exam_id)
                 if r is not None:
-                    line.append("  " + t("home.readiness", score=round(r.expected_score), total=f"{r.total:g}"),
+                    low, high = score_range(r.low, r.high)
+                    line.append("  " + t("home.readiness", low=low, high=high, total=format_score(r.total)),
                                 style="green" if r.likely_pass else "yellow")
                 exams.add_option(Option(line, id=f"exam:{exam_id}"))
             if not lib.exams:

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from quiz.errors import UserError
 from quiz.exam import ExamAttempt, ExamResult, QuestionResult
 from quiz.model import AnyQuestion
+from quiz.scores import format_score
 from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
@@ -24,7 +25,7 @@ from tui.widgets.text import clip, duration
 
 
 def _pts(x: float) -> str:
-    return f"{x:g}" if x == int(x) else f"{x:.1f}"
+    return format_score(x)
 
 
 class ResultScreen(QuizScreen[None]):
@@ -63,6 +64,8 @@ class ResultScreen(QuizScreen[None]):
         head.append("   " + t("result.time_used", time=duration(r.seconds_used)), style="dim")
         if r.auto_submitted:
             head.append("   " + t("exam.time_up"), style="yellow")
+        if r.unanswered:
+            head.append("\n" + t("result.not_answered_note") + f" ({r.unanswered})", style="dim")
         self.query_one("#result-head", Static).update(head)
 
         sections = self.query_one("#result-sections", DataTable)
@@ -83,7 +86,10 @@ class ResultScreen(QuizScreen[None]):
         table.clear(columns=True)
         table.add_columns(t("result.col.n"), t("result.col.verdict"), t("result.col.score"), t("result.col.prompt"))
         for qr in r.questions:
-            verdict = Text(f"{VERDICT_MARK[qr.result.verdict]} {t('verdict.' + qr.result.verdict)}", style=VERDICT_STYLE[qr.result.verdict])
+            if qr.answered:
+                verdict = Text(f"{VERDICT_MARK[qr.result.verdict]} {t('verdict.' + qr.result.verdict)}", style=VERDICT_STYLE[qr.result.verdict])
+            else:
+                verdict = Text(f"– {t('result.not_answered')}", style="dim")
             prompt = self._question(qr)
             table.add_row(str(qr.position + 1), verdict, f"{_pts(qr.earned)}/{_pts(qr.points)}",
                           clip(prompt.prompt if prompt else qr.qid, 60), key=str(qr.position))
@@ -104,7 +110,14 @@ class ResultScreen(QuizScreen[None]):
         if q is None:
             box.update(Text(qr.qid, style="dim"))
             return
-        answer = qr.answer if qr.answer else t("result.unanswered")
+        if not qr.answered:  # nothing was graded: the question, 未作答, and the right answer
+            box.update(Group(
+                question_text(q, number=f"#{qr.position + 1}"), Text(""),
+                Text(t("result.not_answered"), style="bold"),
+                Text.assemble((t("feedback.expected") + "  ", "bold"), (q.expected_text(), "green")),
+            ))
+            return
+        answer = qr.answer or t("result.unanswered")
         box.update(Group(question_text(q, number=f"#{qr.position + 1}"), Text(""), feedback_renderable(q, qr.result, answer)))
 
     @on(DataTable.RowHighlighted, "#result-questions")

@@ -1,4 +1,6 @@
-"""设置: learner profiles, language, daily new-question limit, desired retention, theme."""
+"""设置: learner profiles, language, daily new-question limit, desired retention, theme,
+exam date (with the daily new questions that see every question in time), the hour a
+study day starts, the leech threshold."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from quiz.errors import UserError
 from tui.app import THEMES
@@ -41,9 +43,19 @@ class SettingsScreen(QuizScreen[None]):
             with Horizontal(classes="row"):
                 yield Label(t("settings.daily_new"), id="lbl-daily")
                 yield Input(type="integer", id="daily-new")
+            yield Static("", id="suggest")
+            with Horizontal(classes="row"):
+                yield Label(t("settings.exam_date"), id="lbl-exam-date")
+                yield Input(placeholder="2026-12-20", id="exam-date")
             with Horizontal(classes="row"):
                 yield Label(t("settings.retention"), id="lbl-retention")
                 yield Input(type="number", id="retention")
+            with Horizontal(classes="row"):
+                yield Label(t("settings.day_start"), id="lbl-day-start")
+                yield Input(type="integer", id="day-start")
+            with Horizontal(classes="row"):
+                yield Label(t("settings.leech"), id="lbl-leech")
+                yield Input(type="integer", id="leech")
             with Horizontal(classes="row"):
                 yield Label(t("settings.theme"), id="lbl-theme")
                 yield Select[str]([(n, n) for n in self._themes()], allow_blank=False, id="theme")
@@ -65,7 +77,9 @@ class SettingsScreen(QuizScreen[None]):
         s = self.quiz.settings
         for wid, key in (("lbl-profile", "settings.profile"), ("lbl-new-profile", "settings.new_profile"),
                          ("lbl-language", "settings.language"), ("lbl-daily", "settings.daily_new"),
-                         ("lbl-retention", "settings.retention"), ("lbl-theme", "settings.theme")):
+                         ("lbl-retention", "settings.retention"), ("lbl-theme", "settings.theme"),
+                         ("lbl-exam-date", "settings.exam_date"), ("lbl-day-start", "settings.day_start"),
+                         ("lbl-leech", "settings.leech")):
             self.query_one(f"#{wid}", Label).update(t(key))
         self.query_one("#create-profile", Button).label = t("settings.create")
         self.query_one("#save", Button).label = t("settings.save")
@@ -79,11 +93,33 @@ class SettingsScreen(QuizScreen[None]):
             language.value = s.language
         self.query_one("#daily-new", Input).value = str(s.daily_new_limit)
         self.query_one("#retention", Input).value = f"{s.desired_retention:g}"
+        self.query_one("#exam-date", Input).value = s.exam_date or ""
+        self.query_one("#day-start", Input).value = str(s.day_start_hour)
+        self.query_one("#leech", Input).value = str(s.leech_threshold)
+        self._suggest()
         themes = self._themes()
         theme = self.query_one("#theme", Select)
         with theme.prevent(Select.Changed):
             theme.set_options([(n, n) for n in themes])
             theme.value = s.theme if s.theme in themes else "dark"
+
+    def _suggest(self) -> None:
+        """With an exam date ahead: the daily new questions that see every question in time."""
+        from quiz.session import study_day
+        from quiz.stats import suggested_daily_new
+
+        s = self.quiz.settings
+        box = self.query_one("#suggest", Static)
+        lib = self.library
+        day = study_day(self.quiz.now(), None, s.day_start_hour)
+        exam_day = s.exam_day
+        if lib is None or exam_day is None or exam_day <= day:
+            box.display = False
+            return
+        unseen = len(lib) - len(self.store.seen_qids(self.quiz.profile) & set(lib.qids))
+        count = suggested_daily_new(unseen, day, exam_day)
+        box.update(t("settings.suggest", days=(exam_day - day).days, count=count or 0, unseen=unseen))
+        box.display = True
 
     @on(Select.Changed, "#profile")
     def _switch(self, event: Select.Changed) -> None:
@@ -120,14 +156,25 @@ class SettingsScreen(QuizScreen[None]):
         except ValueError:
             self.notify(t("settings.bad_number", field=t("settings.retention")), severity="error")
             return
+        numbers: dict[str, int] = {}
+        for wid, key in (("day-start", "settings.day_start"), ("leech", "settings.leech")):
+            try:
+                numbers[wid] = int(self.query_one(f"#{wid}", Input).value)
+            except ValueError:
+                self.notify(t("settings.bad_number", field=t(key)), severity="error")
+                return
         language = self.query_one("#language", Select).value
         theme = self.query_one("#theme", Select).value
+        exam_date = self.query_one("#exam-date", Input).value.strip() or None
         new = replace(
             self.quiz.settings,
             daily_new_limit=daily,
             desired_retention=retention,
             language=language if isinstance(language, str) else "zh",
             theme=theme if isinstance(theme, str) else "dark",
+            exam_date=exam_date,
+            day_start_hour=numbers["day-start"],
+            leech_threshold=numbers["leech"],
         )
         try:
             self.quiz.save_settings(new)

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Static
 from textual_plotext import PlotextPlot
 
 from quiz import stats
+from quiz.scores import format_score, score_range
 from quiz.stats import ExamHistoryEntry, Overview, Readiness
 from tui.i18n import t
 from tui.screens.base import QuizScreen
@@ -29,6 +30,7 @@ class StatsData:
     history: list[ExamHistoryEntry]
     readiness: list[Readiness]
     today: date
+    best: dict[str, ExamHistoryEntry]
 
 
 class StatsScreen(QuizScreen[None]):
@@ -84,6 +86,7 @@ class StatsScreen(QuizScreen[None]):
             history=list(reversed(stats.exam_history(store, profile))),
             readiness=[stats.exam_readiness(store, lib, profile, e, now) for e in lib.exams],
             today=now.astimezone().date(),
+            best=stats.best_scores(store, profile),
         )
         self.app.call_from_thread(self._show, data)
 
@@ -93,9 +96,10 @@ class StatsScreen(QuizScreen[None]):
         self.data = data
         ov = data.overview
         retention = f"{ov.true_retention * 100:.0f}%" if ov.true_retention is not None else "-"
-        self.query_one("#stats-summary", Static).update(
-            Text(t("stats.summary", seen=ov.seen, questions=ov.questions, reviews=ov.reviews, retention=retention, streak=ov.streak), style="bold")
-        )
+        summary = Text(t("stats.summary", seen=ov.seen, questions=ov.questions, reviews=ov.reviews, retention=retention, streak=ov.streak), style="bold")
+        if ov.leeches:
+            summary.append("  ·  " + t("stats.leeches", count=ov.leeches, threshold=ov.leech_threshold), style="bold red")
+        self.query_one("#stats-summary", Static).update(summary)
         # reviews per day (last 30 days) and the due forecast (next 30 days)
         last30 = sorted(data.per_day.items())[-30:]
         self.query_one("#chart-reviews", ColumnChart).set_data([n for _, n in last30], [f"{d:%m-%d}" for d, _ in last30])
@@ -120,9 +124,14 @@ class StatsScreen(QuizScreen[None]):
         plot.refresh()
         # readiness
         lines: list[Text] = []
+        best = data.best
         for r in data.readiness:
-            line = Text(t("stats.readiness_line", title=r.title, score=round(r.expected_score), total=f"{r.total:g}", pass_score=f"{r.pass_score:g}"),
+            low, high = score_range(r.low, r.high)
+            key = "stats.readiness_exam_day" if ov.days_to_exam is not None and ov.days_to_exam > 0 else "stats.readiness_line"
+            line = Text(t(key, title=r.title, low=low, high=high, total=format_score(r.total), pass_score=format_score(r.pass_score)),
                         style="green" if r.likely_pass else "yellow")
+            if r.exam_id in best:
+                line.append("  " + t("stats.best", score=format_score(best[r.exam_id].score)), style="dim")
             lines.append(line)
             lines.append(hbars([(s.title, s.mean_retrievability, f"{s.expected:.1f}/{s.count * s.points:g}") for s in r.sections], label_width=10, bar_width=14))
         self.query_one("#readiness", Static).update(Group(*lines) if lines else Text(t("app.no_exams"), style="dim"))

@@ -17,7 +17,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, ProgressBar, Static, TextArea
 
 from quiz import stats
 from quiz.errors import UserError
@@ -32,6 +33,8 @@ from tui.widgets.question import QuestionView
 from tui.widgets.text import duration, relative
 
 RATING_KEYS = {Rating.Again: "key.again", Rating.Hard: "key.hard", Rating.Good: "key.good", Rating.Easy: "key.easy"}
+DRAFT_DELAY = 0.5
+"""Seconds after the last key before the text in the answer box is saved as a draft."""
 
 
 class StudyScreen(QuizScreen[None]):
@@ -60,7 +63,7 @@ class StudyScreen(QuizScreen[None]):
         self.outcome: AnswerOutcome | None = None
         self.shown_at: datetime | None = None
         self.summary: SessionSummary | None = None
-        self.previous_mode: str | None = None
+        self._draft_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,6 +105,10 @@ class StudyScreen(QuizScreen[None]):
     def _show_current(self) -> None:
         assert self.session is not None
         item = self.session.current()
+        if item is None and self.session.memorize:  # 背题模式 ran past the end: back to the place
+            self.session.set_memorize(False)
+            self.notify(t("study.memorize_off", n=self.session.progress()[0] + 1), timeout=2)
+            item = self.session.current()
         self.item = item
         self.outcome = None
         self._update_progress()
@@ -115,7 +122,10 @@ class StudyScreen(QuizScreen[None]):
         for old in self.query("QuestionView, AnswerPad"):
             old.remove()
         body.mount(QuestionView(q, number=t("study.progress", n=item.index + 1, total=item.total)), after="#study-tags")
-        pad = AnswerPad(q, locked=memorize, show_key=memorize)
+        draft = None if memorize else self.session.draft()
+        pad = AnswerPad(q, initial=draft, locked=memorize, show_key=memorize)
+        if draft:
+            self.notify(t("study.draft_restored"), timeout=2)
         body.mount(pad, before="#feedback")
         self._update_tags()
         fb = self.query_one("#feedback", FeedbackPanel)
@@ -148,15 +158,40 @@ class StudyScreen(QuizScreen[None]):
             tags.append(f"  ✗ {t('study.in_wrong_book')}", style="red")
         if item.flagged_changed:
             tags.append(f"  ⚠ {t('study.changed')}", style="magenta")
+        if item.leech:
+            tags.append(f"  ‼ {t('study.leech', count=item.fails)}", style="bold red")
         self.query_one("#study-tags", Static).update(tags)
 
     def _update_progress(self) -> None:
+        """The one progress counter: the number of the question shown (as in its heading) of the
+        session's questions; updated when a question is shown, so the two always agree."""
         assert self.session is not None
         done, total = self.session.progress()
         bar = self.query_one("#study-progress", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
-        self.query_one("#study-mode", Static).update(Text(t(f"mode.{self.session.mode}"), style="bold"))
-        self.query_one("#study-count", Static).update(f"{done}/{total}")
+        mode = "browse" if self.session.memorizing else self.session.mode
+        self.query_one("#study-mode", Static).update(Text(t(f"mode.{mode}"), style="bold"))
+        self.query_one("#study-count", Static).update(f"{min(done + 1, total)}/{total}" if done < total else f"{done}/{total}")
+
+    # -- drafts ------------------------------------------------------------------
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _typed(self) -> None:
+        """Save what is typed a moment after the last key (a killed terminal loses at most that)."""
+        if self.state != "asking":
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
+
+    def _save_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if self.session is None or self.state != "asking":
+            return
+        for pad in self.query(AnswerPad):
+            self.session.save_draft(pad.typed_text())
 
     # -- answering -------------------------------------------------------------
     @on(AnswerPad.Submitted)
@@ -165,6 +200,9 @@ class StudyScreen(QuizScreen[None]):
             return
         now = self.quiz.now()
         seconds = (now - self.shown_at).total_seconds() if self.shown_at else None
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
         outcome = self.session.answer(event.answer, seconds)
         self.outcome = outcome
         self.state = "feedback"
@@ -173,7 +211,6 @@ class StudyScreen(QuizScreen[None]):
             pad.freeze(show_key=True)
         self.query_one("#feedback", FeedbackPanel).show(q, outcome.result, event.answer)
         self._show_rating()
-        self._update_progress()
         if outcome.added_to_wrong_book:
             self.notify(t("study.added_wrong_book"), timeout=2)
         elif outcome.left_wrong_book:
@@ -217,9 +254,12 @@ class StudyScreen(QuizScreen[None]):
     def action_rate(self, value: int) -> None:
         if self.session is None or self.state != "feedback":
             return
+        before = self.outcome
         self.outcome = self.session.override_rating(Rating(value))
         self._show_rating()
         self.notify(t("study.rating_changed", rating=t(RATING_KEYS[Rating(value)])), timeout=1.5)
+        if before is not None and before.in_wrong_book != self.outcome.in_wrong_book:
+            self.notify(t("study.added_wrong_book") if self.outcome.in_wrong_book else t("study.left_wrong_book"), timeout=2)
 
     def action_next(self) -> None:
         if self.state == "done":
@@ -233,6 +273,7 @@ class StudyScreen(QuizScreen[None]):
 
     def action_skip(self) -> None:
         if self.session is not None and self.state == "asking":
+            self._save_draft()
             self.session.skip()
             self._show_current()
 
@@ -251,25 +292,24 @@ class StudyScreen(QuizScreen[None]):
         self.notify(t("study.bookmarked") if on_now else t("study.unbookmarked"), timeout=1.5)
 
     def action_memorize(self) -> None:
-        """Switch between answering and 背题模式 over the same questions."""
+        """Switch between answering and 背题模式 in the same session: the place is kept, and
+        switching back returns to the question where 背题模式 was switched on."""
         if self.session is None:
             return
-        if self.session.mode == "browse":
-            mode = self.previous_mode or "smart"
-            self.previous_mode = None
+        if self.state == "asking":
+            self._save_draft()
+        on_now = not self.session.memorizing
+        self.session.set_memorize(on_now)
+        if on_now:
+            self.notify(t("study.memorize_on"), timeout=2)
         else:
-            self.previous_mode = self.session.mode
-            mode = "browse"
-        try:
-            self.session = self._start(mode)
-        except UserError as e:
-            self.notify(str(e), severity="error")
-            return
-        self.notify(t("study.memorize_on") if mode == "browse" else t("study.memorize_off"), timeout=2)
+            self.notify(t("study.memorize_off", n=self.session.progress()[0] + 1), timeout=2)
         self._show_current()
 
     def action_back(self) -> None:
         """Leave; an unfinished session stays in the store and home offers to continue it."""
+        if self.state == "asking":
+            self._save_draft()
         self.dismiss()
 
     # -- the end -----------------------------------------------------------------

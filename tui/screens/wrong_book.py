@@ -1,4 +1,4 @@
-"""错题本: questions answered wrong until answered right enough times in a row."""
+"""错题本: questions answered wrong until answered right enough times in a row; leeches (顽固题) marked."""
 
 from __future__ import annotations
 
@@ -12,9 +12,15 @@ class WrongBookScreen(QuestionListScreen):
     MODE = "wrong"
 
     def entries(self) -> list[tuple[str, str]]:
-        need = self.quiz.settings.wrong_book_streak
+        settings = self.quiz.settings
+        need = settings.wrong_book_streak
+        leeches = self.store.leeches(self.quiz.profile, settings.leech_threshold)
         return [
-            (e.qid, f"{t('wrong.count', count=e.wrong_count)} · {t('wrong.streak', streak=e.streak, need=need)}")
+            (
+                e.qid,
+                f"{t('wrong.count', count=e.wrong_count)} · {t('wrong.streak', streak=e.streak, need=need)}"
+                + (f" · ‼ {t('wrong.leech')}" if e.qid in leeches else ""),
+            )
             for e in self.store.wrong_book(self.quiz.profile)
         ]
 

@@ -263,6 +263,14 @@ class AnswerPad(Vertical):
             return
         self.post_message(self.Submitted(answer.strip()))
 
+    def typed_text(self) -> str:
+        """The text in the answer box as typed ("" for choices): what is saved as a draft."""
+        for area in self.query(ScenarioArea):
+            return area.text
+        for box in self.query(Input):
+            return box.value
+        return ""
+
     def current_answer(self) -> str:
         """What is entered now, submitted or not (the exam saves it when leaving a question)."""
         for pad in self.query(ChoicePad):
