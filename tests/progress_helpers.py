@@ -49,7 +49,7 @@ def single(qid: str, topic: str, answer: str = "B", tags: list[str] | None = Non
         "prompt": prompt or f"单选题 {qid}?",
         "topic": topic,
         "tags": tags or [],
-        "choices": ["甲", "乙", "丙", "丁"],
+        "choices": [f"{c}{qid}" for c in "甲乙丙丁"],  # each question its own fact (no siblings)
         "answer": answer,
     }
 

@@ -198,24 +198,35 @@ def test_scoring_by_section_with_partial_credit_pass_mark_and_topics(store: Stor
     assert topics["客服指标"].count >= 3  # the multis and the judge
     # submitting again changes nothing
     assert att.submit() is res
-    assert store.execute("SELECT count(*) FROM reviews WHERE attempt_id = ?", (att.attempt_id,)).fetchone()[0] == 7
+    # 6 answered questions are reviews; the blank multi is not
+    assert store.execute("SELECT count(*) FROM reviews WHERE attempt_id = ?", (att.attempt_id,)).fetchone()[0] == 6
 
 
-def test_exam_answers_count_as_reviews_and_mistakes_go_to_the_wrong_book(store: Store, lib: Library) -> None:
+def test_answered_exam_questions_count_as_reviews_and_blank_ones_do_not(store: Store, lib: Library) -> None:
     clock = Clock()
     att = begin(store, lib, clock)
     att.answer(0, right_answer(att.questions[0].question))
     att.answer(1, wrong_answer(att.questions[1].question))
     res = att.submit()
+    answered = {att.questions[0].qid, att.questions[1].qid}
     reviews = {r.qid: r for r in store.reviews("amy")}
-    assert set(reviews) == {q.qid for q in att.questions}
+    assert set(reviews) == answered  # the 5 blank questions are not reviews
     assert all(r.mode == "exam" and r.attempt_id == att.attempt_id for r in reviews.values())
     assert reviews[att.questions[0].qid].verdict == "correct"
-    assert reviews[att.questions[6].qid].answer == "" and reviews[att.questions[6].qid].verdict == "wrong"  # blank
-    book = {e.qid for e in store.wrong_book("amy")}
-    assert book == {q.qid for q in res.questions if not q.result.correct}
-    assert len(book) == 6
-    assert set(store.cards("amy")) == {q.qid for q in att.questions}
+    assert {e.qid for e in store.wrong_book("amy")} == {att.questions[1].qid}  # only the wrong answer
+    assert set(store.cards("amy")) == answered  # no FSRS card for a blank question
+    # the result says which were left blank (未作答), and they earn nothing
+    blank = [q for q in res.questions if not q.answered]
+    assert len(blank) == res.unanswered == 5 and all(q.earned == 0 and q.answer is None for q in blank)
+    assert [q.answered for q in res.questions[:2]] == [True, True]
+    stored = store.execute(
+        "SELECT count(*) FROM exam_answers WHERE attempt_id = ? AND verdict IS NULL", (att.attempt_id,)
+    ).fetchone()[0]
+    assert stored == 5
+    # reopened from the store, a blank question is still 未作答
+    again = ExamAttempt.resume(store, lib, att.attempt_id, now=clock, grader=fake_grade)
+    r2 = again.result()
+    assert r2 is not None and [q.answered for q in r2.questions] == [q.answered for q in res.questions]
 
 
 def test_history_and_stored_result(store: Store, lib: Library) -> None:

@@ -46,19 +46,20 @@ def test_smart_new_questions_are_capped_by_the_daily_limit(store: Store, lib: Li
     store.save_settings("amy", Settings(daily_new_limit=3))
     sess = start(store, lib, clock)
     assert sess.progress() == (0, 3)
-    assert answer_all(sess) == ["rules/r0", "rules/r1", "rules/r2"]  # bank order
+    # the banks interleaved (rules holds 6 questions, cs 4), and inside rules its two topics
+    assert answer_all(sess) == ["rules/r0", "cs/judge1", "rules/r1"]
     # later the same day: the limit is used up, and nothing is due yet
     clock.advance(minutes=30)
     again = start(store, lib, clock)
     assert [again.current() is not None] == [True]  # the learning cards (10 min step) are due
-    assert set(again.queue) == {"rules/r0", "rules/r1", "rules/r2"}
+    assert set(again.queue) == {"rules/r0", "cs/judge1", "rules/r1"}
     # next day: 3 new questions more
     clock.advance(days=1)
     store.save_settings("amy", Settings(daily_new_limit=3))
     nxt = start(store, lib, clock)
     due_part, new_part = nxt.queue[:3], nxt.queue[3:]
-    assert set(due_part) == {"rules/r0", "rules/r1", "rules/r2"}
-    assert new_part == ["rules/r3", "rules/r4", "rules/r5"]
+    assert set(due_part) == {"rules/r0", "cs/judge1", "rules/r1"}
+    assert new_part == ["rules/r2", "cs/multi-p", "rules/r3"]  # interleaved again over what is left
 
 
 def test_smart_puts_due_questions_first_earliest_due_first(store: Store, lib: Library) -> None:

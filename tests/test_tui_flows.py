@@ -104,7 +104,8 @@ async def test_rating_override_bookmark_and_dispute_reach_the_store(tmp_path: Pa
     assert review.verdict == "wrong" and review.rating == 3 and review.auto_rating == 1
     assert store.is_bookmarked("default", qid)
     assert [d.qid for d in store.disputes("default")] == [qid]
-    assert store.in_wrong_book("default", qid)
+    # re-rated Good: the learner says they knew it, so the answer is not a mistake in the 错题本
+    assert not store.in_wrong_book("default", qid)
 
 
 async def test_memorize_mode_shows_the_answer_and_records_nothing(tmp_path: Path) -> None:

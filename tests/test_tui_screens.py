@@ -221,11 +221,12 @@ async def test_memorize_toggle_and_exam_history(tmp_path: Path) -> None:
         assert isinstance(study, StudyScreen) and study.state == "asking"
         await pilot.press("ctrl+r")  # 背题模式: the answer is shown, nothing to type
         await settle(pilot)
-        assert study.state == "memorize" and study.session is not None and study.session.mode == "browse"
+        assert study.state == "memorize" and study.session is not None and study.session.memorizing
+        assert study.session.mode == "smart"  # the same session, in 背题模式
         assert "正确答案" in screen_text(app)
         await pilot.press("ctrl+r")  # back to answering
         await settle(pilot)
-        assert study.state == "asking" and study.session is not None and study.session.mode == "smart"
+        assert study.state == "asking" and study.session is not None and not study.session.memorizing
         await pilot.press("escape")
         await settle(pilot)
         await app.run_action("history")
