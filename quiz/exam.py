@@ -472,7 +472,8 @@ class ExamAttempt:
         self.questions[position] = replace(q, answer=value, seconds=spent)
 
     def _spent(self, position: int, t: datetime) -> float:
-        """The time spent on ``position`` up to ``t`` (restarting the count of the visit)."""
+        """The time spent on ``position`` up to ``t``, counting the visit in progress (which
+        then restarts at ``t``)."""
         spent = self.questions[position].seconds
         if self._visiting is not None and self._visiting[0] == position:
             spent += max(0.0, (min(t, self.deadline) - self._visiting[1]).total_seconds())
@@ -480,20 +481,24 @@ class ExamAttempt:
         return spent
 
     def visit(self, position: int | None) -> None:
-        """The learner is looking at ``position`` now (None: at none): the time since the last
-        visit began is added to the question visited before, and stored."""
+        """The learner is looking at ``position`` now (None: at none). The time a question is
+        looked at before it is answered is its answer time (kept in the store); time spent
+        on it after answering counts only if the answer is then changed."""
         if self.submitted is not None:
             return
         t = to_utc(self.now())
         if self._visiting is not None and self._visiting[0] != position:
             prev = self._visiting[0]
-            spent = self._spent(prev, t)
-            with self.store.transaction() as c:
-                c.execute(
-                    "UPDATE exam_answers SET seconds = ? WHERE attempt_id = ? AND position = ?",
-                    (spent, self.attempt_id, prev),
-                )
-            self.questions[prev] = replace(self.questions[prev], seconds=spent)
+            if self.questions[prev].answered:
+                self._visiting = None  # looked at again without changing the answer: not answer time
+            else:
+                spent = self._spent(prev, t)
+                with self.store.transaction() as c:
+                    c.execute(
+                        "UPDATE exam_answers SET seconds = ? WHERE attempt_id = ? AND position = ?",
+                        (spent, self.attempt_id, prev),
+                    )
+                self.questions[prev] = replace(self.questions[prev], seconds=spent)
         if position is None:
             self._visiting = None
         elif self._visiting is None or self._visiting[0] != position:

@@ -14,9 +14,17 @@ from quiz.errors import UserError
 from quiz.exam import ExamAttempt, ExamOver, draw, shuffled, to_original_letters
 from quiz.library import Library, fill_sections
 from quiz.model import LETTERS, MultiQuestion, SingleQuestion
-from quiz.scheduler import SpacedScheduler
+from quiz.scheduler import Rating, SpacedScheduler, State
 from quiz.store import Store
-from tests.progress_helpers import Clock, fake_grade, make_bank, make_exam, make_library, right_answer, wrong_answer
+from tests.progress_helpers import (
+    Clock,
+    fake_grade,
+    make_bank,
+    make_exam,
+    make_library,
+    right_answer,
+    wrong_answer,
+)
 
 
 @pytest.fixture
@@ -348,3 +356,61 @@ def test_a_paper_is_drawn_exactly_when_one_exists(questions: list[tuple[str, str
         assert len(keys) == len(set(keys)) == sum(s.count for s in exam.sections)
         for d in paper:
             assert lib.item(d.qid) in lib.section_pool(exam.sections[d.section])
+
+
+def _review_card(store: Store, qid: str, clock: Clock) -> None:
+    """Bring a question to the Review state (two Good answers, days apart) before the exam."""
+    sched = SpacedScheduler(enable_fuzzing=False)
+    card = None
+    for days in (20, 17):
+        when = clock.t - timedelta(days=days)
+        card = sched.review(card, Rating.Good, when)
+        store.record_answer(profile="amy", qid=qid, mode="smart", answer="x", verdict="correct", score=1, now=when,
+                            card=card, rating=Rating.Good, auto_rating=Rating.Good)
+    assert card is not None and card.state == State.Review
+
+
+def test_exam_answers_are_scheduled_with_the_time_spent_on_them(store: Store, lib: Library) -> None:
+    clock = Clock()
+    att = begin(store, lib, clock)
+    known = att.questions[0]  # a 单选 the learner knows well
+    _review_card(store, known.qid, clock)
+    att.visit(0)
+    clock.advance(seconds=3)
+    att.answer(0, right_answer(known.question))  # fast and right: Easy
+    att.visit(1)
+    clock.advance(seconds=40)
+    att.visit(2)  # looked at question 2 for 40 s, then came back
+    clock.advance(seconds=5)
+    att.visit(1)
+    clock.advance(seconds=20)
+    att.answer(1, right_answer(att.questions[1].question))
+    answered_at = clock.t
+    clock.advance(minutes=5)
+    att.submit()
+    by_qid = {r.qid: r for r in store.reviews("amy") if r.mode == "exam"}
+    first = by_qid[known.qid]
+    assert first.seconds == pytest.approx(3) and first.rating == int(Rating.Easy)
+    second = by_qid[att.questions[1].qid]
+    assert second.seconds == pytest.approx(60) and second.rating == int(Rating.Good)  # a first meeting is never Easy
+    assert second.ts == answered_at  # scheduled when it was answered, not at submission
+    spent = store.execute(
+        "SELECT position, seconds FROM exam_answers WHERE attempt_id = ? AND position < 3 ORDER BY position",
+        (att.attempt_id,),
+    ).fetchall()
+    assert [(p, round(x or 0)) for p, x in spent] == [(0, 3), (1, 60), (2, 5)]
+
+
+def test_a_draft_typed_before_the_deadline_is_saved_just_after_it(store: Store, lib: Library) -> None:
+    clock = Clock()
+    att = begin(store, lib, clock)
+    clock.advance(minutes=30, seconds=1)  # the UI's clock ticks a second late
+    att.answer(0, right_answer(att.questions[0].question), draft=True)
+    assert att.questions[0].answered and not att.is_submitted
+    res = att.check_deadline()
+    assert res is not None and res.auto_submitted and res.questions[0].result.correct
+    # a second late is a draft; a minute late is not
+    att2 = begin(store, lib, clock, seed=3)
+    clock.advance(minutes=31)
+    with pytest.raises(ExamOver):
+        att2.answer(0, "A", draft=True)

@@ -234,3 +234,63 @@ def test_answers_to_an_older_version_are_counted(tmp_path: Path) -> None:
     good = stats(report, "rules/good")
     assert good.attempts == 3 and good.older_version == 2
     assert "rules/good*" in format_report(report)
+
+
+def test_blank_exam_answers_are_not_reached_not_attempts_and_leeches_are_counted(tmp_path: Path) -> None:
+    from quiz.scheduler import Rating, SpacedScheduler
+    from quiz.trainer.report import format_report
+
+    lib = make_library()
+    sched = SpacedScheduler(enable_fuzzing=False)
+    with Store.open(tmp_path / "p.db") as store:
+        attempt = ExamAttempt.start(store, lib, "amy", "mini", seed=2, now=lambda: T0)
+        first, second = attempt.questions
+        attempt.answer(first.position, "错")  # answered (wrong); the other question left blank
+        attempt.submit()
+        # a blank exam answer recorded as a failed review, as databases before v5 did
+        store.execute(
+            "INSERT INTO reviews (ts, profile, qid, mode, answer, verdict, score, rating, attempt_id)"
+            " VALUES (?, 'bo', ?, 'exam', '', 'wrong', 0, 1, 99)",
+            (T0.isoformat(), second.qid),
+        )
+        # bo keeps failing 'rare': a leech for bo (threshold 6), not yet for cy (5 failures)
+        for who, n in (("bo", 6), ("cy", 5)):
+            card = None
+            for k in range(n):
+                when = T0 + timedelta(minutes=k)
+                card = sched.review(card, Rating.Again, when)
+                store.record_answer(profile=who, qid="rules/rare", mode="smart", answer="错", verdict="wrong",
+                                    score=0, now=when, card=card, rating=Rating.Again, auto_rating=Rating.Again)
+        report = build_report(store, lib, min_learners=2)
+    blank = stats(report, second.qid)
+    assert (blank.attempts, blank.not_reached, blank.facility) == (0, 1, None)
+    answered = stats(report, first.qid)
+    assert answered.attempts == 1 and answered.not_reached == 0
+    rare = stats(report, "rules/rare")
+    assert rare.leech_learners == 1 and rare.attempts == 11 and rare.facility == 0
+    learners = {s.profile: s for s in report.learners}
+    assert learners["bo"].leeches == 1 and learners["cy"].leeches == 0
+    text = format_report(report)
+    assert "blank" in text and "leech" in text
+    j = report.to_json()
+    row = next(q for q in j["questions"] if q["qid"] == second.qid)
+    assert row["not_reached"] == 1 and row["attempts"] == 0
+
+
+def test_export_writes_exam_scores_in_the_one_format(tmp_path: Path) -> None:
+    import yaml
+
+    lib = make_library()
+    exam = yaml.safe_load(EXAM_YAML)
+    exam["sections"][0]["points"] = 6.5
+    lib.add_exam(Exam.model_validate(exam))
+    with Store.open(tmp_path / "p.db") as store:
+        attempt = ExamAttempt.start(store, lib, "amy", "mini", seed=2, now=lambda: T0)
+        for q in attempt.questions:
+            attempt.answer(q.position, "对")
+        attempt.submit()
+        out = tmp_path / "r.csv"
+        export_results(store, out, lib)
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    [exam_row] = [r for r in rows[1:] if r[0] == "考试"]
+    assert (exam_row[11], exam_row[12]) == ("13", "13")

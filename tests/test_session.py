@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import itertools
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,7 +11,7 @@ from quiz.errors import UserError
 from quiz.library import Library
 from quiz.model import Bank
 from quiz.scheduler import Rating, SpacedScheduler, State
-from quiz.session import Filters, StudySession, check_changed_questions
+from quiz.session import Filters, StudySession, check_changed_questions, start_of_day
 from quiz.store import Settings, Store
 from tests.progress_helpers import Clock, fake_grade, make_bank, make_library, right_answer, single, wrong_answer
 
@@ -304,3 +305,203 @@ def test_sessions_grade_with_the_real_grader_by_default(store: Store, lib: Libra
     assert s.answer("对", seconds=3).result.verdict == "correct"  # judge1
     assert s.answer("a, c", seconds=3).result.verdict == "partial"  # multi-p: 2 of 3, partial scoring
     assert [r.verdict for r in store.reviews("amy")] == ["correct", "partial"]
+
+
+# -- the smart queue: interleaving and siblings ------------------------------------
+
+
+def test_day_one_of_the_shipped_banks_interleaves_every_bank_and_topic(store: Store) -> None:
+    from quiz.loader import load_paths
+    from tests.conftest import SHIPPED_BANKS
+
+    shipped, problems = load_paths([SHIPPED_BANKS])
+    assert not problems
+    s = StudySession.start(store, shipped, "amy", "smart", now=Clock(), grader=fake_grade)
+    assert len(s.queue) == 20  # the default daily limit
+    banks = [shipped.item(q).bank for q in s.queue]
+    assert set(banks) == set(shipped.banks)  # not bank 1 in file order
+    assert banks[0] != banks[1]
+    # no bank gets more than its share of the day, give or take one
+    total = len(shipped)
+    for bank in shipped.banks:
+        share = 20 * len(shipped.select(banks=[bank])) / total
+        assert abs(banks.count(bank) - share) <= 1.5, bank
+    # within a bank, its topics take turns
+    first_bank = [shipped.item(q).topic for q in s.queue if shipped.item(q).bank == "review-rules"]
+    assert len(set(first_bank)) == len(first_bank)
+    # and no two questions of one sibling group come on one day
+    fams = [f for q in s.queue if (f := shipped.family(q)) is not None]
+    assert len(fams) == len(set(fams))
+
+
+def _family_library() -> Library:
+    """Bank `rules`: r0-r2 share the family `five-days`; r3 and r4 say the same fact (`7天`)
+    in one topic without a family; r5-r7 are on their own."""
+    qs = [single(f"r{i}", "发货" if i < 5 else "评价") for i in range(8)]
+    for q in qs[:3]:
+        q["family"] = "five-days"
+    for q in qs[3:5]:
+        q["choices"] = ["7天", "15天", "30天", "3天"]
+        q["answer"] = "A"
+    lib = Library()
+    lib.add_bank(make_bank("rules", qs))
+    return lib
+
+
+def test_siblings_by_family_and_by_a_shared_answer() -> None:
+    lib = _family_library()
+    fams = {q: lib.family(q) for q in lib.qids}
+    assert fams["rules/r0"] == fams["rules/r1"] == fams["rules/r2"] == "family:five-days"
+    assert fams["rules/r3"] == fams["rules/r4"] == "same:发货:7天"
+    assert fams["rules/r5"] is None and fams["rules/r6"] is None
+
+
+def test_siblings_are_buried_for_the_day_once_one_is_answered(store: Store) -> None:
+    lib = _family_library()
+    clock = Clock()
+    s = start(store, lib, clock)
+    fams = [lib.family(q) for q in s.queue]
+    # one of each sibling group today: 8 questions, 3 + 2 in groups -> 5 distinct
+    assert len(s.queue) == 5 and len([f for f in fams if f]) == len({f for f in fams if f})
+    answer_all(s)
+    # later the same day: nothing new, siblings stay buried
+    clock.advance(hours=2)
+    later = start(store, lib, clock)
+    assert not any(lib.family(q) and q not in s.queue for q in later.queue)
+    # day after day, one question of a group a day (as Anki buries siblings), until all are met
+    seen = set(s.queue)
+    for _ in range(20):
+        clock.advance(days=1)
+        day = start(store, lib, clock)
+        fams = [f for q in day.queue if (f := lib.family(q)) is not None]
+        assert len(fams) == len(set(fams))
+        seen |= set(answer_all(day))
+    assert seen == set(lib.qids)
+
+
+def test_a_sibling_still_ahead_in_the_session_is_dropped_when_one_is_answered(store: Store) -> None:
+    lib = _family_library()
+    clock = Clock()
+    s = start(store, lib, clock, "random", seed=5)
+    # random practice over everything: siblings are never back to back
+    for a, b in itertools.pairwise(s.queue):
+        assert lib.family(a) is None or lib.family(a) != lib.family(b)
+    # smart mode buries: a session built before a sibling was answered elsewhere drops it
+    store.save_settings("amy", Settings(daily_new_limit=20))
+    smart = start(store, lib, clock)
+    smart.queue = ["rules/r0", "rules/r5", "rules/r1", "rules/r6"]  # as if built before a family existed
+    it = smart.current()
+    assert it is not None and it.qid == "rules/r0"
+    smart.answer(right_answer(it.question))
+    assert smart.queue == ["rules/r0", "rules/r5", "rules/r6"]
+    resumed = StudySession.resume(store, lib, smart.session_id, now=clock, grader=fake_grade)
+    assert resumed.queue == smart.queue  # the stored queue too
+
+
+def test_the_study_day_starts_at_the_day_start_hour_in_the_learners_zone(store: Store, lib: Library) -> None:
+    from zoneinfo import ZoneInfo
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    clock = Clock(datetime(2026, 3, 2, 13, 0, tzinfo=shanghai))  # 13:00 in Shanghai
+    store.save_settings("amy", Settings(daily_new_limit=2))
+    s = StudySession.start(store, lib, "amy", "smart", now=clock, grader=fake_grade, tz=shanghai,
+                           scheduler=SpacedScheduler(enable_fuzzing=False))
+    answer_all(s)
+    # 03:30 the next morning is still the same study day (it starts at 04:00): no new questions
+    clock.t = datetime(2026, 3, 3, 3, 30, tzinfo=shanghai)
+    night = StudySession.start(store, lib, "amy", "smart", now=clock, grader=fake_grade, tz=shanghai)
+    assert not set(night.queue) - set(s.queue)
+    # 04:00: a new day, two new questions
+    clock.t = datetime(2026, 3, 3, 4, 0, tzinfo=shanghai)
+    morning = StudySession.start(store, lib, "amy", "smart", now=clock, grader=fake_grade, tz=shanghai)
+    assert len(set(morning.queue) - set(s.queue)) == 2
+    # a learner who starts the day at midnight gets them at 00:00
+    store.save_settings("amy", Settings(daily_new_limit=2, day_start_hour=0))
+    assert start_of_day(datetime(2026, 3, 3, 0, 30, tzinfo=shanghai), shanghai, 0) == datetime(
+        2026, 3, 2, 16, 0, tzinfo=UTC
+    )
+    assert start_of_day(datetime(2026, 3, 3, 3, 30, tzinfo=shanghai), shanghai, 4) == datetime(
+        2026, 3, 1, 20, 0, tzinfo=UTC
+    )
+
+
+# -- 背题模式 inside a session, drafts -------------------------------------------------
+
+
+def test_memorize_inside_a_session_keeps_the_place_and_returns_to_it(store: Store, lib: Library) -> None:
+    clock = Clock()
+    s = start(store, lib, clock, "sequential")
+    first = s.current()
+    assert first is not None
+    s.answer(right_answer(first.question))
+    here = s.current()
+    assert here is not None and s.progress() == (1, len(lib))
+    s.set_memorize(True)
+    peek = s.current()
+    assert peek is not None and peek.qid == here.qid and peek.show_answer  # the same question, answer shown
+    with pytest.raises(ValueError):
+        s.answer("B")
+    s.next()
+    s.next()
+    assert s.progress() == (3, len(lib))
+    assert StudySession.latest_unfinished(store, "amy") is not None
+    assert StudySession.latest_unfinished(store, "amy").position == 1  # type: ignore[union-attr]
+    s.set_memorize(False)
+    back = s.current()
+    assert back is not None and back.qid == here.qid and not back.show_answer and s.progress() == (1, len(lib))
+    assert store.review_count("amy") == 1
+
+
+def test_continue_never_offers_a_memorize_session(store: Store, lib: Library) -> None:
+    clock = Clock()
+    real = start(store, lib, clock, "random", seed=1)
+    it = real.current()
+    assert it is not None
+    real.answer(right_answer(it.question))
+    clock.advance(minutes=5)
+    browse = start(store, lib, clock, "browse")
+    browse.next()
+    info = StudySession.latest_unfinished(store, "amy")
+    assert info is not None and info.session_id == real.session_id
+    # a 背题 session switched to answering becomes a real (sequential) session at its place
+    browse.set_memorize(False)
+    assert browse.mode == "sequential" and not browse.memorizing and browse.progress()[0] == 1
+    it2 = browse.current()
+    assert it2 is not None
+    browse.answer(right_answer(it2.question))
+    info = StudySession.latest_unfinished(store, "amy")
+    assert info is not None and info.session_id == browse.session_id and info.mode == "sequential"
+
+
+def test_a_draft_is_kept_with_the_session_until_answered(store: Store, lib: Library) -> None:
+    clock = Clock()
+    s = start(store, lib, clock, "sequential", filters=Filters(banks=("cs",)))
+    s.skip()
+    s.skip()
+    s.skip()
+    it = s.current()
+    assert it is not None and it.qid == "cs/num1"
+    s.save_draft("1")
+    s.save_draft("15 ")  # as typed
+    del s  # killed
+    r = StudySession.resume(store, lib, StudySession.latest_unfinished(store, "amy").session_id,  # type: ignore[union-attr]
+                            now=clock, grader=fake_grade)
+    assert r.draft() == "15 "
+    out = r.answer(r.draft() or "")
+    assert out.result.correct
+    assert r.draft() is None  # the next question has no draft
+    row = store.execute("SELECT draft_qid, draft FROM sessions WHERE id = ?", (r.session_id,)).fetchone()
+    assert row == (None, None)
+
+
+def test_a_re_rating_updates_the_wrong_book(store: Store, lib: Library) -> None:
+    clock = Clock()
+    s = start(store, lib, clock, "sequential")
+    out = s.answer("A")  # wrong
+    assert out.added_to_wrong_book and store.in_wrong_book("amy", out.qid)
+    over = s.override_rating(Rating.Good)  # "I knew it, I slipped"
+    assert not over.in_wrong_book and not store.in_wrong_book("amy", out.qid)
+    back = s.override_rating(Rating.Again)  # changed their mind
+    assert back.in_wrong_book and store.in_wrong_book("amy", out.qid)
+    [entry] = store.wrong_book("amy")
+    assert entry.wrong_count == 1  # one mistake, not two

@@ -19,14 +19,24 @@ from quiz.stats import (
     due_forecast,
     exam_history,
     exam_readiness,
+    leeches,
     overview,
     reviews_per_day,
     streak,
     topic_stats,
     true_retention,
 )
-from quiz.store import Store
-from tests.progress_helpers import Clock, fake_grade, make_exam, make_library, right_answer, wrong_answer
+from quiz.store import Settings, Store
+from tests.progress_helpers import (
+    Clock,
+    fake_grade,
+    make_bank,
+    make_exam,
+    make_library,
+    right_answer,
+    single,
+    wrong_answer,
+)
 
 
 @pytest.fixture
@@ -251,3 +261,161 @@ def test_quiz_stats_refuses_a_file_that_is_not_sqlite(tmp_path: Path, banks: Pat
     assert code != 0 and out == ""
     assert err.count("\n") == 1 and "not a SQLite database" in err and "Traceback" not in err
     assert db.read_bytes() == before
+
+
+# -- issue 11: numbers a learner can trust --------------------------------------------
+
+
+def test_one_answer_in_a_45_question_mock_is_one_review(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The shipped 客服认证模拟考试 (45 questions) submitted with one question answered, wrong."""
+    from quiz.loader import load_paths
+    from tests.conftest import SHIPPED_BANKS
+
+    shipped, _ = load_paths([SHIPPED_BANKS])
+    db = tmp_path / "p.db"
+    with Store.open(db) as store:
+        att = ExamAttempt.start(store, shipped, "default", "cs-mock")
+        assert len(att.questions) == 45
+        att.answer(0, wrong_answer(att.questions[0].question))
+        res = att.submit()
+        assert res.unanswered == 44
+    code, out, err = run(capsys, "--db", str(db), "stats", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["reviews"] <= 1 and data["wrong_book"] <= 1 and data["new_today"] <= 1
+    assert (data["reviews"], data["wrong_book"], data["new_today"], data["seen"]) == (1, 1, 1, 1)
+    assert data["exams"] == 1
+    mock = data["readiness"]["cs-mock"]
+    assert mock["best"] == 0 and mock["expected"] < 60 and mock["low"] <= mock["expected"] <= mock["high"]
+
+
+def test_a_topic_whose_only_question_was_just_answered_wrong_is_below_half(store: Store) -> None:
+    lib = Library()
+    lib.add_bank(make_bank("one", [single("q", "运费险")]))
+    clock = Clock()
+    s = StudySession.start(store, lib, "amy", "sequential", now=clock, grader=fake_grade)
+    it = s.current()
+    assert it is not None
+    s.answer(wrong_answer(it.question), seconds=5)
+    [topic] = topic_stats(store, lib, "amy", clock.t)
+    assert topic.seen == 1 and topic.mastery < 0.5
+    assert topic.mastery == 0.0  # not known until answered right
+    # answered right afterwards, it counts FSRS's predicted recall a week ahead
+    s2 = StudySession.start(store, lib, "amy", "sequential", now=clock, grader=fake_grade)
+    s2.answer(right_answer(it.question), seconds=5)
+    [topic] = topic_stats(store, lib, "amy", clock.t)
+    assert 0.5 < topic.mastery < 0.9
+
+
+def test_mastery_looks_as_far_ahead_as_the_exam_date(store: Store, lib: Library) -> None:
+    clock = Clock()
+    study(store, lib, clock, filters=Filters(topics=("评价规则",)))
+    week = {t.topic: t.mastery for t in topic_stats(store, lib, "amy", clock.t)}["评价规则"]
+    store.save_settings("amy", Settings(exam_date=(clock.t + timedelta(days=40)).date().isoformat()))
+    ov = overview(store, lib, "amy", clock.t, tz=UTC)
+    exam = {t.topic: t.mastery for t in ov.topics}["评价规则"]
+    assert 0 < exam < week  # 40 days ahead, less is remembered than a week ahead
+    assert ov.mastery_horizon is not None and (ov.mastery_horizon - clock.t).days >= 39
+    assert ov.days_to_exam == 40
+    # 7 questions unseen, 40 days left, the last 3 for review: one a day sees them all
+    assert ov.suggested_daily_new == 1
+    j = ov.to_json()
+    assert (j["exam_date"], j["days_to_exam"], j["suggested_daily_new"]) == (ov.exam_date.isoformat(), 40, 1)  # type: ignore[union-attr]
+    # an exam date that has passed is ignored
+    store.save_settings("amy", Settings(exam_date="2020-01-01"))
+    assert overview(store, lib, "amy", clock.t, tz=UTC).suggested_daily_new is None
+
+
+def test_suggested_daily_new_spreads_the_unseen_questions_over_the_days_left() -> None:
+    from datetime import date
+
+    from quiz.stats import suggested_daily_new
+
+    today = date(2026, 3, 2)
+    assert suggested_daily_new(152, today, date(2026, 3, 22)) == 9  # 20 days, 17 for new questions
+    assert suggested_daily_new(152, today, date(2026, 3, 4)) == 152  # two days left: all now
+    assert suggested_daily_new(0, today, date(2026, 4, 1)) == 0
+    assert suggested_daily_new(10, today, None) is None and suggested_daily_new(10, today, today) is None
+
+
+def test_readiness_does_not_rise_after_a_failed_mock(store: Store) -> None:
+    """The issue's case: right after failing a mock with 15/100 the readiness said 76/100."""
+    from tests.readiness_sim import sim_library
+
+    lib, _ = sim_library()
+    clock = Clock()
+    # a learner who studied a little first (so readiness rests on something)
+    s = StudySession.start(store, lib, "amy", "smart", now=clock, grader=fake_grade,
+                           scheduler=SpacedScheduler(enable_fuzzing=False))
+    k = 0
+    while (it := s.current()) is not None:
+        s.answer(right_answer(it.question) if k % 2 else wrong_answer(it.question), seconds=8)
+        k += 1
+    clock.advance(hours=1)
+    before = exam_readiness(store, lib, "amy", "mock", clock.t)
+    att = ExamAttempt.start(store, lib, "amy", "mock", seed=3, now=clock, grader=fake_grade)
+    wrong = 0
+    for q in att.questions:
+        if q.position < 8:
+            att.answer(q.position, right_answer(q.question))
+        elif q.position < 30:
+            att.answer(q.position, wrong_answer(q.question))
+            wrong += 1
+    res = att.submit()
+    assert not res.passed and res.score < 25
+    after = exam_readiness(store, lib, "amy", "mock", clock.t)
+    assert after.expected_score <= max(before.expected_score, res.score) + 1e-9
+    assert after.expected_score < before.expected_score or before.expected_score <= res.score
+    assert not after.likely_pass and after.mocks == 1
+    assert after.low <= after.expected_score <= after.high
+
+
+def test_leeches_and_the_day_start_hour_in_the_overview(store: Store, lib: Library) -> None:
+    clock = Clock()
+    for _ in range(6):
+        study(store, lib, clock, "focus", right=False, filters=Filters(topics=("评价规则",)), limit=1)
+        clock.advance(minutes=30)
+    ov = overview(store, lib, "amy", clock.t, tz=UTC)
+    assert ov.leeches == 1 and ov.to_json()["leeches"] == 1 and ov.to_json()["leech_threshold"] == 6
+    assert leeches(store, lib, "amy") == {"rules/r0": 6}
+    store.save_settings("amy", Settings(leech_threshold=7))
+    assert overview(store, lib, "amy", clock.t, tz=UTC).leeches == 0
+    # the study day starts at 04:00: answers at 02:00 belong to the day before
+    assert ov.day_start_hour == 4
+    night = clock.t.replace(hour=2, minute=0) + timedelta(days=1)  # 02:00 UTC the next day
+    study(store, lib, Clock(night), filters=Filters(topics=("处罚规则",)), limit=1)
+    days = reviews_per_day(store, "amy", night, days=3, tz=UTC)
+    assert days[clock.t.date()] == 7  # the six earlier answers and the one at 02:00
+    assert overview(store, lib, "amy", night, tz=UTC).reviews_today == 7
+    assert streak(store, "amy", night, tz=UTC) == 1
+
+
+def test_best_score_has_one_format(tmp_path: Path, banks: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from quiz.scores import format_score, score_value
+
+    assert [format_score(x) for x in (13.0001, 12.9999, 12.5, 12.25, 0.0, 100)] == ["13", "13", "12.5", "12.2", "0", "100"]
+    assert score_value(13.0001) == 13 and isinstance(score_value(13.0001), int) and score_value(12.55) == 12.6
+    db = tmp_path / "p.db"
+    (banks / "exams").mkdir()
+    (banks / "exams" / "mini.yaml").write_text(dedent(
+        """\
+        exam: mini
+        title: 小考
+        time_limit_minutes: 10
+        pass_score: 2
+        sections:
+          - {title: 单选, types: [single], count: 1, points: 13.0001}
+        """
+    ), encoding="utf-8")
+    from quiz.context import Context
+
+    lib, problems = Context(banks_dir=banks, db_path=db, profile="default").load_library()
+    assert not problems
+    with Store.open(db) as store:
+        att = ExamAttempt.start(store, lib, "default", "mini", grader=fake_grade)
+        att.answer(0, right_answer(att.questions[0].question))
+        assert att.submit().score == pytest.approx(13.0001)
+    code, out, _ = run(capsys, "--db", str(db), "--banks", str(banks), "stats", "--json")
+    assert code == 0 and json.loads(out)["readiness"]["mini"]["best"] == 13
+    _code, out, _ = run(capsys, "--db", str(db), "--banks", str(banks), "stats")
+    assert "最高 13" in out and "13.0" not in out

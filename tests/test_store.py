@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from quiz.errors import UserError
 from quiz.scheduler import Rating, SpacedScheduler, State
-from quiz.store import MIGRATIONS, SCHEMA_VERSION, V1_DDL, Settings, Store, iso
+from quiz.store import MIGRATIONS, SCHEMA_VERSION, V1_DDL, RecordedAnswer, Settings, Store, iso
 from tests.progress_helpers import T0
 
 
@@ -154,15 +154,15 @@ def test_wrong_answer_book_fills_on_mistakes_and_empties_after_two_correct_in_a_
     _answer(store, "correct")
     assert store.wrong_book("amy") == []
     r = _answer(store, "wrong")
-    assert r.added_to_wrong_book and r.in_wrong_book  # type: ignore[attr-defined]
+    assert r.added_to_wrong_book and r.in_wrong_book
     r = _answer(store, "correct")
-    assert r.in_wrong_book and r.wrong_streak == 1  # type: ignore[attr-defined]
+    assert r.in_wrong_book and r.wrong_streak == 1
     _answer(store, "partial")  # a partial answer is not correct: the streak starts again
     [e] = store.wrong_book("amy")
     assert e.streak == 0 and e.wrong_count == 2
     _answer(store, "correct")
     r = _answer(store, "correct")
-    assert r.left_wrong_book and not r.in_wrong_book  # type: ignore[attr-defined]
+    assert r.left_wrong_book and not r.in_wrong_book
     assert store.wrong_book("amy") == []
 
 
@@ -290,6 +290,129 @@ def test_wrong_book_membership_follows_the_rule_for_any_history(
                 run += 1
                 if run >= streak:
                     inside, run = False, 0
-            assert rec.in_wrong_book == inside  # type: ignore[attr-defined]
+            assert rec.in_wrong_book == inside
             assert s.in_wrong_book("amy", "rules/r0") == inside
         assert s.review_count("amy") == len(verdicts)
+
+
+def test_a_version_4_database_migrates_to_5_with_failures_counted_from_its_history(tmp_path: Path) -> None:
+    """A database of the previous release: v5 fills the new card columns from the history, and
+    a blank exam answer (recorded as a failed review before v5) is not counted as a failure."""
+    path = tmp_path / "v4.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for migrate in MIGRATIONS[:4]:
+        migrate(conn)
+    conn.execute("PRAGMA user_version = 4")
+    sched = SpacedScheduler(enable_fuzzing=False)
+    card = sched.review(None, Rating.Again, T0)
+    conn.execute("INSERT INTO profiles VALUES ('amy', ?)", (iso(T0),))
+    conn.execute(
+        "INSERT INTO settings VALUES ('amy', 0.85, 7, 'en', 'light', 3)"
+    )
+    for qid in ("rules/r0", "rules/r1"):
+        conn.execute(
+            "INSERT INTO cards (profile, qid, card, due, state, stability, difficulty, last_review, reps, lapses, first_seen)"
+            " VALUES ('amy', ?, ?, ?, ?, ?, ?, ?, 2, 0, ?)",
+            (qid, card.to_json(), iso(card.due), int(card.state), card.stability, card.difficulty, iso(T0), iso(T0)),
+        )
+    history = [
+        ("rules/r0", "smart", "A", "wrong", 1),
+        ("rules/r0", "smart", "B", "correct", 3),
+        ("rules/r0", "smart", "C", "wrong", 1),
+        ("rules/r1", "smart", "B", "correct", 3),
+        ("rules/r1", "exam", "", "wrong", 1),  # a blank exam answer, as v4 recorded it
+    ]
+    for qid, mode, answer, verdict, rating in history:
+        conn.execute(
+            "INSERT INTO reviews (ts, profile, qid, mode, answer, verdict, score, rating) VALUES (?, 'amy', ?, ?, ?, ?, 0, ?)",
+            (iso(T0), qid, mode, answer, verdict, rating),
+        )
+    conn.execute(
+        "INSERT INTO sessions (profile, mode, filters, queue, position, started, updated) VALUES ('amy', 'smart', '{}', '[\"rules/r0\"]', 0, ?, ?)",
+        (iso(T0), iso(T0)),
+    )
+    conn.close()
+
+    with Store.open(path) as s:
+        assert s.schema_version() == SCHEMA_VERSION == 5
+        r0, r1 = s.get_card("amy", "rules/r0"), s.get_card("amy", "rules/r1")
+        assert r0 is not None and (r0.fails, r0.last_rating, r0.failed_last) == (2, 1, True)
+        assert r1 is not None and (r1.fails, r1.last_rating, r1.failed_last) == (0, 3, False)
+        # the old settings keep their values; the new ones take their defaults
+        got = s.get_settings("amy")
+        assert (got.desired_retention, got.daily_new_limit, got.language, got.wrong_book_streak) == (0.85, 7, "en", 3)
+        assert (got.day_start_hour, got.leech_threshold, got.exam_date) == (4, 6, None)
+        # the new columns work
+        s.save_settings("amy", Settings(day_start_hour=5, leech_threshold=2, exam_date="2026-12-20"))
+        assert s.leeches("amy", 2) == {"rules/r0": 2}
+        cols = {c[1] for c in s.execute("PRAGMA table_info(sessions)")}
+        assert {"draft_qid", "draft"} <= cols
+        assert {"model_before", "readiness_before", "model_after"} <= {c[1] for c in s.execute("PRAGMA table_info(exam_attempts)")}
+        assert "seconds" in {c[1] for c in s.execute("PRAGMA table_info(exam_answers)")}
+
+
+def test_new_settings_are_validated_and_kept(store: Store) -> None:
+    store.save_settings("amy", Settings(day_start_hour=0, leech_threshold=8, exam_date="2026-12-20"))
+    got = store.get_settings("amy")
+    assert (got.day_start_hour, got.leech_threshold, got.exam_date) == (0, 8, "2026-12-20")
+    assert got.exam_day is not None and got.exam_day.isoformat() == "2026-12-20"
+    for bad, message in (
+        (Settings(day_start_hour=24), "between 0 and 23"),
+        (Settings(leech_threshold=1), "at least 2"),
+        (Settings(exam_date="12/20"), "not a date such as 2026-12-20"),
+    ):
+        with pytest.raises(UserError, match=message):
+            store.save_settings("amy", bad)
+    assert store.get_settings("amy") == got  # nothing saved by a refused change
+
+
+def _scheduled(
+    s: Store, verdict: str, rating: Rating, qid: str = "rules/r0", when: timedelta = timedelta(0)
+) -> RecordedAnswer:
+    card = SpacedScheduler(enable_fuzzing=False).review(None, rating, T0 + when)
+    return s.record_answer(
+        profile="amy", qid=qid, mode="smart", answer="x", verdict=verdict, score=0.0, now=T0 + when,
+        card=card, rating=rating, auto_rating=rating,
+    )
+
+
+def test_failures_make_a_leech_at_the_threshold(store: Store) -> None:
+    for k in range(5):
+        _scheduled(store, "wrong", Rating.Again, when=timedelta(minutes=k))
+    _scheduled(store, "correct", Rating.Good, when=timedelta(minutes=6))
+    row = store.get_card("amy", "rules/r0")
+    assert row is not None and row.fails == 5 and row.last_rating == int(Rating.Good) and not row.failed_last
+    assert store.leeches("amy", 6) == {}
+    _scheduled(store, "wrong", Rating.Again, when=timedelta(minutes=7))
+    assert store.leeches("amy", 6) == {"rules/r0": 6}
+    assert store.leeches("amy", 8) == {}
+
+
+def test_a_re_rating_redoes_the_answers_effect_on_the_wrong_book(store: Store) -> None:
+    sched = SpacedScheduler(enable_fuzzing=False)
+    # a wrong answer re-rated Good: the mistake is taken back, and so is its failure
+    rec = _scheduled(store, "wrong", Rating.Again)
+    assert store.in_wrong_book("amy", "rules/r0")
+    out = store.update_rating(rec.review_id, sched.review(None, Rating.Good, T0), Rating.Good, T0,
+                              wrong_before=rec.wrong_before)
+    assert not out.in_wrong_book and not store.in_wrong_book("amy", "rules/r0")
+    row = store.get_card("amy", "rules/r0")
+    assert row is not None and row.fails == 0 and row.last_rating == int(Rating.Good)
+    # a right answer re-rated Again: a mistake after all
+    rec2 = _scheduled(store, "correct", Rating.Good, qid="rules/r1")
+    assert not store.in_wrong_book("amy", "rules/r1")
+    out2 = store.update_rating(rec2.review_id, sched.review(None, Rating.Again, T0), Rating.Again, T0,
+                               wrong_before=rec2.wrong_before)
+    assert out2.in_wrong_book and out2.added_to_wrong_book and store.in_wrong_book("amy", "rules/r1")
+    # a question already in the book: re-rating the answer that kept it there restores its streak
+    _scheduled(store, "wrong", Rating.Again, qid="rules/r2")
+    _scheduled(store, "correct", Rating.Good, qid="rules/r2", when=timedelta(minutes=1))
+    [entry] = [e for e in store.wrong_book("amy") if e.qid == "rules/r2"]
+    assert entry.streak == 1
+    rec3 = _scheduled(store, "wrong", Rating.Again, qid="rules/r2", when=timedelta(minutes=2))
+    [entry] = [e for e in store.wrong_book("amy") if e.qid == "rules/r2"]
+    assert (entry.streak, entry.wrong_count) == (0, 2)
+    store.update_rating(rec3.review_id, sched.review(None, Rating.Good, T0), Rating.Good, T0,
+                        wrong_before=rec3.wrong_before)
+    # the book as if that answer had been right: wrong once, two right in a row -> out (default streak 2)
+    assert not store.in_wrong_book("amy", "rules/r2")
