@@ -77,7 +77,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.no_best": ("未考过", "not taken"),
     "home.readiness": ("预计 {low}-{high}/{total} 分", "expected {low}-{high}/{total}"),
     "home.exam_countdown": ("距考试 {days} 天", "{days} days to the exam"),
-    "home.suggest_new": ("建议每天 {count} 道新题", "{count} new a day suggested"),
+    "home.suggest_new": ("建议每天 {count} 道", "{count} a day suggested"),
     "home.leeches": ("顽固题 {count}", "{count} leeches"),
     "home.continue": ("继续上次：{what}（{done}/{total}）", "Continue: {what} ({done}/{total})"),
     "home.continue_none": ("没有未完成的练习", "Nothing left unfinished"),

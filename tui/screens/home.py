@@ -141,20 +141,21 @@ class HomeScreen(QuizScreen[None]):
         today.append(t("home.due", count=ov.due), style="bold yellow")
         today.append("  ·  ")
         today.append(t("home.new", count=ov.new_left_today), style="bold cyan")
+        if ov.suggested_daily_new:
+            today.append(" (" + t("home.suggest_new", count=ov.suggested_daily_new) + ")", style="cyan")
         today.append("  ·  ")
         today.append(t("home.streak", days=ov.streak), style="bold magenta")
         if ov.leeches:
             today.append("  ·  ")
             today.append(t("home.leeches", count=ov.leeches), style="bold red")
-        if ov.days_to_exam is not None and ov.days_to_exam > 0:
-            today.append("\n")
-            today.append(t("home.exam_countdown", days=ov.days_to_exam), style="bold")
-            if ov.suggested_daily_new:
-                today.append("  ·  " + t("home.suggest_new", count=ov.suggested_daily_new))
         today.append("    ")
         today.append(t("home.profile", profile=ov.profile), style="dim")
         self.query_one("#today", Static).update(today)
         self.query_one("#continue", Static).update(self._continue_text(data))
+        exams_box = self.query_one("#exams")
+        exams_box.border_title = t("home.exams")
+        if ov.days_to_exam is not None and ov.days_to_exam > 0:
+            exams_box.border_title += " · " + t("home.exam_countdown", days=ov.days_to_exam)
         topics = self.query_one("#topics", OptionList)
         highlighted = topics.highlighted
         topics.clear_options()
