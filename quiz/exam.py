@@ -323,22 +323,20 @@ class ExamAttempt:
         return att
 
     def _record_prediction(self, when: str) -> None:
-        """Keep what the readiness model expected right before the attempt (and its own
-        estimate right after), so the next readiness can be calibrated by the real score."""
+        """Keep what the readiness model expected when the attempt started, and right after it,
+        so the readiness can be calibrated by real scores (:func:`quiz.stats.exam_readiness`)."""
         from quiz.stats import model_score, readiness_score
 
         t = to_utc(self.now())
-        if when == "before":
-            model = model_score(self.store, self.library, self.profile, self.exam.exam, t)
-            shown = readiness_score(self.store, self.library, self.profile, self.exam.exam, t)
-            with self.store.transaction() as c:
+        model = model_score(self.store, self.library, self.profile, self.exam.exam, t)
+        with self.store.transaction() as c:
+            if when == "before":
+                shown = readiness_score(self.store, self.library, self.profile, self.exam.exam, t)
                 c.execute(
                     "UPDATE exam_attempts SET model_before = ?, readiness_before = ? WHERE id = ?",
                     (model, shown, self.attempt_id),
                 )
-        else:
-            model = model_score(self.store, self.library, self.profile, self.exam.exam, t)
-            with self.store.transaction() as c:
+            else:
                 c.execute("UPDATE exam_attempts SET model_after = ? WHERE id = ?", (model, self.attempt_id))
 
     @staticmethod
@@ -555,6 +553,14 @@ class ExamAttempt:
                 )
             )
         result = self._build_result(results, submitted=t, auto=auto)
+        # what the model expected on the questions answered, before they are recorded: the
+        # prediction the next readiness is calibrated by
+        from quiz.stats import predicted_correctness
+
+        answered = [q for q in self.questions if q.answered]
+        predicted = predicted_correctness(self.store, self.library, self.profile, [q.qid for q in answered], t)
+        answered_points = sum(q.points for q in answered)
+        expected_points = sum(q.points * predicted[q.qid] for q in answered)
         answered_at = {
             int(r[0]): parse_ts(r[1])
             for r in self.store.execute(
@@ -601,8 +607,8 @@ class ExamAttempt:
                     wrong_book_streak=settings.wrong_book_streak,
                 )
             c.execute(
-                "UPDATE exam_attempts SET submitted = ?, auto_submitted = ?, score = ?, passed = ?, breakdown = ?"
-                " WHERE id = ?",
+                "UPDATE exam_attempts SET submitted = ?, auto_submitted = ?, score = ?, passed = ?, breakdown = ?,"
+                " answered_points = ?, predicted_answered = ? WHERE id = ?",
                 (
                     iso(t),
                     int(auto),
@@ -611,6 +617,8 @@ class ExamAttempt:
                     dumps(
                         {"sections": [asdict(s) for s in result.sections], "topics": [asdict(s) for s in result.topics]}
                     ),
+                    answered_points,
+                    expected_points,
                     self.attempt_id,
                 ),
             )

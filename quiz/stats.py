@@ -38,11 +38,17 @@ Definitions (every function takes ``now``; a *study day* starts at the learner's
      chance of guessing: ``(right + 4 x chance) / (tries + 4)``; chance is 1/choices for
      单选, 1/2 for 判断, 1/(2^choices - 1) for 多选, 0 for written answers);
   2. *calibrated by the learner's mock results*: each submitted attempt of the exam
-     stores the model's estimate when it started; the readiness adds the weighted mean
-     of (real score - that estimate), weights halving every :data:`MOCK_HALF_LIFE_DAYS`
-     days, shrunk toward 0 as if :data:`PRIOR_MOCKS` more mocks had matched the model;
-  3. *a failed mock is never good news*: after a failed attempt the readiness is at most
-     what was shown before that attempt plus what the model gained since it ended;
+     stores the points the model expected on the questions answered (read before they were
+     recorded); the readiness adds ``total x`` the weighted mean of (points earned - points
+     expected) per point answered, a mock weighing the share of the paper answered (a mock
+     left blank says nothing) halving every :data:`MOCK_HALF_LIFE_DAYS` days, shrunk toward
+     0 as if :data:`PRIOR_MOCKS` more full mocks had matched the model;
+  3. *a failed mock is never better news than its score*: after a failed attempt the
+     readiness is at most the score, when the score beat what was shown before it, or else
+     what was shown before, moved toward the score by the mock's calibration weight; plus
+     what the model gained since the attempt by study (what answering the mock itself added
+     to the model does not count). So it never rises after a failed mock that went worse
+     than predicted, and never above the score of one that went better;
   4. *an honest range* (:data:`RANGE_Z`, an 80% interval for the next mock's score): the
      spread of a randomly drawn paper (binomial per section) plus the uncertainty of the
      calibration, :data:`MODEL_SD_SHARE` of the total before any mock and shrinking as
@@ -610,6 +616,14 @@ def _model(library: Library, exam_id: str, ev: _Evidence, at: datetime) -> tuple
     return sum(s.expected for s in sections), sections, var
 
 
+def predicted_correctness(
+    store: Store, library: Library, profile: str, qids: Iterable[str], at: datetime
+) -> dict[str, float]:
+    """The model's chance of a right answer to each question at ``at``."""
+    ev = _Evidence.read(store, library, profile)
+    return {q: ev.correctness(library.item(q), to_utc(at)) for q in qids}
+
+
 def model_score(store: Store, library: Library, profile: str, exam_id: str, at: datetime) -> float:
     """The model's expected score (before calibration by mocks) for a paper sat at ``at``."""
     return _model(library, exam_id, _Evidence.read(store, library, profile), to_utc(at))[0]
@@ -633,30 +647,39 @@ def exam_readiness(
     exam = library.exams[exam_id]
     total = exam.total_points
     rows = store.execute(
-        "SELECT submitted, score, passed, model_before, readiness_before, model_after FROM exam_attempts"
-        " WHERE profile = ? AND exam_id = ? AND submitted IS NOT NULL ORDER BY submitted, id",
+        "SELECT submitted, score, passed, answered_points, predicted_answered, readiness_before, model_after"
+        " FROM exam_attempts WHERE profile = ? AND exam_id = ? AND submitted IS NOT NULL ORDER BY submitted, id",
         (profile, exam_id),
     ).fetchall()
-    weight = residual = 0.0
+    weight = residual = last_share = 0.0
     mocks = 0
-    for submitted, score, _passed, _before, _shown, after in rows:
-        if after is None or score is None:
-            continue  # an attempt from before the model's estimates were kept
+    for submitted, score, _passed, points, predicted, _shown, _after in rows:
+        last_share = 0.0
+        if not points or predicted is None or score is None:
+            continue  # nothing answered, or an attempt from before predictions were kept
         age = max(0.0, (now - to_utc(datetime.fromisoformat(submitted))).total_seconds() / 86400)
-        w = 0.5 ** (age / MOCK_HALF_LIFE_DAYS)
+        # a mock weighs by how much of it was answered, and less as it ages
+        answered = min(1.0, float(points) / total)
+        last_share = answered / (PRIOR_MOCKS + weight + answered)  # its say when it was sat
+        w = 0.5 ** (age / MOCK_HALF_LIFE_DAYS) * answered
         weight += w
-        residual += w * (float(score) - float(after))
+        residual += w * (float(score) - float(predicted)) / float(points)  # per point answered
         mocks += 1
-    bias = residual / (PRIOR_MOCKS + weight)
+    bias = total * residual / (PRIOR_MOCKS + weight)
     expected = min(total, max(0.0, model + bias))
     capped = False
     if rows:
-        _submitted, score, passed, _before, shown, after = rows[-1]
+        _submitted, score, passed, _points, _predicted, shown, after = rows[-1]
         if not passed and shown is not None and after is not None:
+            # up to the score when it beat what was shown; else what was shown, moved toward the
+            # score by the mock's say; plus only what the model gained since by study (not what
+            # answering the mock itself added to it)
+            s_ = float(score or 0.0)
+            moved = float(shown) + last_share * (s_ - float(shown))
             now_model = model if at == now else _model(library, exam_id, ev, now)[0]
-            cap = max(0.0, max(float(shown), float(score or 0.0)) + (now_model - float(after)))
+            cap = max(s_, moved) + (now_model - float(after))
             if cap < expected:
-                expected, capped = cap, True
+                expected, capped = max(0.0, cap), True
     sd = math.sqrt(paper_var + (MODEL_SD_SHARE * total) ** 2 / (PRIOR_MOCKS + weight))
     return Readiness(
         exam_id=exam.exam,

@@ -37,8 +37,9 @@ Tables (read directly by the trainer tools; columns are stable):
 * ``positions(profile, scope, qid, updated)``: where 顺序练习 stopped, per scope (filters).
 * ``exam_attempts(id, profile, exam_id, seed, started, deadline, submitted, auto_submitted,
   score, total, passed, breakdown JSON, model_before (the model's expected score when the attempt
-  started), readiness_before (the readiness shown then), model_after (the model's expected score
-  right after submitting))``
+  started), readiness_before (the readiness shown then), answered_points (the points of the
+  questions answered), predicted_answered (the points the model expected on those questions, read
+  before they were recorded), model_after (the model's expected score right after submitting))``
 * ``exam_answers(attempt_id, position, section, qid, points, permutation JSON, answer,
   answer_original, flagged, answered_at, verdict, score, earned, seconds (time spent on the
   question))``: ``answer`` is what is in the answer box (saved as typed); ``verdict`` is NULL
@@ -345,6 +346,8 @@ def _migrate_v5(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE exam_answers ADD COLUMN seconds REAL")
     conn.execute("ALTER TABLE exam_attempts ADD COLUMN model_before REAL")
     conn.execute("ALTER TABLE exam_attempts ADD COLUMN readiness_before REAL")
+    conn.execute("ALTER TABLE exam_attempts ADD COLUMN answered_points REAL")
+    conn.execute("ALTER TABLE exam_attempts ADD COLUMN predicted_answered REAL")
     conn.execute("ALTER TABLE exam_attempts ADD COLUMN model_after REAL")
     # questions answered today (sibling burying) read reviews by (profile, ts): already indexed
 

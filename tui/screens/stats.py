@@ -16,6 +16,7 @@ from textual_plotext import PlotextPlot
 
 from quiz import stats
 from quiz.scores import format_score, score_range
+from quiz.session import study_day
 from quiz.stats import ExamHistoryEntry, Overview, Readiness
 from tui.i18n import t
 from tui.screens.base import QuizScreen
@@ -85,7 +86,7 @@ class StatsScreen(QuizScreen[None]):
             forecast=stats.due_forecast(store, lib, profile, now, days=30),
             history=list(reversed(stats.exam_history(store, profile))),
             readiness=[stats.exam_readiness(store, lib, profile, e, now) for e in lib.exams],
-            today=now.astimezone().date(),
+            today=study_day(now, None, self.quiz.settings.day_start_hour),
             best=stats.best_scores(store, profile),
         )
         self.app.call_from_thread(self._show, data)

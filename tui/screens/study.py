@@ -23,7 +23,7 @@ from textual.widgets import Footer, Header, Input, ProgressBar, Static, TextArea
 from quiz import stats
 from quiz.errors import UserError
 from quiz.scheduler import Rating
-from quiz.session import AnswerOutcome, Filters, SessionSummary, StudyItem, StudyMode, StudySession
+from quiz.session import AnswerOutcome, Filters, SessionSummary, StudyItem, StudyMode, StudySession, study_day
 from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
@@ -340,7 +340,7 @@ class StudyScreen(QuizScreen[None]):
             lines.append(Text(t("summary.due_list"), style="bold"))
             if not coming:
                 lines.append(Text(t("summary.nothing_due"), style="dim"))
-            today = self.quiz.now().astimezone().date()
+            today = study_day(self.quiz.now(), None, self.quiz.settings.day_start_hour)
             for d, n in coming[:5]:
                 days = (d - today).days
                 day = t("common.today") if days <= 0 else t("common.tomorrow") if days == 1 else t("common.in_days", days=days)
