@@ -49,7 +49,8 @@ Tables (read directly by the trainer tools; columns are stable):
 Schema history: v1 (first release): everything above except ``positions``,
 ``exam_answers.answer_original`` and ``reviews.fingerprint``; v2 adds them;
 v3 adds ``reviews.state_before`` (for true retention); v4 adds covering indexes
-for the statistics; v5 adds ``cards.fails``/``cards.last_rating`` (filled from the history),
+for the statistics; v5 drops the reviews v4 recorded for questions left blank in exams (and the
+cards and 错题本 entries only they made), adds ``cards.fails``/``cards.last_rating`` (filled from the history),
 the settings ``day_start_hour``/``leech_threshold``/``exam_date``, the study draft
 ``sessions.draft_qid``/``sessions.draft``, ``exam_answers.seconds`` and the readiness
 predictions on ``exam_attempts``.
@@ -331,13 +332,27 @@ def _migrate_v5(conn: sqlite3.Connection) -> None:
     # cards: failures (leeches) and the latest rating (mastery counts a just-failed card as not known)
     conn.execute("ALTER TABLE cards ADD COLUMN fails INTEGER NOT NULL DEFAULT 0")
     conn.execute("ALTER TABLE cards ADD COLUMN last_rating INTEGER")
-    # a blank exam answer (answer '') used to be recorded as a failed review: it is not a failure
+    # A question left blank in an exam used to be recorded as a failed review (answer ''), a card and a
+    # 错题本 entry: it was never an answer. Its review goes; a card or an entry that only it made goes too.
+    # (A card that also has real answers keeps its FSRS state, which counted the blank as Again.)
+    conn.execute("DELETE FROM reviews WHERE mode = 'exam' AND answer = '' AND attempt_id IS NOT NULL")
+    conn.execute(
+        "DELETE FROM cards WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.profile = cards.profile AND r.qid = cards.qid)"
+    )
+    conn.execute(
+        "DELETE FROM wrong_book WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.profile = wrong_book.profile"
+        " AND r.qid = wrong_book.qid AND r.verdict != 'correct')"
+    )
+    conn.execute(
+        "UPDATE exam_answers SET verdict = NULL, score = 0, earned = 0 WHERE answer IS NULL"
+        " AND attempt_id IN (SELECT id FROM exam_attempts WHERE submitted IS NOT NULL)"
+    )
     conn.execute(
         "UPDATE cards SET"
-        " fails = (SELECT count(*) FROM reviews r WHERE r.profile = cards.profile AND r.qid = cards.qid"
-        "  AND r.rating = 1 AND NOT (r.mode = 'exam' AND r.answer = '')),"
+        " fails = (SELECT count(*) FROM reviews r WHERE r.profile = cards.profile AND r.qid = cards.qid AND r.rating = 1),"
         " last_rating = (SELECT r.rating FROM reviews r WHERE r.profile = cards.profile AND r.qid = cards.qid"
-        "  AND r.rating IS NOT NULL AND NOT (r.mode = 'exam' AND r.answer = '') ORDER BY r.id DESC LIMIT 1)"
+        "  AND r.rating IS NOT NULL ORDER BY r.id DESC LIMIT 1),"
+        " first_seen = (SELECT min(r.ts) FROM reviews r WHERE r.profile = cards.profile AND r.qid = cards.qid)"
     )
     # study drafts: the text typed for the session's current question
     conn.execute("ALTER TABLE sessions ADD COLUMN draft_qid TEXT")

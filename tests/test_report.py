@@ -247,12 +247,6 @@ def test_blank_exam_answers_are_not_reached_not_attempts_and_leeches_are_counted
         first, second = attempt.questions
         attempt.answer(first.position, "错")  # answered (wrong); the other question left blank
         attempt.submit()
-        # a blank exam answer recorded as a failed review, as databases before v5 did
-        store.execute(
-            "INSERT INTO reviews (ts, profile, qid, mode, answer, verdict, score, rating, attempt_id)"
-            " VALUES (?, 'bo', ?, 'exam', '', 'wrong', 0, 1, 99)",
-            (T0.isoformat(), second.qid),
-        )
         # bo keeps failing 'rare': a leech for bo (threshold 6), not yet for cy (5 failures)
         for who, n in (("bo", 6), ("cy", 5)):
             card = None

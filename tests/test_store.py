@@ -309,7 +309,7 @@ def test_a_version_4_database_migrates_to_5_with_failures_counted_from_its_histo
     conn.execute(
         "INSERT INTO settings VALUES ('amy', 0.85, 7, 'en', 'light', 3)"
     )
-    for qid in ("rules/r0", "rules/r1"):
+    for qid in ("rules/r0", "rules/r1", "rules/r2"):
         conn.execute(
             "INSERT INTO cards (profile, qid, card, due, state, stability, difficulty, last_review, reps, lapses, first_seen)"
             " VALUES ('amy', ?, ?, ?, ?, ?, ?, ?, 2, 0, ?)",
@@ -321,12 +321,28 @@ def test_a_version_4_database_migrates_to_5_with_failures_counted_from_its_histo
         ("rules/r0", "smart", "C", "wrong", 1),
         ("rules/r1", "smart", "B", "correct", 3),
         ("rules/r1", "exam", "", "wrong", 1),  # a blank exam answer, as v4 recorded it
+        ("rules/r2", "exam", "", "wrong", 1),  # ... the only "answer" to r2: its card and 错题本 entry go
     ]
-    for qid, mode, answer, verdict, rating in history:
+    for k, (qid, mode, answer, verdict, rating) in enumerate(history):
         conn.execute(
-            "INSERT INTO reviews (ts, profile, qid, mode, answer, verdict, score, rating) VALUES (?, 'amy', ?, ?, ?, ?, 0, ?)",
-            (iso(T0), qid, mode, answer, verdict, rating),
+            "INSERT INTO reviews (ts, profile, qid, mode, answer, verdict, score, rating, attempt_id)"
+            " VALUES (?, 'amy', ?, ?, ?, ?, 0, ?, ?)",
+            (iso(T0 + timedelta(minutes=k)), qid, mode, answer, verdict, rating, 1 if mode == "exam" else None),
         )
+    for qid in ("rules/r0", "rules/r2"):
+        conn.execute(
+            "INSERT INTO wrong_book (profile, qid, added, streak, wrong_count, last_wrong) VALUES ('amy', ?, ?, 0, 1, ?)",
+            (qid, iso(T0), iso(T0)),
+        )
+    conn.execute(
+        "INSERT INTO exam_attempts (profile, exam_id, seed, started, deadline, submitted, score, total, passed)"
+        " VALUES ('amy', 'mock', 1, ?, ?, ?, 0, 10, 0)",
+        (iso(T0), iso(T0), iso(T0)),
+    )
+    conn.execute(
+        "INSERT INTO exam_answers (attempt_id, position, section, qid, points, verdict, score, earned)"
+        " VALUES (1, 0, 0, 'rules/r2', 1, 'wrong', 0, 0)"
+    )
     conn.execute(
         "INSERT INTO sessions (profile, mode, filters, queue, position, started, updated) VALUES ('amy', 'smart', '{}', '[\"rules/r0\"]', 0, ?, ?)",
         (iso(T0), iso(T0)),
@@ -338,6 +354,11 @@ def test_a_version_4_database_migrates_to_5_with_failures_counted_from_its_histo
         r0, r1 = s.get_card("amy", "rules/r0"), s.get_card("amy", "rules/r1")
         assert r0 is not None and (r0.fails, r0.last_rating, r0.failed_last) == (2, 1, True)
         assert r1 is not None and (r1.fails, r1.last_rating, r1.failed_last) == (0, 3, False)
+        # the blank exam answers are gone, with what only they made
+        assert [r.qid for r in s.reviews("amy")] == ["rules/r0"] * 3 + ["rules/r1"]
+        assert s.get_card("amy", "rules/r2") is None
+        assert [e.qid for e in s.wrong_book("amy")] == ["rules/r0"]
+        assert s.execute("SELECT verdict FROM exam_answers WHERE attempt_id = 1").fetchone() == (None,)
         # the old settings keep their values; the new ones take their defaults
         got = s.get_settings("amy")
         assert (got.desired_retention, got.daily_new_limit, got.language, got.wrong_book_streak) == (0.85, 7, "en", 3)

@@ -166,13 +166,12 @@ class _Answer:
 
 
 def _answers(store: Store) -> list[_Answer]:
-    """Every answer ever given; exam answers in the bank's own option letters. (Databases from
-    before v5 hold a review for a blank exam answer: it is not an answer, and is left out.)"""
+    """Every answer ever given; exam answers in the bank's own option letters (a question left
+    blank in an exam has no review: see :func:`_not_reached`)."""
     rows = store.execute(
         "SELECT r.ts, r.profile, r.qid, coalesce(ea.answer_original, r.answer), r.verdict, r.score, r.fingerprint"
         " FROM reviews r LEFT JOIN exam_answers ea ON r.attempt_id IS NOT NULL"
-        " AND ea.attempt_id = r.attempt_id AND ea.qid = r.qid"
-        " WHERE NOT (r.mode = 'exam' AND r.answer = '') ORDER BY r.id"
+        " AND ea.attempt_id = r.attempt_id AND ea.qid = r.qid ORDER BY r.id"
     )
     return [_Answer(parse_ts(r[0]), r[1], r[2], r[3] or "", r[4], float(r[5]), r[6]) for r in rows]
 
