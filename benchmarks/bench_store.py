@@ -72,9 +72,9 @@ def build(db: Path, lib: Library, n_reviews: int, seed: int = 1) -> None:
                 rows.append(
                     ("bench", q, card.to_json(), iso(card.due), int(card.state), card.stability, card.difficulty,
                      iso(last), rng.randint(1, 30), rng.randint(0, 3), iso(NOW - timedelta(days=rng.uniform(1, 365))),
-                     None, 0)
+                     None, 0, rng.randint(0, 8), int(Rating.Good))
                 )
-            c.executemany(f"INSERT INTO cards ({Store._CARD_COLS}) VALUES ({', '.join('?' * 13)})", rows)
+            c.executemany(f"INSERT INTO cards ({Store._CARD_COLS}) VALUES ({', '.join('?' * 15)})", rows)
             # a million answers over the past year, 90% by this learner
             verdicts = ["correct"] * 7 + ["wrong"] * 2 + ["partial"]
             start = NOW - timedelta(days=365)
