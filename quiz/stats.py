@@ -35,8 +35,8 @@ Definitions (every function takes ``now``; a *study day* starts at the learner's
      the section's pool, where a known question counts its FSRS retrievability at that
      time and a question not known counts the learner's *first-try rate* for its type
      (the share of first answers to such questions that were right, smoothed toward the
-     chance of guessing: ``(right + 4 x chance) / (tries + 4)``; chance is 1/choices for
-     单选, 1/2 for 判断, 1/(2^choices - 1) for 多选, 0 for written answers);
+     chance of guessing: ``(right + 4 x chance) / (tries + 4)``; chance is right choices /
+     choices for 单选, 1/2 for 判断, 1/(2^choices - 1) for 多选, 0 for written answers);
   2. *calibrated by the learner's mock results*: each submitted attempt of the exam
      stores the points the model expected on the questions answered (read before they were
      recorded); the readiness adds ``total x`` the weighted mean of (points earned - points
@@ -539,7 +539,7 @@ def best_scores(store: Store, profile: str) -> dict[str, ExamHistoryEntry]:
 def chance(q: AnyQuestion) -> float:
     """The chance of getting a question right by guessing."""
     if isinstance(q, SingleQuestion):
-        return 1.0 / len(q.choices)
+        return len(q.right_indexes) / len(q.choices)
     if isinstance(q, JudgeQuestion):
         return 0.5
     if isinstance(q, MultiQuestion):
