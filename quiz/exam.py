@@ -560,7 +560,7 @@ class ExamAttempt:
         answered = [q for q in self.questions if q.answered]
         predicted = predicted_correctness(self.store, self.library, self.profile, [q.qid for q in answered], t)
         answered_points = sum(q.points for q in answered)
-        expected_points = sum(q.points * predicted[q.qid] for q in answered)
+        expected_points = sum(q.points * predicted.get(q.qid, 0.0) for q in answered)
         answered_at = {
             int(r[0]): parse_ts(r[1])
             for r in self.store.execute(

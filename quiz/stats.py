@@ -621,7 +621,7 @@ def predicted_correctness(
 ) -> dict[str, float]:
     """The model's chance of a right answer to each question at ``at``."""
     ev = _Evidence.read(store, library, profile)
-    return {q: ev.correctness(library.item(q), to_utc(at)) for q in qids}
+    return {q: ev.correctness(it, to_utc(at)) for q in qids if (it := library.find(q)) is not None}
 
 
 def model_score(store: Store, library: Library, profile: str, exam_id: str, at: datetime) -> float:
