@@ -111,6 +111,7 @@ def test_every_bank_file_names_its_schema() -> None:
     for path, kind in [
         *((p, "bank") for p in BANKS.glob("*.yaml")),
         *((p, "exam") for p in BANKS.glob("exams/*.yaml")),
+        *((p, p.stem) for p in BANKS.glob("lexicon/*.yaml")),
     ]:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith(prefix), path

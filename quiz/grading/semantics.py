@@ -1,0 +1,302 @@
+"""Reading an answer the way a trainer does, beyond finding phrases in it.
+
+* :func:`read` gives two views of an answer: as written (normalised) and in the thesaurus's words
+  (卖家 for 商家/店家/经营者), with a map back, so feedback quotes the learner's own words.
+* :func:`explained`: a mention that explains or condemns an action rather than taking it
+  (`拖着不发算延迟发货`, `把他信息发群里只会让我们也违法`, `老话术里"帮您返现"是利益诱导`).
+* :func:`copied_spans`: stretches of the answer copied from the question's prompt, which earn nothing.
+* :func:`agent`: who does what a clause says (让卖家保存…, 运费您出, 我们承担), from party words and
+  the learner's voice (我/我们 are the seller when the learner answers as the seller).
+* :func:`correction_tail`: the final answer after a correction (`一开始写错了,应该是…`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from quiz.grading.lexicon import CompiledThesaurus
+from quiz.grading.normalize import Analysed, analyse
+from quiz.model import Party
+
+Voice = str  # seller | buyer | neutral
+
+
+# --- two views of an answer -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Reading:
+    """An answer as written (``orig``) and in the thesaurus's words (``canon``)."""
+
+    orig: Analysed
+    canon: Analysed
+    to_orig: tuple[int, ...] | None  # canon offset -> orig offset (None: the views are the same)
+
+    def words(self, start: int, end: int) -> str:
+        """The learner's words (normalised) behind ``canon.flat[start:end]``."""
+        if self.to_orig is None:
+            return self.orig.flat[start:end]
+        return self.orig.flat[self.to_orig[start] : self.to_orig[end]]
+
+
+def canonical_analysed(a: Analysed, th: CompiledThesaurus) -> tuple[Analysed, tuple[int, ...] | None]:
+    """``a`` with its words in the thesaurus's form, clause boundaries kept, and the offset map back."""
+    new, reps = th.rewrite(a.flat, a.bounds)
+    if not reps:
+        return a, None
+    old_to_new = [0] * (len(a.flat) + 1)
+    new_to_old: list[int] = []
+    shift = 0
+    k = 0
+    i = 0
+    while i <= len(a.flat):
+        if k < len(reps) and reps[k][0] == i:
+            s, e, w = reps[k]
+            for j in range(s, e):
+                old_to_new[j] = s + shift
+            new_to_old.extend([s] * len(w))
+            shift += len(w) - (e - s)
+            i = e
+            k += 1
+            continue
+        old_to_new[i] = i + shift
+        if i < len(a.flat):
+            new_to_old.append(i)
+        i += 1
+    new_to_old.append(len(a.flat))
+
+    def m(p: int) -> int:
+        return old_to_new[p]
+
+    canon = Analysed(
+        new,
+        tuple(dict.fromkeys(m(b) for b in a.bounds)),
+        tuple(m(b) for b in a.soft),
+        frozenset(m(b) for b in a.weak),
+        tuple(dict.fromkeys(m(b) for b in a.sentences)),
+        tuple((m(s), m(e)) for s, e in a.quotes),
+    )
+    return canon, tuple(new_to_old)
+
+
+def read(raw: str, th: CompiledThesaurus) -> Reading:
+    orig = analyse(raw)
+    canon, back = canonical_analysed(orig, th)
+    return Reading(orig, canon, back)
+
+
+# --- explaining or condemning an action is not taking it ----------------------------------------------
+
+# What an explanation says about an action: it is against the rules, the law, or pointless.
+_EVAL = (
+    "违规|违法|违反|犯法|不合法|不合规|扣分|处罚|被罚|要罚|罚款|罚钱|封店|封号|下架|降权|侵权|犯罪|刑事|吃官司|被告|被起诉|"
+    "不允许|不被允许|禁止|诱导|利益诱导|不能用|不能这样|不能这么|不可以这样|不可取|要不得|不行的|是错|错误|不对的|不妥|"
+    "有风险|风险很大|得不偿失|后果|延迟发货|严重违规|改变不了|没有用|也没用|白搭|照样是|还是假|都是假|不应该|不该|"
+    "承担责任|负责任|担责|违约|被投诉|被处理|惹麻烦|麻烦更大|不专业|不合适"
+)
+_EVAL_RE = re.compile(_EVAL)
+# A clause that carries on with the consequence of the one before (…,但会被扣分 / …,这属于违规).
+_CONSEQUENCE_START_RE = re.compile(
+    "(?:但|但是|可是|不过|然而|否则|不然|这样|那样|这会|这是|这属于|这都|这些|这种|那是|都是|都属于|属于|算是|算|是|"
+    "会|就会|只会|要被|会被|将|容易|可能|肯定|一定|平台会|平台|反而|结果|到时候)"
+)
+# Words that point at a script or saying being discussed (老话术里…, 这句话…).
+_FRAME_RE = re.compile(
+    "老话术|原话术|旧话术|原来的话术|原来那个话术|之前的话术|以前的话术|店里的话术|这个话术|那个话术|这套话术|话术里|话术中|"
+    "这句话|那句话|这句|那句|这种说法|这种话|原话|像这种|像这样|比如说|例如"
+)
+_IF_RE = re.compile("(?:如果|要是|假如|假设|一旦|万一|若是|若|即使|哪怕)")
+
+
+def explained(a: Analysed, start: int, end: int) -> bool:
+    """Whether the mention at ``start:end`` is explained or condemned rather than done:
+    its own clause, or the next one carrying on, says it breaks a rule or the law
+    (`拖着不发算延迟发货`, `打电话骂他确实解气,但会被扣分`); or a quoted or referred-to script is
+    judged in the sentence (`老话术里"帮您返现"是利益诱导`); or it is only supposed (`如果…,就违规了`)."""
+    flat = a.flat
+    ce = a.clause_end(start)
+    if _EVAL_RE.search(flat, end, max(ce, end)):
+        return True
+    ss, se = a.sentence_span(start)
+    if ce < se:
+        nxt = a.clause_end(ce)
+        if _CONSEQUENCE_START_RE.match(flat, ce) and _EVAL_RE.search(flat, ce, nxt):
+            return True
+    quoted = any(qs <= start and end <= qe for qs, qe in a.quotes)
+    framed = _FRAME_RE.search(flat, ss, start) is not None
+    cs = a.clause_start(start)
+    supposed = _IF_RE.match(flat, cs) is not None
+    if quoted or framed or supposed:
+        return _EVAL_RE.search(flat, ss if (quoted or framed) else end, se) is not None
+    return False
+
+
+# --- what the answer copies from the prompt ------------------------------------------------------------
+
+COPY_MIN = 8  # characters copied in a row from the prompt that count as restating it
+_GRAM = 4
+
+
+def prompt_grams(prompt_flat: str) -> frozenset[str]:
+    return frozenset(prompt_flat[i : i + _GRAM] for i in range(len(prompt_flat) - _GRAM + 1))
+
+
+def copied_spans(flat: str, grams: frozenset[str], prompt_flat: str) -> list[tuple[int, int]]:
+    """Stretches of at least ``COPY_MIN`` characters that also stand, in a row, in the prompt."""
+    if not grams or len(flat) < COPY_MIN:
+        return []
+    out: list[tuple[int, int]] = []
+    i = 0
+    n = len(flat)
+    while i <= n - _GRAM:
+        if flat[i : i + _GRAM] not in grams:
+            i += 1
+            continue
+        # the longest run from i that the prompt holds as one piece
+        j = i + _GRAM
+        while j < n and flat[i : j + 1] in prompt_flat:
+            j += 1
+        if j - i >= COPY_MIN:
+            out.append((i, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+# --- who does it -------------------------------------------------------------------------------------
+
+_SELF = ("我们这边", "我这边", "我们", "咱们", "我方", "本店", "小店", "我店", "店里", "咱", "我")
+_ADDRESSEE = ("你们", "您", "你", "亲")
+_THIRD = ("他们", "她们", "对方", "他", "她")
+_BOSS_RE = re.compile("^(?:老板|店长|掌柜的|领导)")
+# A party word right after one of these is an object or a place, not the one who acts (给您, 向平台, 去淘宝).
+_NOT_AGENT_BEFORE = frozenset("给向跟和对帮替为与问找到去在从把陪同叫请让由被")
+# ... except these, which name the one who acts next: 让/叫/请/要求 X 做, 由 X 承担, 被 X 做.
+_CAUSERS = ("要求", "让", "叫", "请", "由", "被", "要")
+_OTHER_SIDE: dict[str, Party] = {"seller": "buyer", "buyer": "seller"}
+
+
+@dataclass(frozen=True, slots=True)
+class Parties:
+    """The party words of a question: thesaurus party words and pronouns as the voice resolves them."""
+
+    words: tuple[tuple[str, Party], ...]  # longest first
+    first: dict[str, tuple[tuple[str, Party], ...]] = field(default_factory=dict)  # by first character
+
+    def __post_init__(self) -> None:
+        by: dict[str, list[tuple[str, Party]]] = {}
+        for w, p in self.words:
+            by.setdefault(w[0], []).append((w, p))
+        object.__setattr__(self, "first", {c: tuple(ws) for c, ws in by.items()})
+
+    @classmethod
+    def build(cls, th: CompiledThesaurus, voice: Voice, addressing_boss: bool = False) -> Parties:
+        ws: dict[str, Party] = dict(th.party)
+        for w in list(th.party):  # 商家 is read as 卖家: both spellings name the party
+            for alias, head in th.canon.items():
+                if head == w:
+                    ws.setdefault(alias, th.party[w])
+        ws.setdefault("老板", "seller")
+        ws.setdefault("店长", "seller")
+        if voice in ("seller", "buyer"):
+            me: Party = "seller" if voice == "seller" else "buyer"
+            for w in _SELF:
+                ws[w] = me
+            if voice == "buyer":
+                you: Party = "buyer"  # advising the buyer: 你 is the buyer
+            else:
+                you = "seller" if addressing_boss else "buyer"
+            for w in _ADDRESSEE:
+                ws[w] = you
+            for w in _THIRD:
+                ws[w] = _OTHER_SIDE[me]
+        return cls(tuple(sorted(ws.items(), key=lambda kv: len(kv[0]), reverse=True)))
+
+    def at(self, flat: str, i: int) -> tuple[str, Party] | None:
+        if i >= len(flat):
+            return None
+        for w, p in self.first.get(flat[i], ()):
+            if flat.startswith(w, i):
+                return w, p
+        return None
+
+    def in_text(self, flat: str, start: int, end: int) -> list[tuple[int, int, Party]]:
+        out: list[tuple[int, int, Party]] = []
+        i = start
+        first = self.first
+        while i < end:
+            if flat[i] not in first:
+                i += 1
+                continue
+            hit = self.at(flat, i)
+            if hit and i + len(hit[0]) <= end:
+                out.append((i, i + len(hit[0]), hit[1]))
+                i += len(hit[0])
+            else:
+                i += 1
+        return out
+
+
+def addressing_boss(raw: str) -> bool:
+    return bool(_BOSS_RE.match(raw.strip()))
+
+
+def _agent_in(a: Analysed, parties: Parties, cs: int, end: int) -> Party | None:
+    """The party acting in ``a.flat[cs:end]``: the last party word not governed by a preposition."""
+    found = parties.in_text(a.flat, cs, end)
+    for s, _e, p in reversed(found):
+        before = a.flat[max(cs, s - 2) : s]
+        if before.endswith(_CAUSERS):
+            return p
+        if before and before[-1] in _NOT_AGENT_BEFORE:
+            continue
+        return p
+    return None
+
+
+def agent(a: Analysed, parties: Parties, start: int, end: int) -> Party | None:
+    """Who does what stands at ``start:end``: a party word inside it (运费我们出), else the acting
+    party of its clause before it (让卖家保存…, 您先出), else of an earlier clause of the sentence."""
+    inner = parties.in_text(a.flat, start, end)
+    if inner:
+        return inner[-1][2]
+    ss, _se = a.sentence_span(start)
+    cs = a.clause_start(start)
+    p = _agent_in(a, parties, cs, start)
+    if p is not None:
+        return p
+    # a clause without a subject carries on the one before it, within the sentence
+    prev_end = cs
+    for b in reversed(a.bounds):
+        if b >= prev_end or b < ss:
+            continue
+        p = _agent_in(a, parties, b, prev_end)
+        if p is not None:
+            return p
+        prev_end = b
+    return None
+
+
+# --- corrections ---------------------------------------------------------------------------------------
+
+_CORRECTION_RE = re.compile(
+    r"(?:应该是|应当是|正确的是|正确答案是|正确答案|其实是|实际上是|准确地说是|准确说是|更正一下|更正|纠正一下|纠正|改正|"
+    r"不对[,，、\s]*(?:是|应该是)|说错了|写错了|打错了|搞错了)[:：,，\s]*"
+)
+
+
+def correction_tail(raw: str) -> str | None:
+    """The answer after its last correction (`写成咨询量/接待量了,应该是接待量/咨询量` -> `接待量/咨询量`)."""
+    last = None
+    for m in _CORRECTION_RE.finditer(raw):
+        last = m
+    if last is None:
+        return None
+    tail = raw[last.end() :].strip()
+    return tail or None
