@@ -331,6 +331,8 @@ def _describe_place(data: Any, loc: Sequence[Any]) -> str:
                 qid = q.get("id") if isinstance(q, dict) else None
                 where += f", question {_short(qid)}" if qid else f", question #{loc[1] + 1}"
         return where
+    if "exam" not in data:
+        return ""  # a thesaurus or violations file names itself
     where = f"exam {_short(data.get('exam'))}"
     if len(loc) >= 2 and loc[0] == "sections" and isinstance(loc[1], int):
         secs = data.get("sections")

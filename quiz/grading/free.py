@@ -127,6 +127,29 @@ def _equivalents(text: str) -> list[str]:
     return list(dict.fromkeys(x for x in out if x))
 
 
+def _without_prompt(forms: list[str], prompt: str, th: lexicon.CompiledThesaurus) -> list[str]:
+    """The forms, and each without a lead or tail of two or more characters that the prompt already
+    says (商品最低价<… for a prompt about 商品: 最低价<…), where four or more characters remain."""
+    out = list(forms)
+    for form in forms:
+        t = th.canonical(form)
+        a = 0
+        while a < len(t) and t[: a + 1] in prompt:
+            a += 1
+        b = len(t)
+        while b > a and t[b - 1 :] in prompt:
+            b -= 1
+        for s, e in ((a, len(t)), (0, b)):
+            if (s, e) == (0, len(t)) or not (s >= 2 or len(t) - e >= 2):
+                continue
+            if (s and t[s - 1].isdigit() and t[s].isdigit()) or (e < len(t) and t[e - 1].isdigit() and t[e].isdigit()):
+                continue  # never inside a number
+            rest = t[s:e]
+            if len(rest) >= 4 and _HAS_CJK_RE.search(rest):
+                out.append(rest)
+    return list(dict.fromkeys(out))
+
+
 def _products(side: str) -> list[str]:
     if side.count("*") == 1:
         a, b = side.split("*")
@@ -199,8 +222,9 @@ def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
         if pt.who:
             pt.slots = _slot_patterns(pt.phrases, party_words)
     if isinstance(q, ShortQuestion):
-        acc = [(e, a) for a in q.answers for e in _equivalents(normalize(a))]
-        rej = [(e, x) for x in q.reject for e in _equivalents(normalize(x))]
+        prompt = th.canonical(normalize(q.prompt))
+        acc = [(e, a) for a in q.answers for e in _without_prompt(_equivalents(normalize(a)), prompt, th)]
+        rej = [(e, x) for x in q.reject for e in _without_prompt(_equivalents(normalize(x)), prompt, th)]
         f.accepted = _phrases(th, [e for e, _ in acc], 0, labels=[a for _, a in acc])
         f.rejected = _phrases(th, [e for e, _ in rej], 1, labels=[x for _, x in rej])
         if f.rejected:
@@ -293,7 +317,7 @@ def _mask(a: Analysed, spans: list[tuple[int, int]]) -> Analysed:
     for s, e in spans:
         for k in range(s, e):
             chars[k] = _MASK
-    return Analysed("".join(chars), a.bounds, a.soft, a.weak, a.sentences, a.quotes)
+    return Analysed("".join(chars), a.bounds, a.soft, a.weak, a.sentences, a.quotes, a.asks)
 
 
 def _read(f: _Free, raw: str) -> _Read:
@@ -369,7 +393,7 @@ def _slot_hits(pt: _Point, r: _Read) -> tuple[tuple[int, int] | None, tuple[str,
             if any(s < b < e and b not in a.weak for b in a.bounds):
                 continue
             hit = r.parties.at(a.flat, m.start("party"))
-            if hit is None:
+            if hit is None or a.asking(s):  # 卖家有权要求删评吗? asks, it does not say
                 continue
             if any(c in NEGATOR_CHARS for c in a.flat[s:e]) or is_negated(a, s) or semantics.explained(a, s, e):
                 continue
@@ -454,7 +478,7 @@ def _other_party(f: _Free, r: _Read) -> violations.OtherParty:
     parties = r.parties
 
     def other(a: Analysed, s: int, e: int) -> bool:
-        p = semantics.agent(a, parties, s, e)
+        p = semantics.agent(a, parties, s, e, inner=False)
         return p is not None and p != me
 
     return other
@@ -502,8 +526,20 @@ def _ordered_best(hits: list[tuple[int, int]], weights: list[float]) -> set[int]
 # --- feedback ---------------------------------------------------------------------------------------------
 
 
-_WHY_ZH = {"negated": "被否定", "other": "是别人的做法", "explained": "是在解释或批评", "prompt": "照抄题目"}
-_WHY_EN = {"negated": "negated", "other": "done by someone else", "explained": "explained or criticised", "prompt": "copied from the question"}
+_WHY_ZH = {
+    "negated": "被否定",
+    "other": "是别人的做法",
+    "explained": "是在解释或批评",
+    "prompt": "照抄题目",
+    "asked": "是在提问",
+}
+_WHY_EN = {
+    "negated": "negated",
+    "other": "done by someone else",
+    "explained": "explained or criticised",
+    "prompt": "copied from the question",
+    "asked": "asked, not said",
+}
 
 
 def _q(words: str) -> str:
@@ -674,12 +710,15 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
             nearest=nearest,
         )
     if acc_hit and acc and acc_hit.how != "exact" and f.rejected:
-        # Contrastive: a tolerated near-miss must still be nearer an accepted form than any rejected one.
-        said = sorted(numbers(ans.flat))
+        # Contrastive: a tolerated near-miss must still be nearer an accepted form than any rejected one
+        # (the words it was found in, not the whole answer: a long rejected form is not nearer a long answer).
+        w_flat = ans.flat[acc_hit.start : acc_hit.end]
+        w_snd = ans.snd[acc_hit.start : acc_hit.end]
+        said = sorted(numbers(w_flat))
 
         def closeness(p: Phrase) -> tuple[bool, float, float]:
             # numbers as numbers first; then by sound, then by writing (权利 / 权力 sound alike)
-            return sorted(numbers(p.text)) == said, fuzz.ratio(ans.snd, p.snd), fuzz.ratio(ans.flat, p.text)
+            return sorted(numbers(p.text)) == said, fuzz.ratio(w_snd, p.snd), fuzz.ratio(w_flat, p.text)
 
         ra = max(closeness(p) for p in f.accepted)
         rr_p = max(f.rejected, key=closeness)

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from quiz.model import ID_PATTERN, Party
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
-Word = Annotated[str, Field(min_length=1, max_length=40)]
+Word = Annotated[str, Field(min_length=1, max_length=120)]
 
 
 class _Strict(BaseModel):
@@ -75,6 +75,16 @@ class Thesaurus(_Strict):
         return out
 
 
+Within = Literal["clause", "sentence"]
+
+
+class Conjunction(_Strict):
+    """One word of each group, all stated in one sentence (or clause)."""
+
+    all: list[list[Word]] = Field(min_length=2)
+    within: Within = "sentence"
+
+
 class ViolationClass(_Strict):
     """A forbidden move recognised by meaning."""
 
@@ -82,8 +92,14 @@ class ViolationClass(_Strict):
     label_en: str = Field(min_length=1)
     any: list[Word] = Field(default_factory=list)
     all: list[list[Word]] = Field(default_factory=list)
-    within: Literal["clause", "sentence"] = "sentence"
+    within: Within = "sentence"
+    # more conjunctions, each with its own scope (edit words that are ambiguous need one clause)
+    also: list[Conjunction] = Field(default_factory=list)
     default: bool = True
+
+    def conjunctions(self) -> list[tuple[list[list[str]], Within]]:
+        out: list[tuple[list[list[str]], Within]] = [(self.all, self.within)] if self.all else []
+        return out + [(c.all, c.within) for c in self.also]
 
 
 class Violations(_Strict):
@@ -96,16 +112,19 @@ class Violations(_Strict):
         for name, c in self.classes.items():
             if name.startswith("allow-"):
                 out.append((("classes", name), f"class name {name!r} may not start with allow- (that opts a question out)"))
-            if not c.any and not c.all:
+            if not c.any and not c.all and not c.also:
                 out.append((("classes", name), f"class {name!r} needs `any` phrases or `all` word groups"))
             if len(c.all) == 1:
                 out.append((("classes", name, "all"), f"class {name!r}: `all` needs two or more word groups"))
             for gi, group in enumerate(c.all):
                 if not group:
                     out.append((("classes", name, "all", gi), "an empty word group matches nothing"))
-            for key, words in (("any", c.any), *((("all", gi), g) for gi, g in enumerate(c.all))):
+            lists: list[tuple[tuple[str | int, ...], list[str]]] = [(("any",), c.any)]
+            lists += [(("all", gi), g) for gi, g in enumerate(c.all)]
+            lists += [(("also", ci, "all", gi), g) for ci, conj in enumerate(c.also) for gi, g in enumerate(conj.all)]
+            for key, words in lists:
                 for wi, w in enumerate(words):
-                    where: tuple[str | int, ...] = ("classes", name, *((key,) if isinstance(key, str) else key), wi)
+                    where: tuple[str | int, ...] = ("classes", name, *key, wi)
                     if w.startswith("re:"):
                         try:
                             re.compile(w[3:])

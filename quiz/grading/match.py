@@ -29,6 +29,7 @@ from quiz.grading.normalize import (
     readings,
     sound,
     sound_char,
+    syllable,
 )
 
 How = Literal["exact", "homophone", "insert", "split", "typo", "reorder"]
@@ -276,6 +277,11 @@ _OTHER_SUBJECT_RE = re.compile(
     ".{0,2}"  # the start of a compound verb: 买家辱骂 for 骂
 )
 _PASSIVE_RE = re.compile("被(?:买家|对方|顾客|消费者|客户|他们|她们|他|她|人)?$")
+# What someone else says or wants, reported (供货商说标题不写品牌就没事, 老板想把信息发群里).
+_REPORTED_RE = re.compile(
+    "(?:供货商|供应商|厂家|厂商|同行|老板|店长|掌柜|领导|运营|别人|有人|别家|朋友|客服)"
+    "(?:说|讲|提议|建议|想|觉得|认为|打算|要求|的意思是|说的是|讲的)(?:要|是|的|了)?.{0,10}"
+)
 
 
 def by_other(a: Analysed, start: int) -> bool:
@@ -285,7 +291,7 @@ def by_other(a: Analysed, start: int) -> bool:
     prefix = a.flat[cs:start]
     if not prefix:
         return False
-    return bool(_OTHER_SUBJECT_RE.fullmatch(prefix) or _PASSIVE_RE.search(prefix))
+    return bool(_OTHER_SUBJECT_RE.fullmatch(prefix) or _PASSIVE_RE.search(prefix) or _REPORTED_RE.fullmatch(prefix))
 
 
 _TOPIC_PREFIX_RE = re.compile("(?:如果|若|要是|一旦|因为|卖家|商家|客服|我们|店铺)?(?:私下|主动|去|恶意|故意)?")
@@ -431,14 +437,19 @@ _PREP_VERBS = ("联系", "沟通", "协商", "商量", "道歉", "致歉", "解�
 
 
 @functools.lru_cache(maxsize=4096)
-def _reorder_patterns(text: str, agent: bool) -> tuple[tuple[str, str, tuple[int, ...], tuple[str, ...]], ...]:
+def _reorder_patterns(
+    text: str, agent: bool, contrastive: bool = False
+) -> tuple[tuple[str, str, tuple[int, ...], tuple[str, ...]], ...]:
     """Patterns that find ``text`` said with its parts in another order:
     (kind, regular expression, groups that hold filler, literal parts an answer must contain).
 
     * ``num``: a number with its unit moved (累计销售额的10倍 = 10倍累计销售额, 1000元保证金 = 保证金1000元);
     * ``ba``: a verb and its object fronted by 把/将 (公开买家信息 = 把买家的信息公开);
     * ``agent``: for what must not be done, two parts in either order a few characters apart
-      (好评返现 = 返现让他改成好评), unless a part is a party (骚扰买家 is not 买家骚扰).
+      (好评返现 = 返现让他改成好评), unless a part is a party (骚扰买家 is not 买家骚扰);
+    * ``prep``: 跟买家联系 = 联系买家; ``neg``: 不会把鞋买回来 = 不买回来; ``topic``: the object
+      said first, 补偿的要求都拒绝 = 拒绝补偿 (key points only: never where accepted and rejected
+      forms must be told apart, nor across a number or a negation).
 
     The expressions are compiled only when an answer holds the literal parts (most never do).
     """
@@ -454,6 +465,9 @@ def _reorder_patterns(text: str, agent: bool) -> tuple[tuple[str, str, tuple[int
                     continue
                 body = (_GAP % 3).join(re.escape(x) for x in perm)
                 out.append(("num", body, tuple(range(1, len(perm))), tuple(parts)))
+    elif not contrastive and len(text) >= 3 and text[0] in "不没" and not any(c in SENSITIVE for c in text[1:]):
+        # 不会把鞋买回来 = 不买回来, 不能再给补偿 = 不给补偿
+        out.append(("neg", f"{re.escape(text[0])}{_GAP % 5}{re.escape(text[1:])}", (1,), (text[0], text[1:])))
     elif not nums and len(text) >= 4:
         for verb in _PREP_VERBS:
             obj = text[len(verb) :]
@@ -461,6 +475,13 @@ def _reorder_patterns(text: str, agent: bool) -> tuple[tuple[str, str, tuple[int
                 # 跟买家联系 = 联系买家, 向买家道歉 = 道歉 ... 买家
                 src = f"(?:跟|和|与|同|向|给){re.escape(obj)}{_GAP % 3}{re.escape(verb)}"
                 out.append(("prep", src, (1,), (verb, obj)))
+        if not contrastive and not any(c in SENSITIVE for c in text):
+            for k in range(2, len(text) - 1):
+                verb, obj = text[:k], text[k:]
+                if obj.startswith(_PARTIES) or obj.endswith(_PARTIES) or verb.endswith(_PARTIES):
+                    continue
+                # the object said first (退款不退货和补偿的要求都拒绝, 聊天记录都保存好)
+                out.append(("topic", f"{re.escape(obj)}{_GAP % 6}{re.escape(verb)}", (1,), (verb, obj)))
         for k in range(2, len(text) - 1):
             verb, obj = text[:k], text[k:]
             loose_obj = "的?".join(re.escape(c) for c in obj)
@@ -562,6 +583,35 @@ def locate(
             ):
                 candidates.append(hit(i, i + n, 92.0, "homophone"))
                 break
+    # 2c. one character of the same syllable in another tone (商价 for 商家: pinyin typed without tones)
+    if not candidates and missing <= 1 and homophones and n >= 2 and ans.has_cjk and any(c >= "\u3400" for c in text):
+        starts = {k for k in _find_all(flat, text[0])} | {k - n + 1 for k in _find_all(flat, text[-1])}
+        for i in sorted(starts):
+            if i < 0 or i + n > len(flat):
+                continue
+            window = flat[i : i + n]
+            subs = [k for k in range(n) if text[k] != window[k]]
+            if len(subs) != 1:
+                continue
+            k = subs[0]
+            a_, b_ = text[k], window[k]
+            if (
+                a_ >= "\u3400"
+                and b_ >= "\u3400"
+                and syllable(a_) == syllable(b_)
+                and a_ not in CONTRAST_CHARS
+                and b_ not in CONTRAST_CHARS
+                and _sub_ok(p, a_, b_)
+                and window not in p.rivals
+                and not any(
+                    len(r) == n and r[:k] == text[:k] and r[k + 1 :] == text[k + 1 :] and syllable(r[k]) == syllable(a_)
+                    for r in p.rivals
+                )
+                and not _crosses_clause(ans.a, i, i + n)
+                and not _digit_edge(flat, i, i + n, text)
+            ):
+                candidates.append(hit(i, i + n, 88.0, "homophone"))
+                break
     # 3. a few characters inserted (有使用门槛 for 有门槛, 按照点击付费 for 按点击付费)
     if not candidates and missing == 0 and n >= 2:
         if snd is None:
@@ -642,7 +692,7 @@ def locate(
 def _reordered(p: Phrase, ans: Answer, agent: bool, hit: Callable[[int, int, float, How], Hit]) -> Hit | None:
     """The phrase said with its parts in another order (10倍累计销售额, 把买家信息公开, 返现让他改好评)."""
     flat, text = ans.flat, p.text
-    pats = _reorder_patterns(text, agent)
+    pats = _reorder_patterns(text, agent, p._contrastive or agent)
     if not pats:
         return None
     has_ba = "把" in flat or "将" in flat

@@ -161,8 +161,8 @@ _OPS = (
 _OPS_RE = re.compile("|".join(re.escape(a) for a, _ in _OPS))
 _OPS_MAP = dict(_OPS)
 _DROP_RE = re.compile(r"[^\w/*<>=+%.~]|_")
-_DROP_KEEP_MARKS_RE = re.compile(r"[^\w/*<>=+%.~|\x01\x02\x03\x04\x05]|_")
-_MARKS_RE = re.compile(r"([|\x01\x02\x03\x04\x05])")
+_DROP_KEEP_MARKS_RE = re.compile(r"[^\w/*<>=+%.~|\x01-\x06]|_")
+_MARKS_RE = re.compile(r"([|\x01-\x06])")
 # Sentence ends (a sentence is the scope of "one offer": 给您返现,您改个好评): \x03. Quotation marks
 # (a quoted script may be criticised, not said): \x04 opens, \x05 closes.
 _SENTENCE_END_RE = re.compile(r"[。!?;\n]+")
@@ -184,7 +184,7 @@ _CONNECTIVES = (
 )
 _CONNECTIVE_IN_RE = re.compile("|".join(_CONNECTIVES))
 _NUMBERING_RE = re.compile(
-    r"(?:^|(?<=[\s,，。;；:：\x01\x03]))(?:\(?\d{1,2}|[一二三四五六七八九十]{1,2})[.、)）\x01](?!\d)|[（(]\d{1,2}[)）]|"
+    r"(?:^|(?<=[\s,，。;；:：\x01\x03\x06]))(?:\(?\d{1,2}|[一二三四五六七八九十]{1,2})[.、)）\x01](?!\d)|[（(]\d{1,2}[)）]|"
     r"第[一二三四五六七八九十\d]{1,2}步"
 )
 _MAY_NUMBER_RE = re.compile(r"[\d一二三四五六七八九十（(第]")
@@ -207,9 +207,9 @@ def _boundaries(t: str) -> str:
 # weak boundaries, which a negator standing right before them still crosses (不先行赔付).
 _WEAK_RE = re.compile(r"(?=[再并先但就才])")
 _CIRCLED_RE = re.compile("[\u2460-\u2473\u2776-\u277f\u24f5-\u24fe]")
-_MARKS = "|\x01\x02\x03\x04\x05"
+_MARKS = "|\x01\x02\x03\x04\x05\x06"
 _MARK_FREE = str.maketrans({c: " " for c in _MARKS})
-_MARK_IN_RE = re.compile("[|\x01-\x05]")
+_MARK_IN_RE = re.compile("[|\x01-\x06]")
 _QUOTE_IN_RE = re.compile("[" + re.escape(_QUOTE_OPEN + _QUOTE_CLOSE) + "\"']")
 
 
@@ -259,6 +259,11 @@ class Analysed:
     weak: frozenset[int] = frozenset()  # bounds made by a one-character connective (再 并 先 ...)
     sentences: tuple[int, ...] = (0,)  # offsets where a sentence starts (after 。!?; or a line break)
     quotes: tuple[tuple[int, int], ...] = ()  # (start, end) of quoted text
+    asks: frozenset[int] = frozenset()  # starts of clauses that ask (end in ? or 吗): they state nothing
+
+    def asking(self, pos: int) -> bool:
+        """Whether the clause holding ``pos`` is a question (…返您10块,您看行吗 asks only at its end)."""
+        return bool(self.asks) and self.clause_start(pos) in self.asks
 
     def sentence_span(self, pos: int) -> tuple[int, int]:
         """The sentence holding ``pos``: (start, end)."""
@@ -287,6 +292,11 @@ class Analysed:
         return start
 
 
+def _sentence_end(m: re.Match[str]) -> str:
+    """A sentence end: \\x03, or \\x06 for a question (a ? among the marks)."""
+    return "\x06" if "?" in m.group(0) else "\x03"
+
+
 def _mark_quotes(t: str) -> str:
     """Quotation marks become \\x04 (open) and \\x05 (close); straight quotes alternate."""
     out = []
@@ -311,7 +321,7 @@ def analyse(text: str) -> Analysed:
     t = _fold(t)
     if " " in t and _OP_PRESENT_RE.search(t):
         t = _OP_SPACE_RE.sub(r"\1", t)  # 最低价 < 参照价 × 阈值: spaces around an operator part no clauses
-    t = _SENTENCE_END_RE.sub("\x03", t)
+    t = _SENTENCE_END_RE.sub(_sentence_end, t)
     if _QUOTE_IN_RE.search(t):
         t = _mark_quotes(t)
     t = t.replace("、", "\x01")
@@ -319,18 +329,19 @@ def analyse(text: str) -> Analysed:
     t = _WEAK_RE.sub("\x02", t)
     t = _finish(t, _DROP_KEEP_MARKS_RE)
     if not _MARK_IN_RE.search(t):
-        return Analysed(t, (0, len(t)) if t else (0,), ())
+        return Analysed(t, (0, len(t)) if t else (0,), (), asks=frozenset((0,)) if t.endswith("吗") else frozenset())
     flat_parts: list[str] = []
     bounds = [0]
     soft: list[int] = []
     weak: set[int] = set()
     strong: set[int] = {0}
     sentences = [0]
+    asks: set[int] = set()
     quotes: list[tuple[int, int]] = []
     opened = -1
     pos = 0
     for tok in _MARKS_RE.split(t):
-        if tok == "|" or tok == "\x02" or tok == "\x03":
+        if tok == "|" or tok == "\x02" or tok == "\x03" or tok == "\x06":
             if bounds[-1] != pos:
                 bounds.append(pos)
             if tok == "\x02":
@@ -339,8 +350,11 @@ def analyse(text: str) -> Analysed:
             else:
                 strong.add(pos)
                 weak.discard(pos)
-                if tok == "\x03" and sentences[-1] != pos:
-                    sentences.append(pos)
+                if tok in "\x03\x06":
+                    if tok == "\x06" or (flat_parts and flat_parts[-1].endswith("吗")):
+                        asks.add(bounds[-2] if bounds[-1] == pos and len(bounds) > 1 else bounds[-1])
+                    if sentences[-1] != pos:
+                        sentences.append(pos)
         elif tok == "\x01":
             soft.append(pos)
         elif tok == "\x04":
@@ -354,8 +368,16 @@ def analyse(text: str) -> Analysed:
             pos += len(tok)
     if bounds[-1] != pos:
         bounds.append(pos)
+    if flat_parts and flat_parts[-1].endswith("吗"):
+        asks.add(bounds[-2] if len(bounds) > 1 else 0)
     return Analysed(
-        "".join(flat_parts), tuple(bounds), tuple(soft), frozenset(weak), tuple(sentences), tuple(quotes)
+        "".join(flat_parts),
+        tuple(bounds),
+        tuple(soft),
+        frozenset(weak),
+        tuple(sentences),
+        tuple(quotes),
+        frozenset(asks),
     )
 
 
@@ -482,3 +504,17 @@ def reading(ch: str) -> str:
         return ch
     r = _pinyin_table().get(ord(ch))
     return _flat_initial(r.split(",", 1)[0]) if r else ch
+
+
+@functools.lru_cache(maxsize=8192)
+def syllable(ch: str) -> str:
+    """The default reading of ``ch`` without its tone (zh/z ... merged), or ``ch`` itself.
+
+    Learners who type pinyin without tones pick a character of the right syllable in the wrong
+    tone (商价 for 商家); the grader forgives that only where no rival answer differs by it.
+    """
+    r = reading(ch)
+    if r == ch:
+        return ch
+    return "".join(c for c in unicodedata.normalize("NFD", r) if not unicodedata.combining(c))
+

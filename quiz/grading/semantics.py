@@ -76,6 +76,7 @@ def canonical_analysed(a: Analysed, th: CompiledThesaurus) -> tuple[Analysed, tu
         frozenset(m(b) for b in a.weak),
         tuple(dict.fromkeys(m(b) for b in a.sentences)),
         tuple((m(s), m(e)) for s, e in a.quotes),
+        frozenset(m(b) for b in a.asks),
     )
     return canon, tuple(new_to_old)
 
@@ -93,7 +94,9 @@ _EVAL = (
     "违规|违法|违反|犯法|不合法|不合规|扣分|处罚|被罚|要罚|罚款|罚钱|封店|封号|下架|降权|侵权|犯罪|刑事|吃官司|被告|被起诉|"
     "不允许|不被允许|禁止|诱导|利益诱导|不能用|不能这样|不能这么|不可以这样|不可取|要不得|不行的|是错|错误|不对的|不妥|"
     "有风险|风险很大|得不偿失|后果|延迟发货|严重违规|改变不了|没有用|也没用|白搭|照样是|还是假|都是假|不应该|不该|"
-    "承担责任|负责任|担责|违约|被投诉|被处理|惹麻烦|麻烦更大|不专业|不合适"
+    "承担责任|负责任|担责|违约|被投诉|被处理|惹麻烦|麻烦更大|不专业|不合适|泄露|隐私|"
+    # what a rule calls the action (打电话"教训"是骚扰恐吓, 发到群里属于泄露个人信息)
+    "(?:是|属于|算是|算|构成|涉嫌|就是)(?:在|一种)?(?:骚扰|恐吓|威胁|侮辱|诽谤|人身攻击|敲诈|勒索|报复|欺诈|虚假)"
 )
 _EVAL_RE = re.compile(_EVAL)
 # A clause that carries on with the consequence of the one before (…,但会被扣分 / …,这属于违规).
@@ -106,7 +109,17 @@ _FRAME_RE = re.compile(
     "老话术|原话术|旧话术|原来的话术|原来那个话术|之前的话术|以前的话术|店里的话术|这个话术|那个话术|这套话术|话术里|话术中|"
     "这句话|那句话|这句|那句|这种说法|这种话|原话|像这种|像这样|比如说|例如"
 )
+# A copula right before the words: they name what something is, not what is done (…是骚扰恐吓).
+_NAMED_RE = re.compile("(?:属于|算是|构成|涉嫌|就是|是)(?:在|一种|典型的)?(?:(?!了|要|想|会|去|来|给|把)[^|]){0,3}$")
 _IF_RE = re.compile("(?:如果|要是|假如|假设|一旦|万一|若是|若|即使|哪怕)")
+
+
+def _strong_end(a: Analysed, pos: int) -> int:
+    """Where the clause holding ``pos`` ends at punctuation or a connective word (not at 就/再/并)."""
+    for b in a.bounds:
+        if b > pos and b not in a.weak:
+            return b
+    return len(a.flat)
 
 
 def explained(a: Analysed, start: int, end: int) -> bool:
@@ -115,21 +128,33 @@ def explained(a: Analysed, start: int, end: int) -> bool:
     (`拖着不发算延迟发货`, `打电话骂他确实解气,但会被扣分`); or a quoted or referred-to script is
     judged in the sentence (`老话术里"帮您返现"是利益诱导`); or it is only supposed (`如果…,就违规了`)."""
     flat = a.flat
-    ce = a.clause_end(start)
+    ce = _strong_end(a, start)
     if _EVAL_RE.search(flat, end, max(ce, end)):
         return True
+    cs = a.clause_start(start)
+    if _NAMED_RE.search(flat[max(cs, start - 6) : start]):
+        return True  # the words name what something is (打电话"教训"是骚扰恐吓)
     ss, se = a.sentence_span(start)
     if ce < se:
-        nxt = a.clause_end(ce)
+        nxt = _strong_end(a, ce)
         if _CONSEQUENCE_START_RE.match(flat, ce) and _EVAL_RE.search(flat, ce, nxt):
             return True
     quoted = any(qs <= start and end <= qe for qs, qe in a.quotes)
     framed = _FRAME_RE.search(flat, ss, start) is not None
-    cs = a.clause_start(start)
     supposed = _IF_RE.match(flat, cs) is not None
     if quoted or framed or supposed:
         return _EVAL_RE.search(flat, ss if (quoted or framed) else end, se) is not None
     return False
+
+
+_CONDITION_END_RE = re.compile("(?:的话|时候|之后|以后)$")
+
+
+def conditional(a: Analysed, pos: int) -> bool:
+    """Whether the clause holding ``pos`` is a condition (如果他再打电话…, 恐吓的话…), not an action taken."""
+    cs = a.clause_start(pos)
+    ce = _strong_end(a, pos)
+    return _IF_RE.match(a.flat, cs) is not None or _CONDITION_END_RE.search(a.flat, cs, ce) is not None
 
 
 # --- what the answer copies from the prompt ------------------------------------------------------------
@@ -260,26 +285,36 @@ def _agent_in(a: Analysed, parties: Parties, cs: int, end: int) -> Party | None:
     return None
 
 
-def agent(a: Analysed, parties: Parties, start: int, end: int) -> Party | None:
-    """Who does what stands at ``start:end``: a party word inside it (运费我们出), else the acting
-    party of its clause before it (让卖家保存…, 您先出), else of an earlier clause of the sentence."""
-    inner = parties.in_text(a.flat, start, end)
+def agent(a: Analysed, parties: Parties, start: int, end: int, *, inner: bool = True) -> Party | None:
+    """Who does what stands at ``start:end``: a party word inside it (运费我们出; not with ``inner``
+    off, for a verb and its object: 骂她), else the acting party of its clause before it (让卖家保存…,
+    您先出), else the party an earlier clause of the sentence has act (让卖家…,再…)."""
     if inner:
-        return inner[-1][2]
+        found = parties.in_text(a.flat, start, end)
+        if found:
+            return found[-1][2]
     ss, _se = a.sentence_span(start)
     cs = a.clause_start(start)
     p = _agent_in(a, parties, cs, start)
     if p is not None:
         return p
-    # a clause without a subject carries on the one before it, within the sentence
+    # a clause without a subject carries on one that had someone do something (让卖家保存…,再去投诉)
     prev_end = cs
     for b in reversed(a.bounds):
         if b >= prev_end or b < ss:
             continue
-        p = _agent_in(a, parties, b, prev_end)
+        p = _caused_in(a, parties, b, prev_end)
         if p is not None:
             return p
         prev_end = b
+    return None
+
+
+def _caused_in(a: Analysed, parties: Parties, cs: int, end: int) -> Party | None:
+    """The party a clause has someone make act (让卖家…, 叫买家…, 要求对方…), if any."""
+    for s, _e, p in reversed(parties.in_text(a.flat, cs, end)):
+        if a.flat[max(cs, s - 2) : s].endswith(("要求", "让", "叫", "请")):
+            return p
     return None
 
 
@@ -287,7 +322,7 @@ def agent(a: Analysed, parties: Parties, start: int, end: int) -> Party | None:
 
 _CORRECTION_RE = re.compile(
     r"(?:应该是|应当是|正确的是|正确答案是|正确答案|其实是|实际上是|准确地说是|准确说是|更正一下|更正|纠正一下|纠正|改正|"
-    r"不对[,，、\s]*(?:是|应该是)|说错了|写错了|打错了|搞错了)[:：,，\s]*"
+    r"改一下|重新写|重写一下|重新答|不对[,，、\s]*(?:是|应该是)|说错了|写错了|打错了|搞错了)[:：,，\s]*"
 )
 
 

@@ -17,12 +17,13 @@ from typing import Literal
 from quiz.grading import lexicon
 from quiz.grading.match import by_other, is_negated, is_topic, waved_off
 from quiz.grading.normalize import NEGATOR_CHARS, Analysed, normalize
-from quiz.grading.semantics import explained, inside
+from quiz.grading.semantics import conditional, explained, inside
 
-Status = Literal["stated", "negated", "other", "explained", "prompt"]
+Status = Literal["stated", "negated", "other", "explained", "prompt", "asked"]
 # Whether someone other than the learner's side acts at a place of an answer (买家要报复).
 OtherParty = Callable[[Analysed, int, int], bool]
 _GAP_LIMIT = 4  # characters between the parts of an A…B word
+_CONJ = 1000  # group numbers of a class's n-th conjunction start at n * _CONJ
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ class _Word:
     text: str
     head: str  # for A…B: A (else the word)
     tail: str  # for A…B: B (else "")
-    member: tuple[tuple[str, int], ...]  # (class, group); group -1 is `any`
+    member: tuple[tuple[str, int], ...]  # (class, conjunction * _CONJ + group); -1 is `any`
 
 
 @dataclass(slots=True)
@@ -58,9 +59,10 @@ def _index() -> _Index:
         for name, c in classes.items():
             for w in c.any:
                 members.setdefault(w, []).append((name, -1))
-            for gi, group in enumerate(c.all):
-                for w in group:
-                    members.setdefault(w, []).append((name, gi))
+            for ci, (groups, _within) in enumerate(c.conjunctions()):
+                for gi, group in enumerate(groups):
+                    for w in group:
+                        members.setdefault(w, []).append((name, ci * _CONJ + gi))
         idx = _Index(classes=classes)
         for raw, mem in members.items():
             if raw.startswith("re:"):
@@ -133,6 +135,8 @@ def status(a: Analysed, s: int, e: int, copied: list[tuple[int, int]]) -> Status
     """Whether the learner says the words at ``s:e`` as their own action."""
     if copied and inside(copied, s, e):
         return "prompt"
+    if a.asking(s):
+        return "asked"
     if is_negated(a, s) or waved_off(a, e):
         return "negated"
     if by_other(a, s) or is_topic(a, s, e):
@@ -221,7 +225,14 @@ def find(
     live = {
         cn
         for cn, gs in present.items()
-        if (c := idx.classes.get(cn)) is not None and (-1 in gs or all(g in gs for g in range(len(c.all))))
+        if (c := idx.classes.get(cn)) is not None
+        and (
+            -1 in gs
+            or any(
+                all(ci * _CONJ + gi in gs for gi in range(len(groups)))
+                for ci, (groups, _w) in enumerate(c.conjunctions())
+            )
+        )
     }
     ms = [
         Mention(s, e, w, status(a, s, e, copied) if any(cn in live for cn, _g in w.member) else "stated")
@@ -232,11 +243,12 @@ def find(
     def said(m: Mention, g: int) -> bool:
         if m.status != "stated":
             return False
-        if g != -1 or other is None:
+        if g != -1:
             return True
         k = id(m)
         if k not in others:
-            others[k] = other(a, m.start, m.end)
+            # a phrase that is a violation alone, in a condition (恐吓的话…) or done by someone else
+            others[k] = conditional(a, m.start) or (other is not None and other(a, m.start, m.end))
         return not others[k]
 
     found: list[Violation] = []
@@ -251,8 +263,13 @@ def find(
             if g == -1:
                 hit = ((m.start, m.end),)
                 break
-        if hit is None and c.all and stated:
-            hit = _conjunction(a, c, stated)
+        if hit is None and stated:
+            for ci, (groups, within) in enumerate(c.conjunctions()):
+                base = ci * _CONJ
+                mine_c = [(m, g - base) for m, g in stated if base <= g < base + len(groups)]
+                hit = _conjunction(a, len(groups), within, mine_c)
+                if hit is not None:
+                    break
         if hit is not None:
             found.append(Violation(name, c.label, c.label_en, hit))
     ignored = [
@@ -264,16 +281,17 @@ def find(
 
 
 def _conjunction(
-    a: Analysed, c: lexicon.ViolationClass, stated: list[tuple[Mention, int]]
+    a: Analysed, need: int, within: str, stated: list[tuple[Mention, int]]
 ) -> tuple[tuple[int, int], ...] | None:
-    """One stated word of every group of ``c.all`` in one sentence (or clause), at different places."""
+    """One stated word of each of ``need`` groups in one sentence (or clause), at different places."""
+    if len(stated) < need:
+        return None
     units: dict[int, dict[int, list[Mention]]] = {}
     for m, g in stated:
         if g < 0:
             continue
-        unit = a.clause_start(m.start) if c.within == "clause" else a.sentence_span(m.start)[0]
+        unit = a.clause_start(m.start) if within == "clause" else a.sentence_span(m.start)[0]
         units.setdefault(unit, {}).setdefault(g, []).append(m)
-    need = len(c.all)
     for groups in units.values():
         if len(groups) < need:
             continue
