@@ -21,9 +21,17 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from quiz import cache
-from quiz.grading.lexicon import LEXICON_KEYS, Lexicon, Thesaurus, Violations
+from quiz.grading.lexicon import (
+    LEXICON_KEYS,
+    Conjunction,
+    Lexicon,
+    Thesaurus,
+    ThesaurusGroup,
+    ViolationClass,
+    Violations,
+)
 from quiz.library import Library, fill_sections
-from quiz.model import QUESTION_TYPES, Bank, Exam, KeyPoint, Question, Section
+from quiz.model import QUESTION_TYPES, Bank, Exam, Example, KeyPoint, Question, Section
 
 try:  # libyaml's C parser is about 7x faster than the pure-Python one
     from yaml import CSafeLoader as _SafeLoader
@@ -306,9 +314,16 @@ def _model_for(data: Any, loc: Sequence[Any], top: type[BaseModel]) -> type[Base
             if part not in here:
                 continue  # a union tag in the location
             here = here[part]
-            model = {"questions": None, "keypoints": KeyPoint, "forbidden": KeyPoint, "sections": Section}.get(
-                str(part), model
-            )
+            model = {
+                "questions": None,
+                "keypoints": KeyPoint,
+                "forbidden": KeyPoint,
+                "sections": Section,
+                "examples": Example,
+                "groups": ThesaurusGroup,
+                "classes": ViolationClass,
+                "also": Conjunction,
+            }.get(str(part), model)
         elif isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
             here = here[part]
             if model is None and isinstance(here, dict):
@@ -467,17 +482,48 @@ def _class_name_problems(q: Any) -> list[tuple[tuple[str | int, ...], str]]:
     return out
 
 
+def _partial_lexicon_problems(data: dict[str, Any], top: type[Thesaurus] | type[Violations]) -> list[
+    tuple[tuple[str | int, ...], str]
+]:
+    from quiz.grading.lexicon import class_problems, thesaurus_problems
+
+    if top is Thesaurus:
+        groups = data.get("groups")
+        ok: list[tuple[int, ThesaurusGroup]] = []
+        for i, g in enumerate(groups if isinstance(groups, list) else []):
+            try:
+                ok.append((i, ThesaurusGroup.model_validate(g)))
+            except ValidationError:
+                continue
+        return thesaurus_problems(ok)
+    classes = data.get("classes")
+    good: dict[str, ViolationClass] = {}
+    for cname, c in (classes.items() if isinstance(classes, dict) else []):
+        try:
+            good[str(cname)] = ViolationClass.model_validate(c)
+        except ValidationError:
+            continue
+    return class_problems(good)
+
+
 def _validate_lexicon(path: str, root: yaml.Node, data: dict[str, Any]) -> tuple[Lexicon | None, list[Problem]]:
     """A thesaurus or violation-class file (quiz.grading.lexicon), every problem with its place."""
     top: type[Thesaurus] | type[Violations] = Thesaurus if "thesaurus" in data else Violations
     kind = "thesaurus" if top is Thesaurus else "violations"
+    name = _short(data.get(kind))
     try:
         doc = top.model_validate(data)
     except ValidationError as e:
-        return None, [
-            Problem(p.path, p.line, p.column, f"{kind} {_short(data.get(kind))}: {p.message}")
+        found = [
+            Problem(p.path, p.line, p.column, f"{kind} {name}: {p.message}")
             for p in _validation_problems(path, root, data, e, top)
         ]
+        # the checks across groups or classes still run on the parts that are well formed
+        for loc, message in _partial_lexicon_problems(data, top):
+            node, _ = _node_at(root, data, loc)
+            m = node.start_mark
+            found.append(Problem(path, m.line + 1, m.column + 1, f"{kind} {name}: {message}"))
+        return None, sorted(found)
     out = []
     for loc, message in doc.problems():
         node, _ = _node_at(root, data, loc)

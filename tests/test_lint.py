@@ -150,6 +150,11 @@ def test_each_planted_problem_is_found(banks: Path) -> None:
     assert len(by(w, "shop-rules/bare", "no-explanation")) == 1
     assert len(by(w, "shop-rules/bare", "no-source")) == 1
 
+    # free-text questions without calibration examples; a 判断 needs none
+    assert len(by(w, "shop-rules/formula", "no-examples")) == 1
+    assert len(by(w, "shop-rules/reply", "no-examples")) == 1
+    assert by(w, "shop-rules/bare", "no-examples") == []
+
     confused = by(w, "shop-rules/formula", "grader-confusion")
     assert confused and any("接待量/咨询量" in x.message for x in confused)
     forbidden = by(w, "shop-rules/reply", "grader-confusion")

@@ -430,13 +430,17 @@ def _grade_points(f: _Free, r: _Read) -> _Points:
         found[i] = _Found(i, h.start, r.reading.words(h.start, h.end), h.how)
     viol: list[tuple[str, str, str]] = []
     ignored: list[tuple[str, str]] = []
+    literal_spans: list[tuple[int, int]] = []
     for fp in f.forbidden:
-        w = _forbidden_hit(f, fp, r)
-        if w is not None:
-            viol.append((fp.label, fp.label, w))
+        span = _forbidden_hit(f, fp, r)
+        if span is not None:
+            viol.append((fp.label, fp.label, r.orig.flat[span[0] : span[1]]))
+            literal_spans.append(span)
     if f.classes:
         vs, ms = violations.find(r.orig.a, f.classes, r.copied_orig, _other_party(f, r))
         for v in vs:
+            if any(s < le and ls < e for s, e in v.spans for ls, le in literal_spans):
+                continue  # the bank's own forbidden action already names these words
             words = "…".join(r.orig.flat[s:e] for s, e in v.spans)
             viol.append((v.label, v.label_en, words))
         for m in ms:
@@ -484,8 +488,8 @@ def _other_party(f: _Free, r: _Read) -> violations.OtherParty:
     return other
 
 
-def _forbidden_hit(f: _Free, fp: _Point, r: _Read) -> str | None:
-    """The words with which the answer states a literal forbidden action, or None."""
+def _forbidden_hit(f: _Free, fp: _Point, r: _Read) -> tuple[int, int] | None:
+    """Where the answer states a literal forbidden action, or None."""
     ans = r.orig
     hits = [h for p in fp.phrases if (h := locate(p, ans, cutoff=f.cutoff, typos=False, homophones=False, agent=True))]
     unsaid = [h for h in hits if h.negated]
@@ -499,7 +503,7 @@ def _forbidden_hit(f: _Free, fp: _Point, r: _Read) -> str | None:
             continue
         if fp.who is not None and semantics.agent(ans.a, r.parties, h.start, h.end) != fp.who:
             continue
-        return ans.flat[h.start : h.end]
+        return h.start, h.end
     return None
 
 

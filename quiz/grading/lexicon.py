@@ -55,24 +55,29 @@ class Thesaurus(_Strict):
     groups: list[ThesaurusGroup] = Field(min_length=1)
 
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
-        from quiz.grading.normalize import normalize
+        return thesaurus_problems(list(enumerate(self.groups)))
 
-        out: list[tuple[tuple[str | int, ...], str]] = []
-        seen: dict[str, int] = {}
-        for gi, g in enumerate(self.groups):
-            for key in ("words", "narrower"):
-                for wi, w in enumerate(getattr(g, key)):
-                    n = normalize(w)
-                    if not n:
-                        out.append((("groups", gi, key, wi), f"{w!r} is only punctuation"))
-                        continue
-                    if key == "words" and n in seen and seen[n] != gi:
-                        out.append(
-                            (("groups", gi, key, wi), f"{w!r} is already in group {seen[n] + 1}: a word means one thing")
-                        )
-                    elif key == "words":
-                        seen[n] = gi
-        return out
+
+def thesaurus_problems(groups: list[tuple[int, ThesaurusGroup]]) -> list[tuple[tuple[str | int, ...], str]]:
+    """Checks across a thesaurus's groups (each group given with its place): a word in two groups."""
+    from quiz.grading.normalize import normalize
+
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    seen: dict[str, int] = {}
+    for gi, g in groups:
+        for key in ("words", "narrower"):
+            for wi, w in enumerate(getattr(g, key)):
+                n = normalize(w)
+                if not n:
+                    out.append((("groups", gi, key, wi), f"{w!r} is only punctuation"))
+                    continue
+                if key == "words" and n in seen and seen[n] != gi:
+                    out.append(
+                        (("groups", gi, key, wi), f"{w!r} is already in group {seen[n] + 1}: a word means one thing")
+                    )
+                elif key == "words":
+                    seen[n] = gi
+    return out
 
 
 Within = Literal["clause", "sentence"]
@@ -90,6 +95,9 @@ class ViolationClass(_Strict):
 
     label: str = Field(min_length=1)
     label_en: str = Field(min_length=1)
+    # `self`: a phrase is the learner's move unless the clause gives it to someone else (买家要报复);
+    # `any`: the phrases tell the other party what to do (您自己去看), whoever the clause names
+    agent: Literal["self", "any"] = "self"
     any: list[Word] = Field(default_factory=list)
     all: list[list[Word]] = Field(default_factory=list)
     within: Within = "sentence"
@@ -108,31 +116,36 @@ class Violations(_Strict):
     classes: dict[Id, ViolationClass] = Field(min_length=1)
 
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
-        out: list[tuple[tuple[str | int, ...], str]] = []
-        for name, c in self.classes.items():
-            if name.startswith("allow-"):
-                out.append((("classes", name), f"class name {name!r} may not start with allow- (that opts a question out)"))
-            if not c.any and not c.all and not c.also:
-                out.append((("classes", name), f"class {name!r} needs `any` phrases or `all` word groups"))
-            if len(c.all) == 1:
-                out.append((("classes", name, "all"), f"class {name!r}: `all` needs two or more word groups"))
-            for gi, group in enumerate(c.all):
-                if not group:
-                    out.append((("classes", name, "all", gi), "an empty word group matches nothing"))
-            lists: list[tuple[tuple[str | int, ...], list[str]]] = [(("any",), c.any)]
-            lists += [(("all", gi), g) for gi, g in enumerate(c.all)]
-            lists += [(("also", ci, "all", gi), g) for ci, conj in enumerate(c.also) for gi, g in enumerate(conj.all)]
-            for key, words in lists:
-                for wi, w in enumerate(words):
-                    where: tuple[str | int, ...] = ("classes", name, *key, wi)
-                    if w.startswith("re:"):
-                        try:
-                            re.compile(w[3:])
-                        except re.error as e:
-                            out.append((where, f"{w!r} is not a valid regular expression: {e}"))
-                    elif w.strip("…") != w or "……" in w:
-                        out.append((where, f"{w!r}: write A…B with words on both sides of …"))
-        return out
+        return class_problems(self.classes)
+
+
+def class_problems(classes: dict[str, ViolationClass]) -> list[tuple[tuple[str | int, ...], str]]:
+    """Checks within each violation class: something to match, two or more groups, valid patterns."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for name, c in classes.items():
+        if name.startswith("allow-"):
+            out.append((("classes", name), f"class name {name!r} may not start with allow- (that opts a question out)"))
+        if not c.any and not c.all and not c.also:
+            out.append((("classes", name), f"class {name!r} needs `any` phrases or `all` word groups"))
+        if len(c.all) == 1:
+            out.append((("classes", name, "all"), f"class {name!r}: `all` needs two or more word groups"))
+        for gi, group in enumerate(c.all):
+            if not group:
+                out.append((("classes", name, "all", gi), "an empty word group matches nothing"))
+        lists: list[tuple[tuple[str | int, ...], list[str]]] = [(("any",), c.any)]
+        lists += [(("all", gi), g) for gi, g in enumerate(c.all)]
+        lists += [(("also", ci, "all", gi), g) for ci, conj in enumerate(c.also) for gi, g in enumerate(conj.all)]
+        for key, words in lists:
+            for wi, w in enumerate(words):
+                where: tuple[str | int, ...] = ("classes", name, *key, wi)
+                if w.startswith("re:"):
+                    try:
+                        re.compile(w[3:])
+                    except re.error as e:
+                        out.append((where, f"{w!r} is not a valid regular expression: {e}"))
+                elif w.strip("…") != w or "……" in w:
+                    out.append((where, f"{w!r}: write A…B with words on both sides of …"))
+    return out
 
 
 Lexicon = Thesaurus | Violations

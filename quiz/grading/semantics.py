@@ -110,7 +110,10 @@ _FRAME_RE = re.compile(
     "这句话|那句话|这句|那句|这种说法|这种话|原话|像这种|像这样|比如说|例如"
 )
 # A copula right before the words: they name what something is, not what is done (…是骚扰恐吓).
-_NAMED_RE = re.compile("(?:属于|算是|构成|涉嫌|就是|是)(?:在|一种|典型的)?(?:(?!了|要|想|会|去|来|给|把)[^|]){0,3}$")
+_NAMED_RE = re.compile(
+    "(?:属于|算是|构成|涉嫌|就是|(?<![但可还于总要只倒若凡正真硬或老像])是)(?:在|一种|典型的)?"
+    "(?:(?!了|要|想|会|去|来|给|把|可以|能)[^|]){0,3}$"
+)
 _IF_RE = re.compile("(?:如果|要是|假如|假设|一旦|万一|若是|若|即使|哪怕)")
 
 
@@ -326,12 +329,15 @@ _CORRECTION_RE = re.compile(
 )
 
 
+_CONTENT_RE = re.compile(r"[^\W_]")
+
+
 def correction_tail(raw: str) -> str | None:
     """The answer after its last correction (`写成咨询量/接待量了,应该是接待量/咨询量` -> `接待量/咨询量`)."""
     last = None
     for m in _CORRECTION_RE.finditer(raw):
         last = m
-    if last is None:
-        return None
+    if last is None or len(_CONTENT_RE.findall(raw[: last.start()])) < 2:
+        return None  # 应该是按展示吧: a hedge before the only answer, not a correction
     tail = raw[last.end() :].strip()
     return tail or None

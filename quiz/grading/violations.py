@@ -240,7 +240,7 @@ def find(
     ]
     others: dict[int, bool] = {}
 
-    def said(m: Mention, g: int) -> bool:
+    def said(m: Mention, g: int, anyone: bool) -> bool:
         if m.status != "stated":
             return False
         if g != -1:
@@ -248,7 +248,7 @@ def find(
         k = id(m)
         if k not in others:
             # a phrase that is a violation alone, in a condition (恐吓的话…) or done by someone else
-            others[k] = conditional(a, m.start) or (other is not None and other(a, m.start, m.end))
+            others[k] = conditional(a, m.start) or (other is not None and not anyone and other(a, m.start, m.end))
         return not others[k]
 
     found: list[Violation] = []
@@ -257,7 +257,7 @@ def find(
         if c is None:
             continue
         mine = [(m, g) for m in ms for (cn, g) in m.word.member if cn == name]
-        stated = [(m, g) for m, g in mine if said(m, g)]
+        stated = [(m, g) for m, g in mine if said(m, g, c.agent == "any")]
         hit: tuple[tuple[int, int], ...] | None = None
         for m, g in stated:
             if g == -1:
