@@ -336,3 +336,30 @@ def test_validate_fails_when_the_grader_disagrees_with_an_example(
     assert main(["validate", str(bad)]) == 1
     out = capsys.readouterr().out
     assert (f"{bad}:11:18: bank cal, question who: example '买家出' expects correct, the grader says wrong") in out
+
+
+def test_quiz_grade_uses_the_shipped_lists_and_those_of_the_bank_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    outside = tmp_path / "dev.yaml"
+    outside.write_text(
+        "bank: dev\ntitle: t\nquestions:\n  - id: who\n    type: short\n    prompt: 谁承担?\n"
+        "    answers: [商家]\n    reject: [买家]\n  - id: ticket\n    type: short\n    prompt: 建什么?\n"
+        "    answers: [售后单]\n", encoding="utf-8")
+
+    def graded(*extra: str, qid: str, answer: str) -> str:
+        capsys.readouterr()
+        assert main([*extra, "grade", str(outside), "--id", qid, "--answer", answer]) == 0
+        return str(json.loads(capsys.readouterr().out)["verdict"])
+
+    try:
+        assert graded(qid="who", answer="店家承担") == "correct"  # the shipped thesaurus
+        assert graded(qid="ticket", answer="工单") == "wrong"
+        trainer = tmp_path / "trainer-banks"
+        trainer.mkdir()
+        (trainer / "words.yaml").write_text("thesaurus: mine\ngroups:\n  - words: [售后单, 工单]\n", encoding="utf-8")
+        assert graded("--banks", str(trainer), qid="ticket", answer="工单") == "correct"
+    finally:
+        lexicon.unregister_all()
