@@ -142,6 +142,10 @@ def test_what_the_answer_copies_from_the_prompt_earns_nothing() -> None:
         "吊牌拆了不能退,然后投诉": "correct",
     })
     assert "吊牌" in str(grade(washed, "买家拆了吊牌、洗过、试穿后说不喜欢,要求退换").details["copied"])
+    # facts the prompt hands over for the reply, relayed in an answer of its own, do count
+    relay = q(type="scenario", prompt="买家问有没有M码、今天能不能发。店里的情况:M码有货;今天下午能发出。请回复。",
+              keypoints=[{"point": "有货", "any": ["M码有货"]}, {"point": "今天发", "any": ["今天下午"]}], pass_=1.0)
+    check(relay, {"亲 M码有货 今天下午能发出哦": "correct", "亲,有的": "wrong"})
 
 
 FREIGHT = q(type="scenario", prompt="质量问题寄回维修,运费谁出?", keypoints=[

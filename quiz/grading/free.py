@@ -324,6 +324,11 @@ def _read(f: _Free, raw: str) -> _Read:
     reading = semantics.read(raw[:MAX_ANSWER], f.th)
     copied = semantics.copied_spans(reading.canon.flat, f.prompt_grams, f.prompt)
     copied_orig = semantics.copied_spans(reading.orig.flat, f.prompt_orig_grams, f.prompt_orig)
+    copied_len = sum(e - s for s, e in copied)
+    if copied_len < semantics.RESTATED * len(reading.canon.flat) or copied_len < semantics.RESTATED_MIN:
+        # the prompt's facts used in an answer of its own (M码有货 relayed to the buyer) still count;
+        # only an answer that mostly restates the prompt earns nothing for what it copies
+        copied = []
     boss = f.voice == "seller" and semantics.addressing_boss(raw)
     return _Read(
         reading, Answer(_mask(reading.canon, copied)), Answer(reading.orig), copied, copied_orig, f.parties_for(boss)

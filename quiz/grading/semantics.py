@@ -4,7 +4,8 @@
   (卖家 for 商家/店家/经营者), with a map back, so feedback quotes the learner's own words.
 * :func:`explained`: a mention that explains or condemns an action rather than taking it
   (`拖着不发算延迟发货`, `把他信息发群里只会让我们也违法`, `老话术里"帮您返现"是利益诱导`).
-* :func:`copied_spans`: stretches of the answer copied from the question's prompt, which earn nothing.
+* :func:`copied_spans`: stretches of the answer copied from the question's prompt: an answer that
+  mostly restates the prompt earns nothing for them, and a forbidden move copied is not made.
 * :func:`agent`: who does what a clause says (让卖家保存…, 运费您出, 我们承担), from party words and
   the learner's voice (我/我们 are the seller when the learner answers as the seller).
 * :func:`correction_tail`: the final answer after a correction (`一开始写错了,应该是…`).
@@ -163,6 +164,8 @@ def conditional(a: Analysed, pos: int) -> bool:
 # --- what the answer copies from the prompt ------------------------------------------------------------
 
 COPY_MIN = 8  # characters copied in a row from the prompt that count as restating it
+RESTATED = 0.5  # an answer at least this much copied restates the prompt: its copied words earn nothing
+RESTATED_MIN = 12  # ... when that is at least this many characters (亲 M码有货 今天下午发 relays facts)
 _GRAM = 4
 
 
@@ -325,7 +328,8 @@ def _caused_in(a: Analysed, parties: Parties, cs: int, end: int) -> Party | None
 
 _CORRECTION_RE = re.compile(
     r"(?:应该是|应当是|正确的是|正确答案是|正确答案|其实是|实际上是|准确地说是|准确说是|更正一下|更正|纠正一下|纠正|改正|"
-    r"改一下|重新写|重写一下|重新答|不对[,，、\s]*(?:是|应该是)|说错了|写错了|打错了|搞错了)[:：,，\s]*"
+    r"改一下|重新写|重写一下|重新答|不对[,，、\s]*(?:是|应该是)|说错了|写错了|打错了|搞错了|写反了|弄反了|搞反了|说反了)"
+    r"[:：,，\s]*(?:应该是|是)?"
 )
 
 
