@@ -18,8 +18,9 @@ second run would be):
   the accepted forms, partial_ratio for key points).
 
 It also times both in one process without start-up, and prints answers/second
-for each and the ratio. Target (issue 2): the grader at >= 10,000 answers/s
-including start-up, and at most 3x slower than the baseline.
+for each and the ratio, on wall clock and on CPU time (on a shared machine the
+CPU ratio is the steadier one). Target (issue 9): at most 3x the baseline; issue 2
+also asked for >= 10,000 answers/s including start-up, which is printed too.
 """
 
 from __future__ import annotations
@@ -200,8 +201,9 @@ def build(tmp: Path, n_questions: int, n_answers: int, seed: int) -> tuple[Path,
     return bank_file, batch, questions, items
 
 
-def timed(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, list[str]]:
-    """Best wall-clock time of ``runs`` runs (the least disturbed by other load on the machine), and the output."""
+def timed(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, list[str], float]:
+    """Best wall-clock time of ``runs`` runs (the least disturbed by other load on the machine), the
+    output, and the least CPU time (user + system) of the runs."""
     best = []
     cpu = []
     out = ""
@@ -220,7 +222,7 @@ def timed(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, list[s
         f"  {name}: wall {', '.join(f'{t:.3f}' for t in best)} s (median {statistics.median(best):.3f}); "
         f"CPU {', '.join(f'{t:.3f}' for t in cpu)} s"
     )
-    return min(best), out.splitlines()
+    return min(best), out.splitlines(), min(cpu)
 
 
 def main() -> int:
@@ -253,11 +255,17 @@ def main() -> int:
         quiz = [*quiz_command(), "grade", str(bank_file), "--batch", str(batch)]
         base = [sys.executable, "-c", BASELINE, str(bank_file), str(batch)]
         subprocess.run(quiz, capture_output=True, env=env)  # warm the parse cache (and the OS file cache)
-        t_quiz, lines = timed(quiz, env, args.runs)
-        t_base, base_lines = timed(base, env, args.runs)
+        # the two commands alternate, so that a burst of other load on the machine hits both
+        quiz_runs: list[tuple[float, list[str], float]] = []
+        base_runs: list[tuple[float, list[str], float]] = []
+        for _ in range(args.runs):
+            quiz_runs.append(timed(quiz, env, 1))
+            base_runs.append(timed(base, env, 1))
+        t_quiz, lines, c_quiz = min(r[0] for r in quiz_runs), quiz_runs[-1][1], min(r[2] for r in quiz_runs)
+        t_base, base_lines, c_base = min(r[0] for r in base_runs), base_runs[-1][1], min(r[2] for r in base_runs)
         if len(lines) != n or len(base_lines) != n:
             raise SystemExit(f"expected {n} lines, got {len(lines)} (quiz) and {len(base_lines)} (baseline)")
-        t_start, _ = timed([*quiz_command(), "grade", str(bank_file), "--batch", os.devnull], env, args.runs)
+        t_start, _, _ = timed([*quiz_command(), "grade", str(bank_file), "--batch", os.devnull], env, args.runs)
 
         # In one process, grading only (no start-up, no loading, no JSON).
         from rapidfuzz import fuzz
@@ -286,15 +294,17 @@ def main() -> int:
         print(f"quiz grade --batch, wall clock incl. start-up: {t_quiz:.3f} s = {n / t_quiz:,.0f} answers/s")
         print(f"  of which start-up + bank load (empty batch): {t_start:.3f} s")
         print(f"plain rapidfuzz baseline process, same answers: {t_base:.3f} s = {n / t_base:,.0f} answers/s")
-        print(f"ratio (grader time / baseline time): {t_quiz / t_base:.2f}x  (target <= 3x, and >= 10,000 answers/s)")
+        print(f"ratio (grader time / baseline time): {t_quiz / t_base:.2f}x wall clock, {c_quiz / c_base:.2f}x CPU "
+              f"(best of {args.runs} each; target <= 3x)")
         print(
             f"in-process grading only: first pass (compiling questions) {n / t_grade_cold:,.0f} answers/s, "
             f"second pass {n / t_grade_warm:,.0f} answers/s; plain fuzz.ratio {n / t_rf:,.0f} answers/s"
         )
         print(f"verdicts: {verdicts}")
-        ok = n / t_quiz >= 10_000 and t_quiz / t_base <= 3
-        print("target met" if ok else "TARGET MISSED")
-        return 0 if ok else 1
+        ratio_ok = t_quiz / t_base <= 3
+        print(f"within 3x of the baseline: {'yes' if ratio_ok else 'NO'}; "
+              f">= 10,000 answers/s including start-up (issue 2): {'yes' if n / t_quiz >= 10_000 else 'no'}")
+        return 0 if ratio_ok else 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -40,6 +40,13 @@ class _Point:
     required: bool = False
     who: Party | None = None
     slots: list[re.Pattern[str]] = field(default_factory=list)  # the point's phrasing with its party open
+    kinds: list[tuple[str, Phrase]] = field(default_factory=list)  # (narrower word, phrasing with it)
+
+    def for_answer(self, flat: str) -> list[Phrase]:
+        """Its phrasings, with those that use a kind of a word only when the answer has that kind."""
+        if not self.kinds:
+            return self.phrases
+        return self.phrases + [p for w, p in self.kinds if w in flat]
 
 
 @dataclass(slots=True)
@@ -65,8 +72,22 @@ class _Free:
     def parties_for(self, boss: bool) -> semantics.Parties:
         p = self.parties.get(boss)
         if p is None:
-            p = self.parties[boss] = semantics.Parties.build(self.th, self.voice, boss)
+            p = self.parties[boss] = _parties(self.generation, self.voice, boss)
         return p
+
+
+_PARTIES: dict[tuple[int, str, bool], semantics.Parties] = {}
+
+
+def _parties(generation: int, voice: str, boss: bool) -> semantics.Parties:
+    """The party words for a voice (built once per thesaurus, shared by every question)."""
+    key = (generation, voice, boss)
+    got = _PARTIES.get(key)
+    if got is None:
+        if len(_PARTIES) > 64:
+            _PARTIES.clear()
+        got = _PARTIES[key] = semantics.Parties.build(lexicon.thesaurus(), voice, boss)
+    return got
 
 
 def _phrases(
@@ -74,7 +95,6 @@ def _phrases(
     texts: list[str],
     group: int,
     *,
-    kinds: bool = False,
     labels: list[str] | None = None,
 ) -> list[Phrase]:
     out: list[Phrase] = []
@@ -84,15 +104,25 @@ def _phrases(
         plain = normalize(t)
         n = th.canonical(plain)
         # the bank's own spelling too: a pinyin slip in it (掏宝 for 淘宝) is not in the thesaurus
-        variants = [n, plain] if plain != n else [n]
-        if kinds:  # a key point asking for 证据 is made by 截图, a kind of it
-            for broad, narrower in th.narrower.items():
-                if broad in n and broad != n:
-                    variants += [n.replace(broad, k, 1) for k in narrower]
-        for v in variants:
+        for v in [n, plain] if plain != n else [n]:
             if v and v not in seen:
                 seen.add(v)
                 out.append(Phrase(v, label, group))
+    return out
+
+
+def _kinds(th: lexicon.CompiledThesaurus, phrases: list[Phrase]) -> list[tuple[str, Phrase]]:
+    """A key point asking for 证据 is made by 截图, a kind of it: its phrasings with each kind."""
+    out: list[tuple[str, Phrase]] = []
+    have = {p.text for p in phrases}
+    for p in phrases:
+        for broad, narrower in th.narrower.items():
+            if broad in p.text and broad != p.text:
+                for kind in narrower:
+                    v = p.text.replace(broad, kind, 1)
+                    if v not in have:
+                        have.add(v)
+                        out.append((kind, Phrase(v, p.label, p.group)))
     return out
 
 
@@ -200,9 +230,11 @@ def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
     voice = q.voice or ("seller" if is_scenario else "neutral")
     f = _Free(ordered=q.ordered, pass_=q.pass_, voice=voice, th=th, generation=lexicon.generation())
     f.points = [
-        _Point(kp.point, kp.weight, _phrases(th, [*kp.any, kp.point], 2 + i, kinds=True), kp.required, kp.who)
+        _Point(kp.point, kp.weight, _phrases(th, [*kp.any, kp.point], 2 + i), kp.required, kp.who)
         for i, kp in enumerate(q.keypoints)
     ]
+    for pt in f.points:
+        pt.kinds = _kinds(th, pt.phrases)
     literal = [k for k in q.forbidden if isinstance(k, KeyPoint)]
     f.forbidden = [
         _Point(kp.point, kp.weight, _phrases(th, [*kp.any, kp.point], 2 + len(f.points) + i), kp.required, kp.who)
@@ -213,7 +245,7 @@ def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
     known = lexicon.classes()
     defaults = {n for n, c in known.items() if c.default} if is_scenario and voice == "seller" else set()
     f.classes = frozenset((defaults | {k for k in named if not k.startswith("allow-")}) - allowed) & frozenset(known)
-    groups = [p.phrases for p in f.points] + [p.phrases for p in f.forbidden]
+    groups = [p.phrases + [k for _w, k in p.kinds] for p in f.points] + [p.phrases for p in f.forbidden]
     if groups:
         mark_rivals(groups, contrastive=False)
     party_words = [w for w, _p in f.parties_for(False).words] + [w for w, _p in f.parties_for(True).words]
@@ -323,7 +355,11 @@ def _mask(a: Analysed, spans: list[tuple[int, int]]) -> Analysed:
 def _read(f: _Free, raw: str) -> _Read:
     reading = semantics.read(raw[:MAX_ANSWER], f.th)
     copied = semantics.copied_spans(reading.canon.flat, f.prompt_grams, f.prompt)
-    copied_orig = semantics.copied_spans(reading.orig.flat, f.prompt_orig_grams, f.prompt_orig)
+    copied_orig = (
+        semantics.copied_spans(reading.orig.flat, f.prompt_orig_grams, f.prompt_orig)
+        if f.classes or f.forbidden
+        else []
+    )
     copied_len = sum(e - s for s, e in copied)
     if copied_len < semantics.RESTATED * len(reading.canon.flat) or copied_len < semantics.RESTATED_MIN:
         # the prompt's facts used in an answer of its own (M码有货 relayed to the buyer) still count;
@@ -369,8 +405,9 @@ def _find_point(f: _Free, pt: _Point, r: _Read) -> tuple[Hit | None, Phrase | No
     """The point's best stated hit that its party allows: (hit, phrase, negated, given to another party)."""
     ans = r.ans
     given: tuple[str, Party] | None = None
+    phrases = pt.for_answer(ans.flat)
     for _ in range(4):
-        got = find_best(pt.phrases, ans, cutoff=f.cutoff)
+        got = find_best(phrases, ans, cutoff=f.cutoff)
         if got is None:
             return None, None, False, given
         p, h = got
@@ -707,8 +744,17 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
             acc_hit = None
         elif _span_in(rej_hit, acc_hit):
             rej_hit = None
-    near, _ = _nearest(f.accepted, ans)
-    nearest = near.label if near else None
+    found_near: list[Phrase | None] = []
+
+    def near_form() -> Phrase | None:  # (only a wrong answer's feedback needs it)
+        if not found_near:
+            found_near.append(_nearest(f.accepted, ans)[0])
+        return found_near[0]
+
+    def nearest() -> str | None:
+        p = near_form()
+        return p.label if p else None
+
     if rej_hit and rej:
         return _result(
             q,
@@ -716,7 +762,7 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
             0,
             tr(f"错误：与错误答案「{rej[0].label}」更接近。参考答案：{expected}",
                f"Wrong: closer to the wrong answer “{rej[0].label}”. Expected: {expected}"),
-            nearest=nearest,
+            nearest=nearest(),
         )
     if acc_hit and acc and acc_hit.how != "exact" and f.rejected:
         # Contrastive: a tolerated near-miss must still be nearer an accepted form than any rejected one
@@ -738,12 +784,12 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
                 0,
                 tr(f"错误：与错误答案「{rr_p.label}」更接近。参考答案：{expected}",
                    f"Wrong: closer to the wrong answer “{rr_p.label}”. Expected: {expected}"),
-                nearest=nearest,
+                nearest=nearest(),
             )
     if acc_hit and acc and f.ordered and f.points:
         pr = _grade_points(f, r)
         if pr.out_of_order:  # an accepted form reached with its steps in another order is not accepted
-            return _points_result(q, f, pr, nearest)
+            return _points_result(q, f, pr, nearest())
     if acc_hit and acc:
         note = {"homophone": tr("（有同音错字）", " (a homophone typo)"), "typo": tr("（有错字）", " (a typo)")}.get(
             acc_hit.how, ""
@@ -781,7 +827,7 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
                     nearest=best.label,
                 )
     if f.points:
-        return _points_result(q, f, _grade_points(f, r), nearest)
+        return _points_result(q, f, _grade_points(f, r), nearest())
     if acc and acc[1].negated:
         return _result(
             q,
@@ -791,13 +837,15 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
                f"Wrong: your answer denies “{acc[0].label}”. Expected: {expected}"),
             nearest=acc[0].label,
         )
+    near = near_form()
     why = _why_not(ans, near) if near else ""
+    label = near.label if near else None
     return _result(
         q,
         "wrong",
         0,
-        tr(f"错误{why}。最接近的标准答案：{nearest}", f"Wrong{why}. Nearest accepted answer: {nearest}"),
-        nearest=nearest,
+        tr(f"错误{why}。最接近的标准答案：{label}", f"Wrong{why}. Nearest accepted answer: {label}"),
+        nearest=nearest(),
     )
 
 

@@ -249,6 +249,7 @@ class CompiledThesaurus:
     first: dict[str, tuple[str, ...]] = field(default_factory=dict)
     narrower: dict[str, tuple[str, ...]] = field(default_factory=dict)
     party: dict[str, Party] = field(default_factory=dict)
+    pattern: re.Pattern[str] | None = None  # every word, longest first
 
     @classmethod
     def build(cls, docs: list[Thesaurus]) -> CompiledThesaurus:
@@ -271,6 +272,8 @@ class CompiledThesaurus:
                 if g.party:
                     t.party[head] = g.party
         t.first = {c: tuple(sorted(ws, key=len, reverse=True)) for c, ws in by_first.items()}
+        words = sorted((w for ws in by_first.values() for w in ws), key=lambda w: (-len(w), w))
+        t.pattern = re.compile("|".join(re.escape(w) for w in words)) if words else None
         # narrower words are read in their own canonical form
         for head, narrower in list(t.narrower.items()):
             t.narrower[head] = tuple(dict.fromkeys(t.rewrite(k)[0] for k in narrower))
@@ -279,31 +282,23 @@ class CompiledThesaurus:
     def rewrite(self, flat: str, bounds: tuple[int, ...] = ()) -> tuple[str, list[tuple[int, int, str]]]:
         """``flat`` with every thesaurus word replaced by its group's first word, and the
         replacements made, as (start, end, new word) in ``flat``. A word never spans a clause boundary."""
-        if not self.first:
+        if self.pattern is None:
             return flat, []
         out: list[str] = []
         reps: list[tuple[int, int, str]] = []
-        first = self.first
-        i = 0
-        n = len(flat)
         last = 0
-        while i < n:
-            cands = first.get(flat[i])
-            if cands:
-                for w in cands:
-                    if flat.startswith(w, i):
-                        e = i + len(w)
-                        if bounds and any(i < b < e for b in bounds):
-                            continue
-                        c = self.canon[w]
-                        if c != w:
-                            out.append(flat[last:i])
-                            out.append(c)
-                            reps.append((i, e, c))
-                            last = e
-                        i = e - 1
-                        break
-            i += 1
+        canon = self.canon
+        for m in self.pattern.finditer(flat):
+            i, e = m.span()
+            if bounds and any(i < b < e for b in bounds):
+                continue  # (a word never spans a clause boundary)
+            w = m.group(0)
+            c = canon[w]
+            if c != w:
+                out.append(flat[last:i])
+                out.append(c)
+                reps.append((i, e, c))
+                last = e
         if not reps:
             return flat, []
         out.append(flat[last:])

@@ -122,6 +122,16 @@ class Phrase:
             self._sndset = frozenset(self.snd)
         return self._sndset
 
+    @property
+    def negative(self) -> bool:
+        """Whether the phrase is itself a refusal or a denial (不答应, 拒绝回购)."""
+        return self.text[:1] in NEGATOR_CHARS or self.text.startswith(_NEGATIVE_HEADS)
+
+    @property
+    def allowance(self) -> int:
+        """How many of its sounds an answer may lack and still be found to say it (typos)."""
+        return max(1, max_typos(len(self.text)))
+
     def homophone_ok(self, positions: list[int]) -> bool:
         """Whether homophones typed at ``positions`` cannot be taken for a rival that sounds the same.
 
@@ -158,7 +168,7 @@ class Answer:
         self.flat = a.flat
         self._snd: str | None = None
         self._sndset: frozenset[str] | None = None
-        self.has_cjk = any(c >= "\u3400" for c in a.flat)
+        self.has_cjk = _CJK_RE.search(a.flat) is not None
 
     @property
     def snd(self) -> str:
@@ -173,6 +183,8 @@ class Answer:
             self._sndset = frozenset(self.snd)
         return self._sndset
 
+
+_CJK_RE = re.compile("[\u3400-\U0010ffff]")
 
 # 及时, 准时, 随后 ...: 时/后 ending a word, not a "when ..." clause
 _TIME_WORD_HEADS = frozenset("及准按随临适同当此彼那这届平暂有过然之事以最稍日")
@@ -518,7 +530,7 @@ def locate(
     stated by the learner either.
     """
 
-    negative = p.text[:1] in NEGATOR_CHARS or p.text.startswith(_NEGATIVE_HEADS)
+    negative = p.negative
 
     def hit(s: int, e: int, quality: float, how: How) -> Hit:
         neg = is_negated(ans.a, s, adjacent=negative) or (not negative and waved_off(ans.a, e))
@@ -800,7 +812,10 @@ def find_best(
     With ``first_exact``, the first stated exact hit ends the search.
     """
     best: tuple[Phrase, Hit] | None = None
+    sset = ans.sndset if ans.has_cjk else None
     for p in phrases:
+        if sset is not None and len(p.sndset - sset) > p.allowance:
+            continue  # it lacks more of the phrase's sounds than any way of finding it forgives
         h = locate(p, ans, cutoff=cutoff, typos=typos, homophones=homophones, agent=agent)
         if h is None:
             continue

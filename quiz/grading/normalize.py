@@ -206,6 +206,7 @@ def _boundaries(t: str) -> str:
 # One-character connectives (再 并 先 但 就 才) also start words (先行, 再次, 并非, 就是): they are
 # weak boundaries, which a negator standing right before them still crosses (不先行赔付).
 _WEAK_RE = re.compile(r"(?=[再并先但就才])")
+_WEAK_IN_RE = re.compile(r"[再并先但就才]")
 _CIRCLED_RE = re.compile("[\u2460-\u2473\u2776-\u277f\u24f5-\u24fe]")
 _MARKS = "|\x01\x02\x03\x04\x05\x06"
 _MARK_FREE = str.maketrans({c: " " for c in _MARKS})
@@ -315,9 +316,39 @@ def _mark_quotes(t: str) -> str:
 
 
 def analyse(text: str) -> Analysed:
-    """Normalise ``text`` and keep its clause boundaries, sentence starts and quotations."""
+    """Normalise ``text`` and keep its clause boundaries, sentence starts and quotations.
+
+    Short texts are remembered (an immutable result): many learners give the same short answer
+    (B, 对, 15天, 卖家承担), and a batch of a class's answers repeats them.
+    """
+    if len(text) <= _REMEMBERED:
+        return _analyse_short(text)
+    return _analyse(text)
+
+
+_REMEMBERED = 40
+
+
+@functools.lru_cache(maxsize=16384)
+def _analyse_short(text: str) -> Analysed:
+    return _analyse(text)
+
+
+def _analyse(text: str) -> Analysed:
+    if _PLAIN_RE.fullmatch(text) and not _HAS_NUMERAL_RE.search(text) and not _OPS_RE.search(text):
+        # Chinese characters only, no numeral or operator word (most short answers): only the
+        # connectives and one-character connectives can part clauses
+        t = text
+        if _CONNECTIVE_IN_RE.search(t):
+            t = _CONNECTIVE_RE.sub("|", t)
+        if _WEAK_IN_RE.search(t):
+            t = _WEAK_RE.sub("\x02", t)
+        if t is text:
+            return Analysed(t, (0, len(t)), (), asks=frozenset((0,)) if t.endswith("吗") else frozenset())
+        return _marked(t)
     t = text.translate(_MARK_FREE) if _MARK_IN_RE.search(text) else text
-    t = _CIRCLED_RE.sub("|", t)
+    if _CIRCLED_RE.search(t):
+        t = _CIRCLED_RE.sub("|", t)
     t = _fold(t)
     if " " in t and _OP_PRESENT_RE.search(t):
         t = _OP_SPACE_RE.sub(r"\1", t)  # 最低价 < 参照价 × 阈值: spaces around an operator part no clauses
@@ -326,10 +357,16 @@ def analyse(text: str) -> Analysed:
         t = _mark_quotes(t)
     t = t.replace("、", "\x01")
     t = _boundaries(t)
-    t = _WEAK_RE.sub("\x02", t)
+    if _WEAK_IN_RE.search(t):
+        t = _WEAK_RE.sub("\x02", t)
     t = _finish(t, _DROP_KEEP_MARKS_RE)
     if not _MARK_IN_RE.search(t):
         return Analysed(t, (0, len(t)) if t else (0,), (), asks=frozenset((0,)) if t.endswith("吗") else frozenset())
+    return _marked(t)
+
+
+def _marked(t: str) -> Analysed:
+    """The text with its marks (| \\x01-\\x06) read into clause starts, sentences, quotations."""
     flat_parts: list[str] = []
     bounds = [0]
     soft: list[int] = []
@@ -474,9 +511,20 @@ def sound_char(ch: str) -> str:
     return key
 
 
+class _SoundTable(dict[int, str]):
+    """Code point -> sound key, filled on first need: str.translate reads it without a Python loop."""
+
+    def __missing__(self, cp: int) -> str:
+        key = self[cp] = sound_char(chr(cp))
+        return key
+
+
+_SOUNDS = _SoundTable()
+
+
 def sound(text: str) -> str:
     """``text`` with every Chinese character replaced by its reading's key (same length)."""
-    return "".join(sound_char(c) for c in text)
+    return text.translate(_SOUNDS)
 
 
 def _flat_initial(r: str) -> str:

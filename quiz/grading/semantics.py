@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -32,43 +33,49 @@ class Reading:
 
     orig: Analysed
     canon: Analysed
-    to_orig: tuple[int, ...] | None  # canon offset -> orig offset (None: the views are the same)
+    # each rewritten word: (start, end) in orig, (start, end) in canon
+    reps: tuple[tuple[int, int, int, int], ...] = ()
 
     def words(self, start: int, end: int) -> str:
         """The learner's words (normalised) behind ``canon.flat[start:end]``."""
-        if self.to_orig is None:
+        if not self.reps:
             return self.orig.flat[start:end]
-        return self.orig.flat[self.to_orig[start] : self.to_orig[end]]
+        return self.orig.flat[self._back(start, False) : self._back(end, True)]
+
+    def _back(self, pos: int, end: bool) -> int:
+        shift = 0
+        for s, e, cs, ce in self.reps:
+            if pos < cs or (end and pos == cs):
+                break
+            if pos < ce or (end and pos == ce):
+                return e if end else s
+            shift = e - ce
+        return pos + shift
 
 
-def canonical_analysed(a: Analysed, th: CompiledThesaurus) -> tuple[Analysed, tuple[int, ...] | None]:
-    """``a`` with its words in the thesaurus's form, clause boundaries kept, and the offset map back."""
+def canonical_analysed(a: Analysed, th: CompiledThesaurus) -> tuple[Analysed, tuple[tuple[int, int, int, int], ...]]:
+    """``a`` with its words in the thesaurus's form and its clause boundaries kept, and the
+    rewritten words as (orig start, orig end, canon start, canon end)."""
     new, reps = th.rewrite(a.flat, a.bounds)
     if not reps:
-        return a, None
-    old_to_new = [0] * (len(a.flat) + 1)
-    new_to_old: list[int] = []
+        return a, ()
+    starts = [r[0] for r in reps]
+    out: list[tuple[int, int, int, int]] = []
+    shifts: list[int] = []  # canon - orig offset after each rewritten word
     shift = 0
-    k = 0
-    i = 0
-    while i <= len(a.flat):
-        if k < len(reps) and reps[k][0] == i:
-            s, e, w = reps[k]
-            for j in range(s, e):
-                old_to_new[j] = s + shift
-            new_to_old.extend([s] * len(w))
-            shift += len(w) - (e - s)
-            i = e
-            k += 1
-            continue
-        old_to_new[i] = i + shift
-        if i < len(a.flat):
-            new_to_old.append(i)
-        i += 1
-    new_to_old.append(len(a.flat))
+    for s, e, w in reps:
+        out.append((s, e, s + shift, s + shift + len(w)))
+        shift += len(w) - (e - s)
+        shifts.append(shift)
 
     def m(p: int) -> int:
-        return old_to_new[p]
+        k = bisect.bisect_right(starts, p) - 1
+        if k < 0:
+            return p
+        _s, e, cs, _ce = out[k]
+        if p < e:
+            return cs  # at or inside a rewritten word: its start
+        return p + shifts[k]
 
     canon = Analysed(
         new,
@@ -79,13 +86,13 @@ def canonical_analysed(a: Analysed, th: CompiledThesaurus) -> tuple[Analysed, tu
         tuple((m(s), m(e)) for s, e in a.quotes),
         frozenset(m(b) for b in a.asks),
     )
-    return canon, tuple(new_to_old)
+    return canon, tuple(out)
 
 
 def read(raw: str, th: CompiledThesaurus) -> Reading:
     orig = analyse(raw)
-    canon, back = canonical_analysed(orig, th)
-    return Reading(orig, canon, back)
+    canon, reps = canonical_analysed(orig, th)
+    return Reading(orig, canon, reps)
 
 
 # --- explaining or condemning an action is not taking it ----------------------------------------------

@@ -83,36 +83,30 @@ def _index() -> _Index:
 
 
 def _match_at(a: Analysed, i: int, w: _Word) -> int:
-    """End of ``w`` said at ``i`` (one filler character may stand inside it), else -1."""
+    """End of ``w`` said at ``i``, or with one filler character after its first two, else -1."""
     flat = a.flat
     head = w.head
-    end = -1
     if flat.startswith(head, i):
-        end = i + len(head)
-    elif len(head) >= 2:
-        # the filler stands where the word and the text first differ (改个好评 for 改好评)
-        k = 1
-        n = len(flat)
-        while k < len(head) and i + k < n and flat[i + k] == head[k]:
-            k += 1
-        c = flat[i + k] if i + k < n else ""
-        if (
-            c
-            and k < len(head)
-            and c not in NEGATOR_CHARS
-            and not c.isdigit()
-            and flat.startswith(head[k:], i + k + 1)
-            and (i + k) not in a.bounds
-            and (i + k + 1) not in a.bounds
-        ):
-            end = i + len(head) + 1
-    if end < 0 or not w.tail:
-        return end
-    ce = a.clause_end(i)
-    j = flat.find(w.tail, end, min(ce, end + _GAP_LIMIT + len(w.tail)))
-    if j < 0 or any(c in NEGATOR_CHARS for c in flat[end:j]):
+        return _tail(a, i + len(head), w)
+    if len(head) < 3:
         return -1
-    return j + len(w.tail)
+    # the filler stands where the word and the text first differ (删掉了差评 for 删掉差评)
+    k = 2
+    n = len(flat)
+    while k < len(head) and i + k < n and flat[i + k] == head[k]:
+        k += 1
+    c = flat[i + k] if i + k < n else ""
+    if (
+        c
+        and k < len(head)
+        and c not in NEGATOR_CHARS
+        and not c.isdigit()
+        and flat.startswith(head[k:], i + k + 1)
+        and (i + k) not in a.bounds
+        and (i + k + 1) not in a.bounds
+    ):
+        return _tail(a, i + len(head) + 1, w)
+    return -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,54 +140,101 @@ def status(a: Analysed, s: int, e: int, copied: list[tuple[int, int]]) -> Status
     return "stated"
 
 
-_SUBSETS: dict[tuple[int, frozenset[str]], tuple[dict[str, list[_Word]], list[tuple[re.Pattern[str], _Word]]]] = {}
+@dataclass(slots=True)
+class _Subset:
+    """The words of some classes, indexed for one pass over an answer."""
+
+    by2: dict[str, list[_Word]] = field(default_factory=dict)  # two first characters -> words
+    skip1: dict[str, list[_Word]] = field(default_factory=dict)  # first and second, a filler between
+    single: dict[str, list[_Word]] = field(default_factory=dict)  # one-character words
+    patterns: list[tuple[re.Pattern[str], _Word]] = field(default_factory=list)
+    starts: re.Pattern[str] | None = None  # the first characters of all words: where to look
 
 
-def _subset(names: frozenset[str]) -> tuple[dict[str, list[_Word]], list[tuple[re.Pattern[str], _Word]]]:
+_SUBSETS: dict[tuple[int, frozenset[str]], _Subset] = {}
+
+
+def _subset(names: frozenset[str]) -> _Subset:
     """The index restricted to the words of the classes ``names`` (most questions share one set)."""
     key = (lexicon.generation(), names)
     got = _SUBSETS.get(key)
     if got is None:
         idx = _index()
-        first: dict[str, list[_Word]] = {}
-        for ch, ws in idx.first.items():
-            mine = [
-                _Word(w.text, w.head, w.tail, tuple(m for m in w.member if m[0] in names))
-                for w in ws
-                if any(m[0] in names for m in w.member)
-            ]
-            if mine:
-                first[ch] = mine
-        pats = [
+        sub = _Subset()
+        for ws in idx.first.values():
+            for w in ws:
+                member = tuple(m for m in w.member if m[0] in names)
+                if not member:
+                    continue
+                w = _Word(w.text, w.head, w.tail, member)
+                if len(w.head) == 1:
+                    sub.single.setdefault(w.head, []).append(w)
+                else:
+                    sub.by2.setdefault(w.head[:2], []).append(w)
+                    sub.skip1.setdefault(w.head[:2], []).append(w)
+        sub.patterns = [
             (p, _Word(w.text, w.head, w.tail, tuple(m for m in w.member if m[0] in names)))
             for p, w in idx.patterns
             if any(m[0] in names for m in w.member)
         ]
+        firsts = {k[0] for k in sub.by2} | set(sub.single)
+        if firsts:
+            sub.starts = re.compile("[" + "".join(re.escape(c) for c in sorted(firsts)) + "]")
         if len(_SUBSETS) > 256:
             _SUBSETS.clear()
-        got = _SUBSETS[key] = (first, pats)
+        got = _SUBSETS[key] = sub
     return got
 
 
 def raw_mentions(a: Analysed, names: frozenset[str]) -> list[tuple[int, int, _Word]]:
-    """Where the words of the classes ``names`` stand in ``a`` (how they are said is not read yet)."""
-    first, pats = _subset(names)
+    """Where the words of the classes ``names`` stand in ``a`` (how they are said is not read yet).
+
+    A word is looked up by the answer's next two characters (said as written, or with one filler
+    character after its first two), or by the two characters around one filler (改个好评)."""
+    sub = _subset(names)
     flat = a.flat
+    n = len(flat)
     out: list[tuple[int, int, _Word]] = []
-    get = first.get
-    for i, ch in enumerate(flat):
-        ws = get(ch)
-        if ws is None:
-            continue
-        for w in ws:
-            e = _match_at(a, i, w)
-            if e >= 0:
-                out.append((i, e, w))
-    for pat, w in pats:
+    by2, skip1, single = sub.by2, sub.skip1, sub.single
+    for m in sub.starts.finditer(flat) if sub.starts is not None else ():
+        i = m.start()
+        ch = flat[i]
+        if single:
+            for w in single.get(ch, ()):
+                e = _tail(a, i + 1, w)
+                if e >= 0:
+                    out.append((i, e, w))
+        ws = by2.get(flat[i : i + 2])
+        if ws:
+            for w in ws:
+                e = _match_at(a, i, w)
+                if e >= 0:
+                    out.append((i, e, w))
+        if i + 2 < n:
+            filler = flat[i + 1]
+            ws = skip1.get(ch + flat[i + 2])
+            if ws and filler not in NEGATOR_CHARS and not filler.isdigit() and (i + 1) not in a.bounds:
+                for w in ws:
+                    if flat.startswith(w.head[1:], i + 2) and (i + 2) not in a.bounds:
+                        e = _tail(a, i + len(w.head) + 1, w)
+                        if e >= 0:
+                            out.append((i, e, w))
+    for pat, w in sub.patterns:
         for m in pat.finditer(flat):
             if m.end() > m.start():
                 out.append((m.start(), m.end(), w))
     return out
+
+
+def _tail(a: Analysed, end: int, w: _Word) -> int:
+    """For an A…B word whose A ends at ``end``: where B ends, else -1 (a plain word: ``end``)."""
+    if not w.tail:
+        return end
+    ce = a.clause_end(end - 1)
+    j = a.flat.find(w.tail, end, min(ce, end + _GAP_LIMIT + len(w.tail)))
+    if j < 0 or any(c in NEGATOR_CHARS for c in a.flat[end:j]):
+        return -1
+    return j + len(w.tail)
 
 
 def mentions(a: Analysed, names: frozenset[str], copied: list[tuple[int, int]]) -> list[Mention]:
@@ -208,7 +249,9 @@ def find(
 
     A phrase that is a violation on its own is not the learner's when the clause gives it to
     someone else (买家要报复, 卖家的恐吓); the words of a conjunction are read together (你敢给差评
-    names the buyer's act in a threat that is the learner's).
+    names the buyer's act in a threat that is the learner's). How a word is said is read only
+    where it can decide something: an `any` phrase, or the words of a sentence (or clause) that
+    holds a word of every group of a conjunction.
     """
     if not names or not a.flat:
         return [], []
@@ -216,87 +259,75 @@ def find(
     raw = raw_mentions(a, names)
     if not raw:
         return [], []
-    # read how a word is said only where it can matter: an `any` phrase, or an `all` group whose
-    # class has a word of every group in the answer
-    present: dict[str, set[int]] = {}
-    for _s, _e, w in raw:
-        for cn, g in w.member:
-            present.setdefault(cn, set()).add(g)
-    live = {
-        cn
-        for cn, gs in present.items()
-        if (c := idx.classes.get(cn)) is not None
-        and (
-            -1 in gs
-            or any(
-                all(ci * _CONJ + gi in gs for gi in range(len(groups)))
-                for ci, (groups, _w) in enumerate(c.conjunctions())
-            )
-        )
-    }
-    ms = [
-        Mention(s, e, w, status(a, s, e, copied) if any(cn in live for cn, _g in w.member) else "stated")
-        for s, e, w in raw
-    ]
-    others: dict[int, bool] = {}
+    statuses: dict[tuple[int, int], Status] = {}
+    set_aside: dict[tuple[int, int], tuple[_Word, Status]] = {}
 
-    def said(m: Mention, g: int, anyone: bool) -> bool:
-        if m.status != "stated":
-            return False
-        if g != -1:
-            return True
-        k = id(m)
-        if k not in others:
+    def said(s: int, e: int, w: _Word, alone: bool, anyone: bool) -> bool:
+        key = (s, e)
+        st = statuses.get(key)
+        if st is None:
+            st = statuses[key] = status(a, s, e, copied)
+        if st == "stated" and alone and (conditional(a, s) or (other is not None and not anyone and other(a, s, e))):
             # a phrase that is a violation alone, in a condition (恐吓的话…) or done by someone else
-            others[k] = conditional(a, m.start) or (other is not None and not anyone and other(a, m.start, m.end))
-        return not others[k]
+            st = "other"
+        if st != "stated":
+            set_aside.setdefault(key, (w, st))
+            return False
+        return True
 
+    by_class: dict[str, list[tuple[int, int, _Word, int]]] = {}
+    for s, e, w in raw:
+        for cn, g in w.member:
+            by_class.setdefault(cn, []).append((s, e, w, g))
     found: list[Violation] = []
-    for name in sorted(live):
+    for name in sorted(by_class):
         c = idx.classes.get(name)
         if c is None:
             continue
-        mine = [(m, g) for m in ms for (cn, g) in m.word.member if cn == name]
-        stated = [(m, g) for m, g in mine if said(m, g, c.agent == "any")]
+        mine = by_class[name]
+        anyone = c.agent == "any"
         hit: tuple[tuple[int, int], ...] | None = None
-        for m, g in stated:
-            if g == -1:
-                hit = ((m.start, m.end),)
+        for s, e, w, g in mine:
+            if g == -1 and said(s, e, w, True, anyone):
+                hit = ((s, e),)
                 break
-        if hit is None and stated:
+        if hit is None:
             for ci, (groups, within) in enumerate(c.conjunctions()):
-                base = ci * _CONJ
-                mine_c = [(m, g - base) for m, g in stated if base <= g < base + len(groups)]
-                hit = _conjunction(a, len(groups), within, mine_c)
+                hit = _conjunction(a, ci * _CONJ, len(groups), within, mine, said, anyone)
                 if hit is not None:
                     break
         if hit is not None:
             found.append(Violation(name, c.label, c.label_en, hit))
-    ignored = [
-        m if m.status != "stated" else Mention(m.start, m.end, m.word, "other")
-        for m in ms
-        if m.status != "stated" or others.get(id(m))
-    ]
+    ignored = [Mention(s, e, w, st) for (s, e), (w, st) in sorted(set_aside.items())]
     return found, ignored
 
 
 def _conjunction(
-    a: Analysed, need: int, within: str, stated: list[tuple[Mention, int]]
+    a: Analysed,
+    base: int,
+    need: int,
+    within: str,
+    mentions_: list[tuple[int, int, _Word, int]],
+    said: Callable[[int, int, _Word, bool, bool], bool],
+    anyone: bool,
 ) -> tuple[tuple[int, int], ...] | None:
-    """One stated word of each of ``need`` groups in one sentence (or clause), at different places."""
-    if len(stated) < need:
-        return None
-    units: dict[int, dict[int, list[Mention]]] = {}
-    for m, g in stated:
-        if g < 0:
-            continue
-        unit = a.clause_start(m.start) if within == "clause" else a.sentence_span(m.start)[0]
-        units.setdefault(unit, {}).setdefault(g, []).append(m)
+    """One stated word of each of ``need`` groups (numbered from ``base``) in one sentence (or
+    clause), at different places; how the words are said is read only in such a unit."""
+    units: dict[int, dict[int, list[tuple[int, int, _Word]]]] = {}
+    for s, e, w, g in mentions_:
+        if base <= g < base + need:
+            unit = a.clause_start(s) if within == "clause" else a.sentence_span(s)[0]
+            units.setdefault(unit, {}).setdefault(g - base, []).append((s, e, w))
     for groups in units.values():
         if len(groups) < need:
             continue
+        stated = {
+            gi: [Mention(s, e, w, "stated") for s, e, w in ms if said(s, e, w, False, anyone)] for gi, ms in groups.items()
+        }
+        if any(not v for v in stated.values()):
+            continue
         chosen: list[Mention] = []
-        if _choose(groups, 0, need, chosen):
+        if _choose(stated, 0, need, chosen):
             return tuple(sorted((m.start, m.end) for m in chosen))
     return None
 
