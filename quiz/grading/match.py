@@ -64,6 +64,9 @@ class Phrase:
     group: int = 0  # phrases of one group mean the same thing (one key point, accepted forms ...)
     _snd: str | None = field(default=None, repr=False)
     _sndset: frozenset[str] | None = field(default=None, repr=False)
+    _negative: bool | None = field(default=None, repr=False)
+    _allowance: int = field(default=-1, repr=False)
+    _has_digit: bool | None = field(default=None, repr=False)
     _twin_diff: frozenset[int] | None = field(default=None, repr=False)
     # Set by mark_rivals; what they imply is worked out on first need (most answers never need it).
     _groups: list[frozenset[str]] | None = field(default=None, repr=False)
@@ -125,12 +128,16 @@ class Phrase:
     @property
     def negative(self) -> bool:
         """Whether the phrase is itself a refusal or a denial (不答应, 拒绝回购)."""
-        return self.text[:1] in NEGATOR_CHARS or self.text.startswith(_NEGATIVE_HEADS)
+        if self._negative is None:
+            self._negative = self.text[:1] in NEGATOR_CHARS or self.text.startswith(_NEGATIVE_HEADS)
+        return self._negative
 
     @property
     def allowance(self) -> int:
         """How many of its sounds an answer may lack and still be found to say it (typos)."""
-        return max(1, max_typos(len(self.text)))
+        if self._allowance < 0:
+            self._allowance = max(1, max_typos(len(self.text)))
+        return self._allowance
 
     def homophone_ok(self, positions: list[int]) -> bool:
         """Whether homophones typed at ``positions`` cannot be taken for a rival that sounds the same.
@@ -355,15 +362,13 @@ def _digit_edge(flat: str, start: int, end: int, phrase: str) -> bool:
 
     Numbers are compared as numbers: 3 is not found in 13, nor 1000 in 10000.
     """
-    has_digit = False
-    for c in phrase:
-        if c.isdigit():
-            has_digit = True
-            break
-    if not has_digit:
-        for k in range(start, end):
-            if flat[k].isdigit() and not (flat[k] == "1" and k + 1 < end and flat[k + 1] in _ONE_FILLER):
+    if _DIGIT_RE.search(phrase) is None:
+        m = _DIGIT_RE.search(flat, start, end)
+        while m is not None:
+            k = m.start()
+            if not (flat[k] == "1" and k + 1 < end and flat[k + 1] in _ONE_FILLER):
                 return True
+            m = _DIGIT_RE.search(flat, k + 1, end)
         return False
     while start > 0 and (flat[start - 1].isdigit() or flat[start - 1] == "."):
         start -= 1
