@@ -763,6 +763,7 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
             tr(f"错误：与错误答案「{rej[0].label}」更接近。参考答案：{expected}",
                f"Wrong: closer to the wrong answer “{rej[0].label}”. Expected: {expected}"),
             nearest=nearest(),
+            details={"rejected": rej[0].label},  # (a bank's feedback may be keyed by the rejected form)
         )
     if acc_hit and acc and acc_hit.how != "exact" and f.rejected:
         # Contrastive: a tolerated near-miss must still be nearer an accepted form than any rejected one
@@ -785,6 +786,7 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
                 tr(f"错误：与错误答案「{rr_p.label}」更接近。参考答案：{expected}",
                    f"Wrong: closer to the wrong answer “{rr_p.label}”. Expected: {expected}"),
                 nearest=nearest(),
+                details={"rejected": rr_p.label},
             )
     if acc_hit and acc and f.ordered and f.points:
         pr = _grade_points(f, r)
