@@ -4,11 +4,13 @@
 usage: .venv/bin/python benchmarks/bench_grading.py [--questions N] [--answers M] [--runs R]
 
 Generates a synthetic bank with ../shared/tools/gen_bank.py (every question type
-in realistic proportions), builds answers to its questions (right ones, wrong
-ones, near misses: decorated letters, reversed or negated text, homophone
-typos, wrong numbers and units, partial and forbidden scenario answers), then
-times, as wall clock including process start-up and bank loading (warm parse
-cache, as a learner's second run would be):
+in realistic proportions), builds answers to its questions as long and varied as
+learners write them (hedged, explained, working shown, typos, a wrong answer set
+aside; scenario replies of several clauses mixed with clauses of the realistic
+answers in tests/data/grading-realistic.jsonl; right ones, wrong ones, near
+misses, partial and forbidden scenario answers), then times, as wall clock
+including process start-up and bank loading (warm parse cache, as a learner's
+second run would be):
 
 * ``quiz grade BANK --batch FILE`` (the real grader);
 * a baseline process that loads the same bank the same way and grades each
@@ -16,8 +18,9 @@ cache, as a learner's second run would be):
   the accepted forms, partial_ratio for key points).
 
 It also times both in one process without start-up, and prints answers/second
-for each and the ratio. Target (issue 2): the grader at >= 10,000 answers/s
-including start-up, and at most 3x slower than the baseline.
+for each and the ratio, on wall clock and on CPU time (on a shared machine the
+CPU ratio is the steadier one). Target (issue 9): at most 3x the baseline; issue 2
+also asked for >= 10,000 answers/s including start-up, which is printed too.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -73,35 +77,93 @@ def quiz_command() -> list[str]:
     return [sys.executable, "-c", "import sys; from quiz.cli import main; sys.exit(main())"]
 
 
-def answers_for(q: Any, rng: random.Random) -> list[str]:
-    """Right, wrong and near-miss answers to one question."""
+# Clauses of answers written the way CS staff type them (tests/data/grading-realistic.jsonl): the
+# filler that real answers carry around what is graded.
+REALISTIC = REPO / "tests" / "data" / "grading-realistic.jsonl"
+_CLAUSE_SPLIT = re.compile(r"[,，。;；!！?？\n]+")
+
+
+def realistic_clauses() -> list[str]:
+    out: list[str] = []
+    for line in REALISTIC.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            out += [c for c in _CLAUSE_SPLIT.split(json.loads(line)["answer"]) if len(c) >= 3]
+    return out
+
+
+HEDGES = ["", "", "亲,", "我觉得", "应该是", "答案是", "嗯,", "这个是"]
+TAILS = ["", "", "吧", "哈", "。", "，我记得是这样", "，因为规则就是这么定的", "，不确定"]
+
+
+def answers_for(q: Any, rng: random.Random, clauses: list[str]) -> list[str]:
+    """Right, wrong and near-miss answers to one question, as long and varied as learners write them:
+    hedged, explained, with working shown, typos, a wrong answer set aside, several clauses."""
+
+    def pad(core: str) -> str:
+        return rng.choice(HEDGES) + core + rng.choice(TAILS)
+
+    def clause() -> str:
+        return rng.choice(clauses)
+
     t = q.type
     if t == "single":
         right = "ABCDEFGH".index(q.answer) if len(q.answer) == 1 else q.choices.index(q.answer)
         wrong = (right + 1) % len(q.choices)
-        return [q.answer, f"选{q.answer.lower()}", q.choices[right], q.choices[wrong], "ABCD"[wrong], f"({q.answer})"]
+        return [
+            pad(q.answer),
+            f"选{q.answer.lower()},{q.choices[right]}",
+            pad(q.choices[right]),
+            f"{q.choices[wrong]}吧,{clause()}",
+            pad("ABCD"[wrong]),
+            f"({q.answer}) {clause()}",
+        ]
     if t == "multi":
         letters = list(q.answer)
         rng.shuffle(letters)
-        return ["、".join(letters), "".join(letters).lower(), letters[0], "ABCD", ",".join(sorted(letters))]
+        return [pad("、".join(letters)), "".join(letters).lower() + "都对", pad(letters[0]), "ABCD全选", ",".join(sorted(letters))]
     if t == "judge":
-        return ["对", "错", "√", "×", "不正确", "T"]
+        return ["对的", "错," + clause(), "√", "不对,这是" + clause(), "不正确", "可以的", "不行," + clause()]
     if t == "short":
         a = q.answers[0]
         typo = a[:-1] + "的" if len(a) > 4 else a
-        return [a, f"答案是{a}吧", typo, q.reject[0] if q.reject else "不知道", f"不是{a}", a[::-1]]
+        rej = q.reject[0] if q.reject else "不知道"
+        return [
+            pad(a),
+            f"答案是{a}吧,{clause()}",
+            pad(typo),
+            pad(rej),
+            f"是{a},不是{rej}",
+            f"一开始写成{rej}了,应该是{a}",
+            f"不是{a}",
+            a[::-1],
+        ]
     if t == "numeric":
         n = int(q.answer)
-        return [f"{n}{q.unit or ''}", str(n), f"{n * 10}{q.unit or ''}", f"{n}小时", f"大约{n}{q.unit or ''}"]
-    # scenario
-    phr = [kp.any[0] for kp in q.keypoints]
+        u = q.unit or ""
+        return [
+            f"{n}{u}以内,过了就不行",
+            pad(str(n)),
+            f"{n * 10}{u},{clause()}",
+            f"{n}小时",
+            f"大约{n}{u}吧",
+            f"{n}×1={n}{u}",
+        ]
+    # scenario: several clauses around the key phrases, as a real reply runs
+    phr = [rng.choice(kp.any) for kp in q.keypoints]
+
+    def reply(parts: list[str]) -> str:
+        mixed = [*parts, *(clause() for _ in range(rng.randint(2, 5)))]
+        rng.shuffle(mixed)
+        return ",".join(mixed) + "。"
+
     return [
-        "，".join(phr),
-        "，然后".join(phr[:2]),
-        "不" + phr[0] + "也不" + phr[1],
-        phr[0] + "，再辱骂他",
-        "1. " + phr[0] + " 2. " + phr[-1],
-        "不要报复买家，" + "，".join(phr[1:]),
+        reply(phr),
+        reply(phr[:2]),
+        reply(["不" + phr[0], "也不" + phr[1]]),
+        reply([phr[0], "再辱骂他"]),
+        "1. " + phr[0] + " 2. " + clause() + " 3. " + phr[-1],
+        reply(["不要报复买家", *phr[1:]]),
+        reply([clause()]),
     ]
 
 
@@ -129,17 +191,19 @@ def build(tmp: Path, n_questions: int, n_answers: int, seed: int) -> tuple[Path,
         raise SystemExit(f"generated bank has problems: {res.problems[:3]}")
     questions = list(res.document.questions)  # type: ignore[union-attr]
     rng = random.Random(seed)
+    clauses = realistic_clauses()
     items: list[dict[str, str]] = []
     while len(items) < n_answers:
         q = rng.choice(questions)
-        items.append({"id": q.id, "answer": rng.choice(answers_for(q, rng))})
+        items.append({"id": q.id, "answer": rng.choice(answers_for(q, rng, clauses))})
     batch = tmp / "batch.jsonl"
     batch.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
     return bank_file, batch, questions, items
 
 
-def timed(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, list[str]]:
-    """Best wall-clock time of ``runs`` runs (the least disturbed by other load on the machine), and the output."""
+def timed(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, list[str], float]:
+    """Best wall-clock time of ``runs`` runs (the least disturbed by other load on the machine), the
+    output, and the least CPU time (user + system) of the runs."""
     best = []
     cpu = []
     out = ""
@@ -158,7 +222,7 @@ def timed(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, list[s
         f"  {name}: wall {', '.join(f'{t:.3f}' for t in best)} s (median {statistics.median(best):.3f}); "
         f"CPU {', '.join(f'{t:.3f}' for t in cpu)} s"
     )
-    return min(best), out.splitlines()
+    return min(best), out.splitlines(), min(cpu)
 
 
 def main() -> int:
@@ -182,15 +246,26 @@ def main() -> int:
         print(
             f"bank: {args.questions} questions; batch: {n} answers ({', '.join(f'{k} {v}' for k, v in sorted(by_type.items()))})"
         )
+        lengths: dict[str, list[int]] = {}
+        for it in items:
+            lengths.setdefault(qtype[it["id"]], []).append(len(it["answer"]))
+        print("answer length (mean characters): " + ", ".join(
+            f"{k} {statistics.mean(v):.0f}" for k, v in sorted(lengths.items())))
 
         quiz = [*quiz_command(), "grade", str(bank_file), "--batch", str(batch)]
         base = [sys.executable, "-c", BASELINE, str(bank_file), str(batch)]
         subprocess.run(quiz, capture_output=True, env=env)  # warm the parse cache (and the OS file cache)
-        t_quiz, lines = timed(quiz, env, args.runs)
-        t_base, base_lines = timed(base, env, args.runs)
+        # the two commands alternate, so that a burst of other load on the machine hits both
+        quiz_runs: list[tuple[float, list[str], float]] = []
+        base_runs: list[tuple[float, list[str], float]] = []
+        for _ in range(args.runs):
+            quiz_runs.append(timed(quiz, env, 1))
+            base_runs.append(timed(base, env, 1))
+        t_quiz, lines, c_quiz = min(r[0] for r in quiz_runs), quiz_runs[-1][1], min(r[2] for r in quiz_runs)
+        t_base, base_lines, c_base = min(r[0] for r in base_runs), base_runs[-1][1], min(r[2] for r in base_runs)
         if len(lines) != n or len(base_lines) != n:
             raise SystemExit(f"expected {n} lines, got {len(lines)} (quiz) and {len(base_lines)} (baseline)")
-        t_start, _ = timed([*quiz_command(), "grade", str(bank_file), "--batch", os.devnull], env, args.runs)
+        t_start, _, _ = timed([*quiz_command(), "grade", str(bank_file), "--batch", os.devnull], env, args.runs)
 
         # In one process, grading only (no start-up, no loading, no JSON).
         from rapidfuzz import fuzz
@@ -219,15 +294,17 @@ def main() -> int:
         print(f"quiz grade --batch, wall clock incl. start-up: {t_quiz:.3f} s = {n / t_quiz:,.0f} answers/s")
         print(f"  of which start-up + bank load (empty batch): {t_start:.3f} s")
         print(f"plain rapidfuzz baseline process, same answers: {t_base:.3f} s = {n / t_base:,.0f} answers/s")
-        print(f"ratio (grader time / baseline time): {t_quiz / t_base:.2f}x  (target <= 3x, and >= 10,000 answers/s)")
+        print(f"ratio (grader time / baseline time): {t_quiz / t_base:.2f}x wall clock, {c_quiz / c_base:.2f}x CPU "
+              f"(best of {args.runs} each; target <= 3x)")
         print(
             f"in-process grading only: first pass (compiling questions) {n / t_grade_cold:,.0f} answers/s, "
             f"second pass {n / t_grade_warm:,.0f} answers/s; plain fuzz.ratio {n / t_rf:,.0f} answers/s"
         )
         print(f"verdicts: {verdicts}")
-        ok = n / t_quiz >= 10_000 and t_quiz / t_base <= 3
-        print("target met" if ok else "TARGET MISSED")
-        return 0 if ok else 1
+        ratio_ok = t_quiz / t_base <= 3
+        print(f"within 3x of the baseline: {'yes' if ratio_ok else 'NO'}; "
+              f">= 10,000 answers/s including start-up (issue 2): {'yes' if n / t_quiz >= 10_000 else 'no'}")
+        return 0 if ratio_ok else 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

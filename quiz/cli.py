@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of bank or exam files")
     _common(p)
-    p.add_argument("kind", nargs="?", choices=["bank", "exam", "any"], default="any")
+    p.add_argument("kind", nargs="?", choices=["bank", "exam", "thesaurus", "violations", "any"], default="any")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
     p = sub.add_parser("stats", help="the learner's progress")

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from quiz.context import Context
 from quiz.errors import UserError
 from quiz.library import Library
-from quiz.loader import load_file, load_paths
+from quiz.loader import example_problems, load_file, load_paths, register_lexicon
 from quiz.model import AnyQuestion, Bank
 from quiz.schema import schema_json
 
@@ -24,6 +24,7 @@ def cmd_validate(args: argparse.Namespace, ctx: Context) -> int:
             raise UserError(f"{p}: no such file or folder")
     # exams validated on their own are checked against the banks in use
     lib, problems = load_paths(paths, reference=lambda: ctx.load_library()[0])
+    problems = problems + example_problems(lib)  # the grader must agree with each bank's own examples
     for problem in sorted(problems):
         print(problem)
     if problems:
@@ -91,6 +92,9 @@ def _grade_lines(questions: dict[str, AnyQuestion], batch: Iterable[tuple[int, d
 
 
 def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
+    # the shipped thesaurus and classes always apply; a trainer's files in the bank folder in use add to them
+    for problem in register_lexicon(ctx.banks_dir):
+        print(problem, file=sys.stderr)
     bank = _load_bank(args.bank_file)
     questions = _index(bank)
     if args.batch is not None:

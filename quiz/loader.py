@@ -21,8 +21,17 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from quiz import cache
+from quiz.grading.lexicon import (
+    LEXICON_KEYS,
+    Conjunction,
+    Lexicon,
+    Thesaurus,
+    ThesaurusGroup,
+    ViolationClass,
+    Violations,
+)
 from quiz.library import Library, fill_sections
-from quiz.model import QUESTION_TYPES, Bank, Exam, KeyPoint, Question, Section
+from quiz.model import QUESTION_TYPES, Bank, Exam, Example, KeyPoint, Question, Section
 
 try:  # libyaml's C parser is about 7x faster than the pure-Python one
     from yaml import CSafeLoader as _SafeLoader
@@ -54,7 +63,7 @@ class Problem:
 @dataclass
 class LoadResult:
     path: Path
-    document: Bank | Exam | None
+    document: Bank | Exam | Lexicon | None
     problems: list[Problem]
     from_cache: bool = False
 
@@ -305,9 +314,16 @@ def _model_for(data: Any, loc: Sequence[Any], top: type[BaseModel]) -> type[Base
             if part not in here:
                 continue  # a union tag in the location
             here = here[part]
-            model = {"questions": None, "keypoints": KeyPoint, "forbidden": KeyPoint, "sections": Section}.get(
-                str(part), model
-            )
+            model = {
+                "questions": None,
+                "keypoints": KeyPoint,
+                "forbidden": KeyPoint,
+                "sections": Section,
+                "examples": Example,
+                "groups": ThesaurusGroup,
+                "classes": ViolationClass,
+                "also": Conjunction,
+            }.get(str(part), model)
         elif isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
             here = here[part]
             if model is None and isinstance(here, dict):
@@ -330,6 +346,8 @@ def _describe_place(data: Any, loc: Sequence[Any]) -> str:
                 qid = q.get("id") if isinstance(q, dict) else None
                 where += f", question {_short(qid)}" if qid else f", question #{loc[1] + 1}"
         return where
+    if "exam" not in data:
+        return ""  # a thesaurus or violations file names itself
     where = f"exam {_short(data.get('exam'))}"
     if len(loc) >= 2 and loc[0] == "sections" and isinstance(loc[1], int):
         secs = data.get("sections")
@@ -438,7 +456,7 @@ def _bank_semantic_problems(path: str, root: yaml.Node, data: dict[str, Any], ba
                 q = _QUESTION_ADAPTER.validate_python(raw)
             except ValidationError:
                 continue
-        for sub, message in q.problems():
+        for sub, message in [*q.problems(), *_class_name_problems(q)]:
             loc = ("questions", i, *sub)
             node, _ = _node_at(root, data, loc)
             m = node.start_mark
@@ -446,12 +464,83 @@ def _bank_semantic_problems(path: str, root: yaml.Node, data: dict[str, Any], ba
     return out
 
 
-def _validate(path: str, root: yaml.Node, data: Any) -> tuple[Bank | Exam | None, list[Problem]]:
+def _class_name_problems(q: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    """Violation classes a question names in ``forbidden`` that no violations file defines."""
+    names = [(k, f) for k, f in enumerate(getattr(q, "forbidden", ())) if isinstance(f, str)]
+    if not names:
+        return []
+    from quiz.grading import lexicon
+
+    known = lexicon.known_classes()
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for k, name in names:
+        base = name.removeprefix("allow-")
+        if base not in known:
+            close = difflib.get_close_matches(base, sorted(known), n=1, cutoff=0.6)
+            hint = f" (did you mean `{close[0]}`?)" if close else f" (known: {', '.join(sorted(known))})"
+            out.append((("forbidden", k), f"unknown violation class `{name}`{hint}"))
+    return out
+
+
+def _partial_lexicon_problems(data: dict[str, Any], top: type[Thesaurus] | type[Violations]) -> list[
+    tuple[tuple[str | int, ...], str]
+]:
+    from quiz.grading.lexicon import class_problems, thesaurus_problems
+
+    if top is Thesaurus:
+        groups = data.get("groups")
+        ok: list[tuple[int, ThesaurusGroup]] = []
+        for i, g in enumerate(groups if isinstance(groups, list) else []):
+            try:
+                ok.append((i, ThesaurusGroup.model_validate(g)))
+            except ValidationError:
+                continue
+        return thesaurus_problems(ok)
+    classes = data.get("classes")
+    good: dict[str, ViolationClass] = {}
+    for cname, c in (classes.items() if isinstance(classes, dict) else []):
+        try:
+            good[str(cname)] = ViolationClass.model_validate(c)
+        except ValidationError:
+            continue
+    return class_problems(good)
+
+
+def _validate_lexicon(path: str, root: yaml.Node, data: dict[str, Any]) -> tuple[Lexicon | None, list[Problem]]:
+    """A thesaurus or violation-class file (quiz.grading.lexicon), every problem with its place."""
+    top: type[Thesaurus] | type[Violations] = Thesaurus if "thesaurus" in data else Violations
+    kind = "thesaurus" if top is Thesaurus else "violations"
+    name = _short(data.get(kind))
+    try:
+        doc = top.model_validate(data)
+    except ValidationError as e:
+        found = [
+            Problem(p.path, p.line, p.column, f"{kind} {name}: {p.message}")
+            for p in _validation_problems(path, root, data, e, top)
+        ]
+        # the checks across groups or classes still run on the parts that are well formed
+        for loc, message in _partial_lexicon_problems(data, top):
+            node, _ = _node_at(root, data, loc)
+            m = node.start_mark
+            found.append(Problem(path, m.line + 1, m.column + 1, f"{kind} {name}: {message}"))
+        return None, sorted(found)
+    out = []
+    for loc, message in doc.problems():
+        node, _ = _node_at(root, data, loc)
+        m = node.start_mark
+        out.append(Problem(path, m.line + 1, m.column + 1, f"{kind} {_short(data.get(kind))}: {message}"))
+    return (None if out else doc), out
+
+
+def _validate(path: str, root: yaml.Node, data: Any) -> tuple[Bank | Exam | Lexicon | None, list[Problem]]:
+    if isinstance(data, dict) and len(set(LEXICON_KEYS) & set(data)) == 1 and not ({"bank", "exam"} & set(data)):
+        return _validate_lexicon(path, root, data)
     if not isinstance(data, dict) or not ({"bank", "exam"} & set(data)):
         m = root.start_mark
         shape = "a list" if isinstance(data, list) else "a mapping without `bank:` or `exam:`" if isinstance(data, dict) else "a single value"
         return None, [Problem(path, m.line + 1, m.column + 1,
-                              f"top level is {shape}: a bank file starts with `bank:` (an exam file with `exam:`)")]
+                              f"top level is {shape}: a bank file starts with `bank:` (an exam file with `exam:`, "
+                              "a thesaurus with `thesaurus:`, violation classes with `violations:`)")]
     if "bank" in data and "exam" in data:
         m = root.start_mark
         return None, [Problem(path, m.line + 1, m.column + 1, "a file is a bank or an exam, not both (`bank:` and `exam:`)")]
@@ -558,6 +647,71 @@ def _exam_section_lines(path: str) -> dict[int, int]:
     return lines
 
 
+_LEXICON_HEAD_RE = re.compile(rb"^(?:thesaurus|violations)\s*:", re.MULTILINE)
+
+
+def _is_lexicon_file(path: Path) -> bool:
+    """Whether a file is a thesaurus or violation-class file (a top-level key near its start)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return _LEXICON_HEAD_RE.search(head) is not None and not re.search(rb"^(?:bank|exam)\s*:", head, re.MULTILINE)
+
+
+def lexicon_files(folder: Path) -> list[Path]:
+    """The thesaurus and violation-class files in a bank folder."""
+    if not folder.is_dir():
+        return []
+    return [f for f in iter_files([folder]) if _is_lexicon_file(f)]
+
+
+def register_lexicon(folder: Path) -> list[Problem]:
+    """Load and register the thesaurus and violation-class files of a bank folder (for `quiz grade`)."""
+    from quiz.grading import lexicon
+
+    problems: list[Problem] = []
+    for f in lexicon_files(folder):
+        res = load_file(f)
+        problems.extend(res.problems)
+        if isinstance(res.document, (Thesaurus, Violations)):
+            lexicon.register(f, res.document)
+    return problems
+
+
+def example_problems(lib: Library) -> list[Problem]:
+    """Calibration: every example a bank gives whose verdict the grader does not share, at its place."""
+    from quiz.grading import grade
+
+    out: list[Problem] = []
+    for bank_id, bank in lib.banks.items():
+        path = lib.bank_paths.get(bank_id)
+        bad: list[tuple[int, int, str]] = []  # (question index, example index, message)
+        for qi, q in enumerate(bank.questions):
+            for ei, ex in enumerate(q.examples):
+                got = grade(q, ex.answer)
+                if got.verdict != ex.expect:
+                    bad.append((qi, ei, f"bank {bank_id}, question {q.id}: example {_short(ex.answer, 60)!r} "
+                                        f"expects {ex.expect}, the grader says {got.verdict}"))
+        if not bad:
+            continue
+        shown = str(path) if path else bank_id
+        data = root = None
+        if path is not None:
+            try:
+                data, root, _ = parse_yaml(shown, path.read_bytes())
+            except OSError:
+                pass
+        for qi, ei, message in bad:
+            line = column = 1
+            if root is not None:
+                node, _ = _node_at(root, data, ("questions", qi, "examples", ei, "answer"))
+                line, column = node.start_mark.line + 1, node.start_mark.column + 1
+            out.append(Problem(shown, line, column, message))
+    return out
+
+
 def load_paths(
     paths: Iterable[Path | str],
     *,
@@ -575,11 +729,18 @@ def load_paths(
     files = iter_files(paths)
     exams: list[tuple[Exam, Path]] = []
     bank_files: dict[str, Path] = {}
+    # a trainer's thesaurus and violation classes first: the banks' grading and checks use them
+    lexicon_files = [f for f in files if _is_lexicon_file(f)]
+    files = lexicon_files + [f for f in files if f not in set(lexicon_files)]
     for f in files:
         res = load_file(f, use_cache=use_cache)
         problems.extend(res.problems)
         doc = res.document
-        if isinstance(doc, Bank):
+        if isinstance(doc, (Thesaurus, Violations)):
+            from quiz.grading import lexicon
+
+            lexicon.register(f, doc)
+        elif isinstance(doc, Bank):
             if doc.bank in bank_files:
                 problems.append(Problem(str(f), 1, 1, f"bank id `{doc.bank}` is already used by {bank_files[doc.bank]}"))
                 continue

@@ -528,7 +528,8 @@ def test_scenario_negated_key_points_do_not_count() -> None:
 
 def test_scenario_forbidden_stated_is_wrong_negated_is_not() -> None:
     bad = grade(REFUND, "道歉，查询物流，补发，但他再闹就骂他")
-    assert (bad.verdict, bad.score, bad.violations) == ("wrong", 0.0, ("辱骂买家",))
+    # the bank's literal forbidden action is named (the default abuse class fires beside it)
+    assert (bad.verdict, bad.score, bad.violations[0]) == ("wrong", 0.0, "辱骂买家")
     assert verdict(REFUND, "这不关我们的事，找快递去") == "wrong"
     ok = grade(REFUND, "千万不要骂买家，先道歉，再查询物流并补发")
     assert ok.verdict == "correct" and ok.violations == ()

@@ -150,6 +150,11 @@ def test_each_planted_problem_is_found(banks: Path) -> None:
     assert len(by(w, "shop-rules/bare", "no-explanation")) == 1
     assert len(by(w, "shop-rules/bare", "no-source")) == 1
 
+    # free-text questions without calibration examples; a 判断 needs none
+    assert len(by(w, "shop-rules/formula", "no-examples")) == 1
+    assert len(by(w, "shop-rules/reply", "no-examples")) == 1
+    assert by(w, "shop-rules/bare", "no-examples") == []
+
     confused = by(w, "shop-rules/formula", "grader-confusion")
     assert confused and any("接待量/咨询量" in x.message for x in confused)
     forbidden = by(w, "shop-rules/reply", "grader-confusion")
@@ -213,7 +218,9 @@ def test_shipped_banks_lint_without_error() -> None:
     assert report.valid
     assert not [w for w in report.warnings if "grader failed" in w.message]
     # every teaching check is clean: dated, sourced, families of at most 3, balanced 判断, believable distractors
-    assert [str(w) for w in report.warnings if w.code != "half-width-punct"] == []
+    # (no-examples waits for the shipped banks' calibration examples, written for issue 10 on their own branch:
+    # drop it from this list when they land)
+    assert [str(w) for w in report.warnings if w.code not in ("half-width-punct", "no-examples")] == []
 
 
 def test_shipped_banks_write_chinese_punctuation_in_what_the_learner_reads() -> None:

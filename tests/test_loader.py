@@ -305,7 +305,7 @@ def test_corrupt_cache_entry_is_a_miss(tmp_path: Path) -> None:
 
 def test_shipped_schema_files_match_the_models() -> None:
     root = Path(__file__).resolve().parent.parent / "banks" / "schema"
-    for kind in ("bank", "exam"):
+    for kind in ("bank", "exam", "thesaurus", "violations"):
         shipped = json.loads((root / f"{kind}.schema.json").read_text(encoding="utf-8"))
         assert shipped == schema(kind), f"regenerate with: quiz schema {kind} -o banks/schema/{kind}.schema.json"
 

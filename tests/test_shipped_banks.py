@@ -111,6 +111,7 @@ def test_every_bank_file_names_its_schema() -> None:
     for path, kind in [
         *((p, "bank") for p in BANKS.glob("*.yaml")),
         *((p, "exam") for p in BANKS.glob("exams/*.yaml")),
+        *((p, p.stem) for p in BANKS.glob("lexicon/*.yaml")),
     ]:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith(prefix), path
@@ -579,3 +580,11 @@ def test_every_scenario_has_learner_answers_both_ways() -> None:
     for it in _items("scenario"):
         verdicts = {e for q, _, e in LEARNER_ANSWERS if q == it.qid}
         assert {"correct", "wrong"} <= verdicts, it.qid
+
+
+def test_the_grader_agrees_with_every_example_in_the_shipped_banks() -> None:
+    """Calibration: each free-text question's examples are graded as the trainer expects (quiz validate)."""
+    from quiz.loader import example_problems
+
+    assert example_problems(LIBRARY) == []
+

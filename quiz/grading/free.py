@@ -1,19 +1,35 @@
-"""Free text: 填空/简答 (accepted and rejected forms, key points) and 情景题 (weighted key points, forbidden actions)."""
+"""Free text: 填空/简答 (accepted and rejected forms, key points) and 情景题 (weighted key points,
+required decisions, roles, forbidden actions and violation classes).
+
+An answer is read twice (semantics.read): in the thesaurus's words for key points and accepted
+forms (店家 = 商家 = 卖家), and as written for forbidden actions. What it copies from the prompt
+earns nothing; a key point with ``who`` is not made when the answer gives it to another party; a
+``required`` key point must be made for ``correct``; the pass mark is the exact weighted share.
+"""
 
 from __future__ import annotations
 
-import math
+import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
 
+from quiz.grading import lexicon, semantics, violations
 from quiz.grading.choice import _diff_ok
-from quiz.grading.common import _EMPTY, DEFAULT_CUTOFF, MAX_ANSWER, _compiled, _list, _result, is_question
-from quiz.grading.match import Answer, Hit, Phrase, find_best, locate, mark_rivals, negated_after
-from quiz.grading.normalize import analyse, normalize, numbers
+from quiz.grading.common import DEFAULT_CUTOFF, MAX_ANSWER, _compiled, _list, _result, is_question, tr
+from quiz.grading.match import Answer, Hit, Phrase, find_best, is_negated, locate, mark_rivals, negated_after
+from quiz.grading.normalize import NEGATOR_CHARS, Analysed, normalize, numbers
 from quiz.grading.result import GradeResult
-from quiz.model import AnyQuestion, KeyPoint, ScenarioQuestion, ShortQuestion
+from quiz.model import AnyQuestion, KeyPoint, Party, ScenarioQuestion, ShortQuestion
+
+_PARTY_ZH = {"seller": "卖家", "buyer": "买家", "platform": "平台"}
+_PARTY_EN = {"seller": "the seller", "buyer": "the buyer", "platform": "the platform"}
+# Verbs of paying: a party that 出/承担/付/包 something pays it.
+_PAY_VERBS = ("承担", "负担", "负责", "支付", "报销", "买单", "出", "付", "包", "掏")
+_PAY_RE = "(?:" + "|".join(_PAY_VERBS) + ")"
+_MASK = "\U000f8888"  # stands in for text copied from the prompt: matches nothing
 
 
 @dataclass(slots=True)
@@ -21,6 +37,16 @@ class _Point:
     label: str
     weight: float
     phrases: list[Phrase]
+    required: bool = False
+    who: Party | None = None
+    slots: list[re.Pattern[str]] = field(default_factory=list)  # the point's phrasing with its party open
+    kinds: list[tuple[str, Phrase]] = field(default_factory=list)  # (narrower word, phrasing with it)
+
+    def for_answer(self, flat: str) -> list[Phrase]:
+        """Its phrasings, with those that use a kind of a word only when the answer has that kind."""
+        if not self.kinds:
+            return self.phrases
+        return self.phrases + [p for w, p in self.kinds if w in flat]
 
 
 @dataclass(slots=True)
@@ -29,49 +55,605 @@ class _Free:
     rejected: list[Phrase] = field(default_factory=list)
     points: list[_Point] = field(default_factory=list)
     forbidden: list[_Point] = field(default_factory=list)
+    classes: frozenset[str] = frozenset()
     ordered: bool = False
     pass_: float = 1.0
     cutoff: float = DEFAULT_CUTOFF
+    voice: str = "seller"
+    th: lexicon.CompiledThesaurus = field(default_factory=lexicon.CompiledThesaurus)
+    prompt: str = ""  # canonical
+    prompt_grams: frozenset[str] = frozenset()
+    prompt_orig: str = ""
+    prompt_orig_grams: frozenset[str] = frozenset()
+    parties: dict[bool, semantics.Parties] = field(default_factory=dict)
+    generation: int = 0
+    cores: list[tuple[Phrase, str]] = field(default_factory=list)  # accepted form, what it adds to the prompt
+
+    def parties_for(self, boss: bool) -> semantics.Parties:
+        p = self.parties.get(boss)
+        if p is None:
+            p = self.parties[boss] = _parties(self.generation, self.voice, boss)
+        return p
 
 
-def _phrases(texts: list[str], group: int) -> list[Phrase]:
+_PARTIES: dict[tuple[int, str, bool], semantics.Parties] = {}
+
+
+def _parties(generation: int, voice: str, boss: bool) -> semantics.Parties:
+    """The party words for a voice (built once per thesaurus, shared by every question)."""
+    key = (generation, voice, boss)
+    got = _PARTIES.get(key)
+    if got is None:
+        if len(_PARTIES) > 64:
+            _PARTIES.clear()
+        got = _PARTIES[key] = semantics.Parties.build(lexicon.thesaurus(), voice, boss)
+    return got
+
+
+def _phrases(
+    th: lexicon.CompiledThesaurus,
+    texts: list[str],
+    group: int,
+    *,
+    labels: list[str] | None = None,
+) -> list[Phrase]:
     out: list[Phrase] = []
     seen: set[str] = set()
-    for t in texts:
-        n = normalize(t)
-        if n and n not in seen:
-            seen.add(n)
-            out.append(Phrase(n, t, group))
+    for k, t in enumerate(texts):
+        label = labels[k] if labels else t
+        plain = normalize(t)
+        n = th.canonical(plain)
+        # the bank's own spelling too: a pinyin slip in it (掏宝 for 淘宝) is not in the thesaurus
+        for v in [n, plain] if plain != n else [n]:
+            if v and v not in seen:
+                seen.add(v)
+                out.append(Phrase(v, label, group))
     return out
 
 
-def _points(kps: list[KeyPoint], group0: int, with_label: bool) -> list[_Point]:
-    return [
-        _Point(kp.point, kp.weight, _phrases([*kp.any, kp.point] if with_label else list(kp.any), group0 + i))
-        for i, kp in enumerate(kps)
-    ]
+def _kinds(th: lexicon.CompiledThesaurus, phrases: list[Phrase]) -> list[tuple[str, Phrase]]:
+    """A key point asking for 证据 is made by 截图, a kind of it: its phrasings with each kind."""
+    out: list[tuple[str, Phrase]] = []
+    have = {p.text for p in phrases}
+    for p in phrases:
+        for broad, narrower in th.narrower.items():
+            if broad in p.text and broad != p.text:
+                for kind in narrower:
+                    v = p.text.replace(broad, kind, 1)
+                    if v not in have:
+                        have.add(v)
+                        out.append((kind, Phrase(v, p.label, p.group)))
+    return out
+
+
+# --- accepted forms said another way ---------------------------------------------------------------
+
+_HAS_CJK_RE = re.compile("[\u3400-\u9fff]")
+
+
+def _equivalents(text: str) -> list[str]:
+    """The same accepted form in another order: alternatives swapped (A或B = B或A), factors of a
+    product swapped, a comparison read from the other side (a<b = b>a), a quotient as 分之."""
+    out = [text]
+    if text.count("<") + text.count(">") == 1:
+        op = "<" if "<" in text else ">"
+        left, right = text.split(op)
+        flip = ">" if op == "<" else "<"
+        sides = [(left, right, op), (right, left, flip)]
+        for a, b, o in sides:
+            for aa in _products(a):
+                for bb in _products(b):
+                    out.append(f"{aa}{o}{bb}")
+    elif text.count("/") == 1:
+        a, b = text.split("/")
+        if a and b and _HAS_CJK_RE.search(a) and _HAS_CJK_RE.search(b) and not re.search(r"\d", a + b):
+            out.append(f"{b}分之{a}")
+    else:
+        for sep in ("或", "和"):
+            parts = text.split(sep)
+            if 2 <= len(parts) <= 3 and all(len(p) >= 2 for p in parts):
+                out += [sep.join(p) for p in itertools.permutations(parts)]
+                break
+    return list(dict.fromkeys(x for x in out if x))
+
+
+def _without_prompt(forms: list[str], prompt: str, th: lexicon.CompiledThesaurus) -> list[str]:
+    """The forms, and each without a lead or tail of two or more characters that the prompt already
+    says (商品最低价<… for a prompt about 商品: 最低价<…), where four or more characters remain."""
+    out = list(forms)
+    for form in forms:
+        t = th.canonical(form)
+        a = 0
+        while a < len(t) and t[: a + 1] in prompt:
+            a += 1
+        b = len(t)
+        while b > a and t[b - 1 :] in prompt:
+            b -= 1
+        for s, e in ((a, len(t)), (0, b)):
+            if (s, e) == (0, len(t)) or not (s >= 2 or len(t) - e >= 2):
+                continue
+            if (s and t[s - 1].isdigit() and t[s].isdigit()) or (e < len(t) and t[e - 1].isdigit() and t[e].isdigit()):
+                continue  # never inside a number
+            rest = t[s:e]
+            if len(rest) >= 4 and _HAS_CJK_RE.search(rest):
+                out.append(rest)
+    return list(dict.fromkeys(out))
+
+
+def _products(side: str) -> list[str]:
+    if side.count("*") == 1:
+        a, b = side.split("*")
+        if a and b:
+            return [side, f"{b}*{a}"]
+    return [side]
+
+
+# --- compiling a question ------------------------------------------------------------------------------
+
+
+def _slot_patterns(phrases: list[Phrase], party_words: list[str]) -> list[re.Pattern[str]]:
+    """A key point's phrasings that name a party, with the party left open (运费我们出 -> 运费…X…出)."""
+    if not party_words:
+        return []
+    alt = "|".join(re.escape(w) for w in sorted(party_words, key=len, reverse=True))
+    out: list[re.Pattern[str]] = []
+    seen: set[str] = set()
+    for p in phrases:
+        text = p.text
+        for w in sorted(party_words, key=len, reverse=True):
+            k = text.find(w)
+            if k < 0:
+                continue
+            left, right = text[:k], text[k + len(w) :]
+            if not left and not right:
+                break
+
+            def loose(s: str, *, at_start: bool) -> str:
+                for v in _PAY_VERBS:
+                    if at_start and s.startswith(v):
+                        return _PAY_RE + re.escape(s[len(v) :])
+                    if not at_start and s.endswith(v):
+                        return re.escape(s[: -len(v)]) + _PAY_RE
+                return re.escape(s)
+
+            src = f"{loose(left, at_start=False)}.{{0,3}}?(?P<party>{alt}).{{0,4}}?{loose(right, at_start=True)}"
+            if src not in seen:
+                seen.add(src)
+                out.append(re.compile(src))
+            break
+    return out
 
 
 def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
-    f = _Free(ordered=q.ordered, pass_=q.pass_)
-    f.points = _points(q.keypoints, 2, True)
-    f.forbidden = _points([k for k in q.forbidden if isinstance(k, KeyPoint)], 2 + len(f.points), True)
-    groups = [p.phrases for p in f.points] + [p.phrases for p in f.forbidden]
+    th = lexicon.thesaurus()
+    is_scenario = isinstance(q, ScenarioQuestion)
+    voice = q.voice or ("seller" if is_scenario else "neutral")
+    f = _Free(ordered=q.ordered, pass_=q.pass_, voice=voice, th=th, generation=lexicon.generation())
+    f.points = [
+        _Point(kp.point, kp.weight, _phrases(th, [*kp.any, kp.point], 2 + i), kp.required, kp.who)
+        for i, kp in enumerate(q.keypoints)
+    ]
+    for pt in f.points:
+        pt.kinds = _kinds(th, pt.phrases)
+    literal = [k for k in q.forbidden if isinstance(k, KeyPoint)]
+    f.forbidden = [
+        _Point(kp.point, kp.weight, _phrases(th, [*kp.any, kp.point], 2 + len(f.points) + i), kp.required, kp.who)
+        for i, kp in enumerate(literal)
+    ]
+    named = {k for k in q.forbidden if isinstance(k, str)}
+    allowed = {k.removeprefix("allow-") for k in named if k.startswith("allow-")}
+    known = lexicon.classes()
+    defaults = {n for n, c in known.items() if c.default} if is_scenario and voice == "seller" else set()
+    f.classes = frozenset((defaults | {k for k in named if not k.startswith("allow-")}) - allowed) & frozenset(known)
+    groups = [p.phrases + [k for _w, k in p.kinds] for p in f.points] + [p.phrases for p in f.forbidden]
     if groups:
         mark_rivals(groups, contrastive=False)
+    party_words = [w for w, _p in f.parties_for(False).words] + [w for w, _p in f.parties_for(True).words]
+    party_words = list(dict.fromkeys(party_words))
+    for pt in f.points:
+        if pt.who:
+            pt.slots = _slot_patterns(pt.phrases, party_words)
     if isinstance(q, ShortQuestion):
-        f.accepted = _phrases(q.answers, 0)
-        f.rejected = _phrases(q.reject, 1)
+        prompt = th.canonical(normalize(q.prompt))
+        acc = [(e, a) for a in q.answers for e in _without_prompt(_equivalents(normalize(a)), prompt, th)]
+        rej = [(e, x) for x in q.reject for e in _without_prompt(_equivalents(normalize(x)), prompt, th)]
+        f.accepted = _phrases(th, [e for e, _ in acc], 0, labels=[a for _, a in acc])
+        f.rejected = _phrases(th, [e for e, _ in rej], 1, labels=[x for _, x in rej])
         if f.rejected:
             mark_rivals([f.accepted, f.rejected], contrastive=True)
+        f.cores = _cores(f, th.canonical(normalize(q.prompt)))
         if q.threshold is not None:
             f.cutoff = float(q.threshold)
+    f.prompt_orig = normalize(q.prompt)
+    f.prompt = th.canonical(f.prompt_orig)
+    f.prompt_grams = semantics.prompt_grams(f.prompt)
+    f.prompt_orig_grams = semantics.prompt_grams(f.prompt_orig)
     return f
+
+
+def _cores(f: _Free, prompt: str) -> list[tuple[Phrase, str]]:
+    """What each accepted (and rejected) form adds to the prompt: 按展示扣费 for 按什么扣费 adds 展示."""
+    out: list[tuple[Phrase, str]] = []
+    for p in [*f.accepted, *f.rejected]:
+        t = p.text
+        a = 0
+        while a < len(t) and t[: a + 1] in prompt:
+            a += 1
+        b = len(t)
+        while b > a and t[b - 1 :] in prompt:
+            b -= 1
+        core = t[a:b]
+        if 2 <= len(core) < len(t) and core not in prompt:
+            out.append((p, core))
+    return out
+
+
+def _said_with_prompt(t: str, frag: str, prompt: str) -> bool:
+    """Whether ``t`` is ``frag`` with only words of the prompt before and after it."""
+    k = t.find(frag)
+    while k >= 0:
+        if (not t[:k] or t[:k] in prompt) and (not t[k + len(frag) :] or t[k + len(frag) :] in prompt):
+            return True
+        k = t.find(frag, k + 1)
+    return False
+
+
+_HEDGE_HEAD_RE = re.compile("^(?:答案是|答案|我觉得是|我觉得|我认为是|我认为|应该是|应该|大概是|可能是|就是|是)")
+_HEDGE_TAIL_RE = re.compile("(?:吧|吗|呢|啊|哈|呀|的|了|哦|嘛|啦)+$")
+
+
+def _ellipsis(f: _Free, ans: Answer) -> Phrase | None:
+    """An answer that is what an accepted form adds to the prompt (按展示 for 按什么扣费), and
+    cannot be read as what a rejected form adds: the accepted form it stands for."""
+    if not f.cores or ans.a.bounds[1:-1]:
+        return None
+    frag = _HEDGE_TAIL_RE.sub("", _HEDGE_HEAD_RE.sub("", ans.flat))
+    if len(frag) < 2 or any(c in NEGATOR_CHARS for c in frag):
+        return None
+    found: Phrase | None = None
+    for p, core in f.cores:
+        if core in frag and _said_with_prompt(p.text, frag, f.prompt):
+            if p.group == 1:
+                return None  # as much a rejected form as an accepted one
+            found = found or p
+    return found
 
 
 def _free_of(q: ShortQuestion | ScenarioQuestion) -> _Free:
     f: _Free = _compiled(q, _compile_free)
+    if f.generation != lexicon.generation():  # a trainer's thesaurus or classes came in since
+        from quiz.grading.common import _meta
+
+        _meta(q).compiled = None
+        f = _compiled(q, _compile_free)
     return f
+
+
+# --- reading an answer ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Read:
+    reading: semantics.Reading
+    ans: Answer  # the thesaurus's words, copied prompt text masked
+    orig: Answer  # as written
+    copied: list[tuple[int, int]]  # in ans (canonical)
+    copied_orig: list[tuple[int, int]]
+    parties: semantics.Parties
+
+
+def _mask(a: Analysed, spans: list[tuple[int, int]]) -> Analysed:
+    if not spans:
+        return a
+    chars = list(a.flat)
+    for s, e in spans:
+        for k in range(s, e):
+            chars[k] = _MASK
+    return Analysed("".join(chars), a.bounds, a.soft, a.weak, a.sentences, a.quotes, a.asks)
+
+
+def _read(f: _Free, raw: str) -> _Read:
+    reading = semantics.read(raw[:MAX_ANSWER], f.th)
+    copied = semantics.copied_spans(reading.canon.flat, f.prompt_grams, f.prompt)
+    copied_orig = (
+        semantics.copied_spans(reading.orig.flat, f.prompt_orig_grams, f.prompt_orig)
+        if f.classes or f.forbidden
+        else []
+    )
+    copied_len = sum(e - s for s, e in copied)
+    if copied_len < semantics.RESTATED * len(reading.canon.flat) or copied_len < semantics.RESTATED_MIN:
+        # the prompt's facts used in an answer of its own (M码有货 relayed to the buyer) still count;
+        # only an answer that mostly restates the prompt earns nothing for what it copies
+        copied = []
+    boss = f.voice == "seller" and semantics.addressing_boss(raw)
+    return _Read(
+        reading, Answer(_mask(reading.canon, copied)), Answer(reading.orig), copied, copied_orig, f.parties_for(boss)
+    )
+
+
+# --- key points -----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Found:
+    index: int
+    start: int
+    words: str
+    how: str
+
+
+@dataclass(slots=True)
+class _Points:
+    score: float
+    need_met: bool
+    found: list[_Found]
+    missed: list[str]
+    negated: list[str]
+    role: list[tuple[str, str, Party]]  # (point, words, the party the answer gave it to)
+    required_missing: list[str]
+    violations: list[tuple[str, str, str]]  # (label, label_en, words)
+    ignored: list[tuple[str, str]]  # (words, why)
+    out_of_order: list[str]
+    copied: list[str]
+
+
+def _party_of_hit(r: _Read, h: Hit) -> Party | None:
+    return semantics.agent(r.ans.a, r.parties, h.start, h.end)
+
+
+def _find_point(f: _Free, pt: _Point, r: _Read) -> tuple[Hit | None, Phrase | None, bool, tuple[str, Party] | None]:
+    """The point's best stated hit that its party allows: (hit, phrase, negated, given to another party)."""
+    ans = r.ans
+    given: tuple[str, Party] | None = None
+    phrases = pt.for_answer(ans.flat)
+    for _ in range(4):
+        got = find_best(phrases, ans, cutoff=f.cutoff)
+        if got is None:
+            return None, None, False, given
+        p, h = got
+        if h.negated:
+            return None, p, not h.by_other, given
+        if pt.who:
+            party = semantics.agent(ans.a, r.parties, h.start, h.end)
+            if party is not None and party != pt.who:
+                given = given or (r.reading.words(h.start, h.end), party)
+                ans = Answer(_mask(ans.a, [(h.start, h.end)]))
+                continue
+        return h, p, False, given
+    return None, None, False, given
+
+
+def _slot_hits(pt: _Point, r: _Read) -> tuple[tuple[int, int] | None, tuple[str, Party] | None]:
+    """The point's phrasing with the party named in it (运费我们出, 运费由您承担, 来回运费我们都包了):
+    where the answer says it of the point's party, and where it gives it to another party."""
+    a = r.ans.a
+    mine: tuple[int, int] | None = None
+    clash: tuple[str, Party] | None = None
+    for pat in pt.slots:
+        for m in pat.finditer(a.flat):
+            s, e = m.span()
+            if any(s < b < e and b not in a.weak for b in a.bounds):
+                continue
+            hit = r.parties.at(a.flat, m.start("party"))
+            if hit is None or a.asking(s):  # 卖家有权要求删评吗? asks, it does not say
+                continue
+            if any(c in NEGATOR_CHARS for c in a.flat[s:e]) or is_negated(a, s) or semantics.explained(a, s, e):
+                continue
+            if hit[1] == pt.who:
+                mine = mine or (s, e)
+            elif clash is None:
+                clash = (r.reading.words(s, e), hit[1])
+    return mine, clash
+
+
+def _grade_points(f: _Free, r: _Read) -> _Points:
+    hits: list[tuple[int, int]] = []  # (point index, position)
+    found: dict[int, _Found] = {}
+    negated: list[str] = []
+    role: list[tuple[str, str, Party]] = []
+    for i, pt in enumerate(f.points):
+        h, _p, neg, given = _find_point(f, pt, r)
+        if pt.who and pt.slots:
+            mine, clash = _slot_hits(pt, r)
+            if clash is not None:  # the answer gives (part of) it to another party: not made
+                role.append((pt.label, clash[0], clash[1]))
+                continue
+            if h is None and mine is not None:
+                hits.append((i, mine[0]))
+                found[i] = _Found(i, mine[0], r.reading.words(*mine), "party")
+                continue
+        if h is None:
+            if neg:
+                negated.append(pt.label)
+            if given is not None:
+                role.append((pt.label, given[0], given[1]))
+            continue
+        hits.append((i, h.start))
+        found[i] = _Found(i, h.start, r.reading.words(h.start, h.end), h.how)
+    viol: list[tuple[str, str, str]] = []
+    ignored: list[tuple[str, str]] = []
+    literal_spans: list[tuple[int, int]] = []
+    for fp in f.forbidden:
+        span = _forbidden_hit(f, fp, r)
+        if span is not None:
+            viol.append((fp.label, fp.label, r.orig.flat[span[0] : span[1]]))
+            literal_spans.append(span)
+    if f.classes:
+        vs, ms = violations.find(r.orig.a, f.classes, r.copied_orig, _other_party(f, r))
+        for v in vs:
+            if any(s < le and ls < e for s, e in v.spans for ls, le in literal_spans):
+                continue  # the bank's own forbidden action already names these words
+            words = "…".join(r.orig.flat[s:e] for s, e in v.spans)
+            viol.append((v.label, v.label_en, words))
+        for m in ms:
+            ignored.append((r.orig.flat[m.start : m.end], m.status))
+    counted = {i for i, _ in hits}
+    out_of_order: list[str] = []
+    if f.ordered and len(hits) > 1:
+        counted = _ordered_best(hits, [p.weight for p in f.points])
+        out_of_order = [f.points[i].label for i, _ in hits if i not in counted]
+    total = sum(p.weight for p in f.points) or 1.0
+    got = sum(f.points[i].weight for i in counted)
+    required_missing = [p.label for i, p in enumerate(f.points) if p.required and i not in counted]
+    met = got + 1e-9 >= f.pass_ * total and got > 0 and not required_missing
+    role_labels = {x[0] for x in role}
+    return _Points(
+        score=got / total,
+        need_met=met,
+        found=[found[i] for i in sorted(counted)],
+        missed=[
+            p.label
+            for i, p in enumerate(f.points)
+            if i not in counted and p.label not in out_of_order and p.label not in role_labels
+        ],
+        negated=negated,
+        role=role,
+        required_missing=required_missing,
+        violations=viol,
+        ignored=list(dict.fromkeys(ignored)),
+        out_of_order=out_of_order,
+        copied=[r.reading.words(s, e) for s, e in r.copied],
+    )
+
+
+def _other_party(f: _Free, r: _Read) -> violations.OtherParty:
+    """Whether someone other than the learner's side acts at a place (买家要报复, 卖家的恐吓)."""
+    me: Party | None = "seller" if f.voice == "seller" else "buyer" if f.voice == "buyer" else None
+    if me is None:
+        return lambda _a, _s, _e: False
+    parties = r.parties
+
+    def other(a: Analysed, s: int, e: int) -> bool:
+        p = semantics.agent(a, parties, s, e, inner=False)
+        return p is not None and p != me
+
+    return other
+
+
+def _forbidden_hit(f: _Free, fp: _Point, r: _Read) -> tuple[int, int] | None:
+    """Where the answer states a literal forbidden action, or None."""
+    ans = r.orig
+    hits = [h for p in fp.phrases if (h := locate(p, ans, cutoff=f.cutoff, typos=False, homophones=False, agent=True))]
+    unsaid = [h for h in hits if h.negated]
+    for h in hits:
+        if h.negated:
+            continue
+        # a stated hit inside a longer phrasing's unstated one (骂 in 不要辱骂, in 辱骂买家会被扣分) does not count
+        if any(u.start <= h.start and h.end <= u.end and u.end - u.start > h.end - h.start for u in unsaid):
+            continue
+        if semantics.inside(r.copied_orig, h.start, h.end) or semantics.explained(ans.a, h.start, h.end):
+            continue
+        if fp.who is not None and semantics.agent(ans.a, r.parties, h.start, h.end) != fp.who:
+            continue
+        return h.start, h.end
+    return None
+
+
+def _ordered_best(hits: list[tuple[int, int]], weights: list[float]) -> set[int]:
+    """The heaviest set of found points whose positions follow the required order."""
+    hs = sorted(hits)
+    best: list[float] = []
+    prev: list[int] = []
+    for k, (i, pos) in enumerate(hs):
+        b, pv = weights[i], -1
+        for j in range(k):
+            if hs[j][1] < pos and best[j] + weights[i] > b:
+                b, pv = best[j] + weights[i], j
+        best.append(b)
+        prev.append(pv)
+    k = max(range(len(hs)), key=lambda j: best[j])
+    out: set[int] = set()
+    while k >= 0:
+        out.add(hs[k][0])
+        k = prev[k]
+    return out
+
+
+# --- feedback ---------------------------------------------------------------------------------------------
+
+
+_WHY_ZH = {
+    "negated": "被否定",
+    "other": "是别人的做法",
+    "explained": "是在解释或批评",
+    "prompt": "照抄题目",
+    "asked": "是在提问",
+}
+_WHY_EN = {
+    "negated": "negated",
+    "other": "done by someone else",
+    "explained": "explained or criticised",
+    "prompt": "copied from the question",
+    "asked": "asked, not said",
+}
+
+
+def _q(words: str) -> str:
+    return tr(f"“{words}”", f"“{words}”")
+
+
+def _points_result(q: AnyQuestion, f: _Free, pr: _Points, nearest: str | None = None) -> GradeResult:
+    labels = [f.points[x.index].label for x in pr.found]
+    kw: dict[str, Any] = {
+        "found": tuple(labels),
+        "missed": tuple(pr.missed + pr.out_of_order + [x[0] for x in pr.role]),
+        "violations": tuple(v[0] for v in pr.violations),
+        "nearest": nearest,
+        "details": {
+            "found": [
+                {"point": f.points[x.index].label, "words": x.words, "how": x.how} for x in pr.found
+            ],
+            "violations": [{"point": v[0], "words": v[2]} for v in pr.violations],
+            "ignored": [{"words": w, "why": why} for w, why in pr.ignored],
+            "role": [{"point": p, "words": w, "party": party} for p, w, party in pr.role],
+            "required_missing": list(pr.required_missing),
+            "copied": list(pr.copied),
+        },
+    }
+    parts: list[str] = []
+    if pr.violations:
+        vs = "、".join(f"{tr(v[0], v[1])}（{_q(v[2])}）" for v in pr.violations)
+        parts.append(tr(f"出现了不应有的做法：{vs}，本题 0 分", f"A move that must not be made: {vs}; 0 points"))
+    if pr.found:
+        fs = "、".join(f"{f.points[x.index].label}（{_q(x.words)}）" for x in pr.found)
+        parts.append(tr(f"要点已答到：{fs}", f"Key points made: {fs}"))
+    if pr.required_missing:
+        rm = _list(pr.required_missing)
+        parts.append(
+            tr(f"缺少关键决定：{rm}，不能判为正确", f"The decision the question turns on is missing: {rm}")
+        )
+    plain_missed = [m for m in pr.missed if m not in pr.negated and m not in pr.required_missing]
+    if plain_missed:
+        parts.append(tr(f"缺少：{_list(plain_missed)}", f"Missing: {_list(plain_missed)}"))
+    if pr.role:
+        rs = "、".join(
+            f"{p}（{_q(w)}：{tr(_PARTY_ZH[party], _PARTY_EN[party])}）" for p, w, party in pr.role
+        )
+        parts.append(tr(f"当事方不对，不计分：{rs}", f"Given to another party, not counted: {rs}"))
+    if pr.out_of_order:
+        parts.append(tr(f"顺序不对，未计分：{_list(pr.out_of_order)}", f"Out of order, not counted: {_list(pr.out_of_order)}"))
+    if pr.negated:
+        parts.append(tr(f"被否定，不计分：{_list(pr.negated)}", f"Negated, not counted: {_list(pr.negated)}"))
+    if pr.copied:
+        cs = "、".join(_q(c) for c in pr.copied)
+        parts.append(tr(f"照抄题目的部分不计分：{cs}", f"Copied from the question, not counted: {cs}"))
+    if pr.ignored and not pr.violations:
+        ig = "、".join(f"{_q(w)}（{tr(_WHY_ZH[why], _WHY_EN[why])}）" for w, why in pr.ignored[:4])
+        parts.append(tr(f"只是提到、不算做法：{ig}", f"Mentioned, not done: {ig}"))
+    sep = tr("；", "; ")
+    text = sep.join(p.rstrip("。.") for p in parts) + tr("。", ".")
+    if pr.violations or any(p in pr.required_missing for p, _w, _party in pr.role):
+        # a forbidden move, or the decision itself given to the wrong party (寄回的运费您出): wrong
+        return _result(q, "wrong", 0, text, **kw)
+    if pr.need_met:
+        return _result(q, "correct", pr.score, tr("正确。", "Correct. ") + text, **kw)
+    if pr.score > 0:
+        return _result(q, "partial", pr.score, tr("部分正确。", "Partly correct. ") + text, **kw)
+    lead = tr("未答到任何要点。", "No key point made. ") if not pr.negated else ""
+    return _result(q, "wrong", 0, lead + text, **kw)
+
+
+# --- 填空/简答 -------------------------------------------------------------------------------------------
 
 
 def _span_in(inner: Hit, outer: Hit) -> bool:
@@ -95,7 +677,7 @@ def _why_not(ans: Answer, near: Phrase) -> str:
     from rapidfuzz.distance import Levenshtein
 
     if sorted(numbers(ans.flat)) != sorted(numbers(near.text)) and numbers(near.text):
-        return "：数字不对"
+        return tr("：数字不对", ": a number differs")
     if fuzz.ratio(ans.flat, near.text) < 60:
         return ""
     diffs = [op for op in Levenshtein.opcodes(ans.flat, near.text) if op.tag != "equal"]
@@ -107,130 +689,48 @@ def _why_not(ans: Answer, near: Phrase) -> str:
         if len(said) > 6 or len(want) > 6:
             return ""
         if op.tag == "replace":
-            parts.append(f"「{said}」应为「{want}」")
+            parts.append(tr(f"「{said}」应为「{want}」", f"“{said}” should be “{want}”"))
         elif op.tag == "delete":
-            parts.append(f"多了「{said}」")
+            parts.append(tr(f"多了「{said}」", f"extra “{said}”"))
         else:
-            parts.append(f"少了「{want}」")
-    return "：" + "，".join(parts)
+            parts.append(tr(f"少了「{want}」", f"missing “{want}”"))
+    return tr("：", ": ") + tr("，", ", ").join(parts)
 
 
-@dataclass(slots=True)
-class _Points:
-    score: float
-    need_met: bool
-    found: list[str]
-    missed: list[str]
-    negated: list[str]
-    violations: list[str]
-    out_of_order: list[str]
-
-
-def _grade_points(f: _Free, ans: Answer) -> _Points:
-    hits: list[tuple[int, int]] = []  # (point index, position)
-    negated: list[str] = []
-    for i, pt in enumerate(f.points):
-        r = find_best(pt.phrases, ans, cutoff=f.cutoff)
-        if r is None:
-            continue
-        if r[1].negated:
-            if not r[1].by_other:
-                negated.append(pt.label)
-        else:
-            hits.append((i, r[1].start))
-    violations = []
-    for fp in f.forbidden:
-        hits_fp = [
-            h for p in fp.phrases if (h := locate(p, ans, cutoff=f.cutoff, typos=False, homophones=False, agent=True))
-        ]
-        unsaid = [h for h in hits_fp if h.negated]
-        # a stated hit inside a longer phrasing's unstated one (骂 in 不要辱骂, in 辱骂买家会被扣分) does not count
-        if any(
-            not h.negated
-            and not any(u.start <= h.start and h.end <= u.end and u.end - u.start > h.end - h.start for u in unsaid)
-            for h in hits_fp
-        ):
-            violations.append(fp.label)
-    counted = {i for i, _ in hits}
-    out_of_order: list[str] = []
-    if f.ordered and len(hits) > 1:
-        counted = _ordered_best(hits, [p.weight for p in f.points])
-        out_of_order = [f.points[i].label for i, _ in hits if i not in counted]
-    total = sum(p.weight for p in f.points) or 1.0
-    got = sum(f.points[i].weight for i in counted)
-    need = f.pass_ * total
-    if all(float(p.weight).is_integer() for p in f.points):
-        # Whole points: the pass mark is the nearest whole number of points (60% of 7 points = 4
-        # points), but half of the points or less never passes a mark above one half.
-        need = max(math.floor(need + 0.5 + 1e-9), 1)
-        if f.pass_ > 0.5:
-            need = max(need, math.floor(total / 2) + 1)
-    met = got + 1e-9 >= need and got > 0
-    return _Points(
-        score=got / total,
-        need_met=met,
-        found=[f.points[i].label for i in sorted(counted)],
-        missed=[p.label for i, p in enumerate(f.points) if i not in counted and p.label not in out_of_order],
-        negated=negated,
-        violations=violations,
-        out_of_order=out_of_order,
+def _empty(q: AnyQuestion, f: _Free) -> GradeResult:
+    if isinstance(q, ShortQuestion):
+        return _result(q, "wrong", 0, tr(f"未作答。参考答案：{q.answers[0]}", f"No answer. Expected: {q.answers[0]}"))
+    labels = [p.label for p in f.points]
+    return _result(
+        q, "wrong", 0, tr("未作答。要点：", "No answer. Key points: ") + _list(labels), missed=tuple(labels)
     )
-
-
-def _ordered_best(hits: list[tuple[int, int]], weights: list[float]) -> set[int]:
-    """The heaviest set of found points whose positions follow the required order."""
-    hs = sorted(hits)
-    best: list[float] = []
-    prev: list[int] = []
-    for k, (i, pos) in enumerate(hs):
-        b, pv = weights[i], -1
-        for j in range(k):
-            if hs[j][1] < pos and best[j] + weights[i] > b:
-                b, pv = best[j] + weights[i], j
-        best.append(b)
-        prev.append(pv)
-    k = max(range(len(hs)), key=lambda j: best[j])
-    out: set[int] = set()
-    while k >= 0:
-        out.add(hs[k][0])
-        k = prev[k]
-    return out
-
-
-def _points_result(q: AnyQuestion, pr: _Points, nearest: str | None = None) -> GradeResult:
-    kw: dict[str, Any] = {
-        "found": tuple(pr.found),
-        "missed": tuple(pr.missed + pr.out_of_order),
-        "violations": tuple(pr.violations),
-        "nearest": nearest,
-    }
-    parts = []
-    if pr.violations:
-        parts.append(f"出现了不应有的做法：{_list(pr.violations)}，本题 0 分。")
-    if pr.found:
-        parts.append(f"要点已答到：{_list(pr.found)}")
-    plain_missed = [m for m in pr.missed if m not in pr.negated]
-    if plain_missed:
-        parts.append(f"缺少：{_list(plain_missed)}")
-    if pr.out_of_order:
-        parts.append(f"顺序不对，未计分：{_list(pr.out_of_order)}")
-    if pr.negated:
-        parts.append(f"被否定，不计分：{_list(pr.negated)}")
-    text = "；".join(p.rstrip("。") for p in parts) + "。"
-    if pr.violations:
-        return _result(q, "wrong", 0, text, **kw)
-    if pr.need_met:
-        return _result(q, "correct", pr.score, "正确。" + text, **kw)
-    if pr.score > 0:
-        return _result(q, "partial", pr.score, "部分正确。" + text, **kw)
-    return _result(q, "wrong", 0, ("未答到任何要点。" if not pr.negated else "") + text, **kw)
 
 
 def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
     f = _free_of(q)
-    ans = Answer(analyse(raw[:MAX_ANSWER]))
-    if not ans.flat:
-        return _result(q, "wrong", 0, _EMPTY + f"参考答案：{q.answers[0]}", nearest=None)
+    tail = semantics.correction_tail(raw)
+    if tail is not None:
+        first = _grade_short_text(q, f, tail)
+        if first.verdict != "wrong":
+            note = tr("（按更正后的答案评分）", " (graded on the corrected answer)")
+            return _with_note(first, note)
+    return _grade_short_text(q, f, raw)
+
+
+def _with_note(r: GradeResult, note: str) -> GradeResult:
+    import dataclasses
+
+    return dataclasses.replace(r, feedback=r.feedback + note)
+
+
+def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
+    r = _read(f, raw)
+    ans = r.ans
+    expected = q.answers[0]
+    if not ans.flat.replace(_MASK, ""):
+        return _empty(q, f) if not r.reading.orig.flat else _result(
+            q, "wrong", 0, tr(f"只是照抄了题目。参考答案：{expected}", f"Only the question copied. Expected: {expected}")
+        )
     acc = find_best(f.accepted, ans, cutoff=f.cutoff, first_exact=False)
     rej = find_best(f.rejected, ans, cutoff=f.cutoff, first_exact=False) if f.rejected else None
     acc_hit = acc[1] if acc and not acc[1].negated and acc[1].quality >= f.cutoff else None
@@ -244,34 +744,77 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
             acc_hit = None
         elif _span_in(rej_hit, acc_hit):
             rej_hit = None
-    near, _ = _nearest(f.accepted, ans)
-    nearest = near.label if near else None
+    found_near: list[Phrase | None] = []
+
+    def near_form() -> Phrase | None:  # (only a wrong answer's feedback needs it)
+        if not found_near:
+            found_near.append(_nearest(f.accepted, ans)[0])
+        return found_near[0]
+
+    def nearest() -> str | None:
+        p = near_form()
+        return p.label if p else None
+
     if rej_hit and rej:
         return _result(
-            q, "wrong", 0, f"错误：与错误答案「{rej[0].label}」更接近。参考答案：{q.answers[0]}", nearest=nearest,
-            details={"rejected": rej[0].label},
+            q,
+            "wrong",
+            0,
+            tr(f"错误：与错误答案「{rej[0].label}」更接近。参考答案：{expected}",
+               f"Wrong: closer to the wrong answer “{rej[0].label}”. Expected: {expected}"),
+            nearest=nearest(),
+            details={"rejected": rej[0].label},  # (a bank's feedback may be keyed by the rejected form)
         )
     if acc_hit and acc and acc_hit.how != "exact" and f.rejected:
-        # Contrastive: a tolerated near-miss must still be nearer an accepted form than any rejected one.
-        said = sorted(numbers(ans.flat))
+        # Contrastive: a tolerated near-miss must still be nearer an accepted form than any rejected one
+        # (the words it was found in, not the whole answer: a long rejected form is not nearer a long answer).
+        w_flat = ans.flat[acc_hit.start : acc_hit.end]
+        w_snd = ans.snd[acc_hit.start : acc_hit.end]
+        said = sorted(numbers(w_flat))
 
         def closeness(p: Phrase) -> tuple[bool, float, float]:
             # numbers as numbers first; then by sound, then by writing (权利 / 权力 sound alike)
-            return sorted(numbers(p.text)) == said, fuzz.ratio(ans.snd, p.snd), fuzz.ratio(ans.flat, p.text)
+            return sorted(numbers(p.text)) == said, fuzz.ratio(w_snd, p.snd), fuzz.ratio(w_flat, p.text)
 
         ra = max(closeness(p) for p in f.accepted)
         rr_p = max(f.rejected, key=closeness)
         if closeness(rr_p) >= ra:
             return _result(
-                q, "wrong", 0, f"错误：与错误答案「{rr_p.label}」更接近。参考答案：{q.answers[0]}", nearest=nearest,
+                q,
+                "wrong",
+                0,
+                tr(f"错误：与错误答案「{rr_p.label}」更接近。参考答案：{expected}",
+                   f"Wrong: closer to the wrong answer “{rr_p.label}”. Expected: {expected}"),
+                nearest=nearest(),
                 details={"rejected": rr_p.label},
             )
+    if acc_hit and acc and f.ordered and f.points:
+        pr = _grade_points(f, r)
+        if pr.out_of_order:  # an accepted form reached with its steps in another order is not accepted
+            return _points_result(q, f, pr, nearest())
     if acc_hit and acc:
-        note = {"homophone": "（有同音错字）", "typo": "（有错字）"}.get(acc_hit.how, "")
-        kw: dict[str, Any] = {"nearest": acc[0].label}
+        note = {"homophone": tr("（有同音错字）", " (a homophone typo)"), "typo": tr("（有错字）", " (a typo)")}.get(
+            acc_hit.how, ""
+        )
+        kw: dict[str, Any] = {
+            "nearest": acc[0].label,
+            "details": {"found": [{"point": acc[0].label, "words": r.reading.words(acc_hit.start, acc_hit.end),
+                                   "how": acc_hit.how}]},
+        }
         if f.points:
             kw["found"] = tuple(p.label for p in f.points)
-        return _result(q, "correct", 1, f"正确{note}：{acc[0].label}", **kw)
+        return _result(q, "correct", 1, tr(f"正确{note}：{acc[0].label}", f"Correct{note}: {acc[0].label}"), **kw)
+    if not acc_hit and not (is_question(raw) and len(ans.flat) <= 16):
+        short_form = _ellipsis(f, ans)
+        if short_form is not None:
+            return _result(
+                q,
+                "correct",
+                1,
+                tr(f"正确（题目里已有的词省略了）：{short_form.label}",
+                   f"Correct (leaving out what the question already says): {short_form.label}"),
+                nearest=short_form.label,
+            )
     if q.threshold is not None and not (acc and acc[1].negated):
         # The trainer set how close is close enough: the whole answer against the nearest
         # accepted form, still nearer to it than to any rejected one, and never differing
@@ -281,27 +824,39 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
         to_rejected = max((fuzz.ratio(ans.snd, p.snd) for p in f.rejected), default=-1.0)
         if to_best >= q.threshold and to_best > to_rejected and sorted(numbers(ans.flat)) == sorted(numbers(best.text)):
             if _diff_ok(best, ans):
-                return _result(q, "correct", 1, f"基本正确：{best.label}", nearest=best.label)
+                return _result(
+                    q, "correct", 1, tr(f"基本正确：{best.label}", f"Essentially correct: {best.label}"),
+                    nearest=best.label,
+                )
     if f.points:
-        pr = _grade_points(f, ans)
-        return _points_result(q, pr, nearest)
+        return _points_result(q, f, _grade_points(f, r), nearest())
     if acc and acc[1].negated:
-        return _result(
-            q, "wrong", 0, f"错误：你的答案否定了「{acc[0].label}」。参考答案：{q.answers[0]}", nearest=acc[0].label
-        )
-    why = _why_not(ans, near) if near else ""
-    return _result(q, "wrong", 0, f"错误{why}。最接近的标准答案：{nearest}", nearest=nearest)
-
-
-def _grade_scenario(q: ScenarioQuestion, raw: str) -> GradeResult:
-    f = _free_of(q)
-    ans = Answer(analyse(raw[:MAX_ANSWER]))
-    if not ans.flat:
         return _result(
             q,
             "wrong",
             0,
-            _EMPTY + "要点：" + _list([p.label for p in f.points]),
-            missed=tuple(p.label for p in f.points),
+            tr(f"错误：你的答案否定了「{acc[0].label}」。参考答案：{expected}",
+               f"Wrong: your answer denies “{acc[0].label}”. Expected: {expected}"),
+            nearest=acc[0].label,
         )
-    return _points_result(q, _grade_points(f, ans))
+    near = near_form()
+    why = _why_not(ans, near) if near else ""
+    label = near.label if near else None
+    return _result(
+        q,
+        "wrong",
+        0,
+        tr(f"错误{why}。最接近的标准答案：{label}", f"Wrong{why}. Nearest accepted answer: {label}"),
+        nearest=nearest(),
+    )
+
+
+# --- 情景题 ------------------------------------------------------------------------------------------------
+
+
+def _grade_scenario(q: ScenarioQuestion, raw: str) -> GradeResult:
+    f = _free_of(q)
+    r = _read(f, raw)
+    if not r.reading.orig.flat:
+        return _empty(q, f)
+    return _points_result(q, f, _grade_points(f, r))

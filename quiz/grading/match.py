@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -28,10 +29,11 @@ from quiz.grading.normalize import (
     readings,
     sound,
     sound_char,
+    syllable,
 )
 
-How = Literal["exact", "homophone", "insert", "typo", "reorder"]
-HOW_RANK: dict[str, int] = {"exact": 3, "homophone": 2, "insert": 1, "typo": 0, "reorder": 0}
+How = Literal["exact", "homophone", "insert", "split", "typo", "reorder"]
+HOW_RANK: dict[str, int] = {"exact": 3, "homophone": 2, "insert": 1, "split": 0, "typo": 0, "reorder": 0}
 
 # Pairs that differ in one character and mean opposite things: never a typo.
 _CONTRAST_TEXT = (
@@ -44,9 +46,13 @@ _CONTRAST_TEXT = (
 )
 CONTRAST: frozenset[frozenset[str]] = frozenset(frozenset(p) for p in _CONTRAST_TEXT.split())
 CONTRAST_CHARS: frozenset[str] = frozenset("".join(_CONTRAST_TEXT.split()))
+# Contrast characters that change a phrase wherever they are inserted (parties, directions, yes/no).
+_CORE_CONTRAST: frozenset[str] = frozenset("买卖收发进出增减多少高低正负有无是否对错真假退换好差你我他")
 # Characters whose change always changes the meaning.
 SENSITIVE: frozenset[str] = frozenset("0123456789/*<>=+%.") | NEGATOR_CHARS
 _COORDINATORS = frozenset("和或也及与跟")
+# Phrases that are themselves a refusal or a denial (不答应, 拒绝回购, 禁止…).
+_NEGATIVE_HEADS = ("拒绝", "禁止", "避免", "杜绝", "严禁", "无法", "无需", "婉拒")
 
 
 @dataclass(slots=True)
@@ -57,6 +63,10 @@ class Phrase:
     label: str  # what feedback calls it
     group: int = 0  # phrases of one group mean the same thing (one key point, accepted forms ...)
     _snd: str | None = field(default=None, repr=False)
+    _sndset: frozenset[str] | None = field(default=None, repr=False)
+    _negative: bool | None = field(default=None, repr=False)
+    _allowance: int = field(default=-1, repr=False)
+    _has_digit: bool | None = field(default=None, repr=False)
     _twin_diff: frozenset[int] | None = field(default=None, repr=False)
     # Set by mark_rivals; what they imply is worked out on first need (most answers never need it).
     _groups: list[frozenset[str]] | None = field(default=None, repr=False)
@@ -109,6 +119,26 @@ class Phrase:
             self._snd = sound(self.text)
         return self._snd
 
+    @property
+    def sndset(self) -> frozenset[str]:
+        if self._sndset is None:
+            self._sndset = frozenset(self.snd)
+        return self._sndset
+
+    @property
+    def negative(self) -> bool:
+        """Whether the phrase is itself a refusal or a denial (不答应, 拒绝回购)."""
+        if self._negative is None:
+            self._negative = self.text[:1] in NEGATOR_CHARS or self.text.startswith(_NEGATIVE_HEADS)
+        return self._negative
+
+    @property
+    def allowance(self) -> int:
+        """How many of its sounds an answer may lack and still be found to say it (typos)."""
+        if self._allowance < 0:
+            self._allowance = max(1, max_typos(len(self.text)))
+        return self._allowance
+
     def homophone_ok(self, positions: list[int]) -> bool:
         """Whether homophones typed at ``positions`` cannot be taken for a rival that sounds the same.
 
@@ -138,13 +168,14 @@ class Hit:
 class Answer:
     """An analysed answer, with its homophone key computed on first need."""
 
-    __slots__ = ("_snd", "a", "flat", "has_cjk")
+    __slots__ = ("_snd", "_sndset", "a", "flat", "has_cjk")
 
     def __init__(self, a: Analysed) -> None:
         self.a = a
         self.flat = a.flat
         self._snd: str | None = None
-        self.has_cjk = any(c >= "\u3400" for c in a.flat)
+        self._sndset: frozenset[str] | None = None
+        self.has_cjk = _CJK_RE.search(a.flat) is not None
 
     @property
     def snd(self) -> str:
@@ -152,18 +183,34 @@ class Answer:
             self._snd = sound(self.flat) if self.has_cjk else self.flat
         return self._snd
 
+    @property
+    def sndset(self) -> frozenset[str]:
+        """The sounds the answer has (a phrase with sounds it lacks cannot be in it but by typos)."""
+        if self._sndset is None:
+            self._sndset = frozenset(self.snd)
+        return self._sndset
+
+
+_CJK_RE = re.compile("[\u3400-\U0010ffff]")
 
 # 及时, 准时, 随后 ...: 时/后 ending a word, not a "when ..." clause
 _TIME_WORD_HEADS = frozenset("及准按随临适同当此彼那这届平暂有过然之事以最稍日")
 
 
-def is_negated(a: Analysed, start: int) -> bool:
+# A copula or verdict word between a negator and the text closes the negator's scope: in
+# 拒绝发货属于延迟发货 and 不发货就是延迟发货 the negated action is the subject, the rest is said of it.
+_COPULA_RE = re.compile("属于|就是|算是|也是|都是|即是|等于|构成|视为|意味着|会导致|导致|会被|会算|算|是")
+
+
+def is_negated(a: Analysed, start: int, *, adjacent: bool = False) -> bool:
     """Whether a negating word governs the text at ``start`` within its clause.
 
     The negator must stand close before it (at most four characters between, as in
     不要去投诉, 不给买家补偿), or further when the gap coordinates verbs with
     和/或/也/及/与/、 (不截图和投诉). Negators standing right next to each other
-    cancel out in pairs (不是没有 = 有).
+    cancel out in pairs (不是没有 = 有). A copula after some of the gap ends the
+    negator's scope (拒绝发货属于延迟发货). With ``adjacent`` (the text is itself a
+    negative, 不答应), only a negator right before it counts (不是不答应).
     """
     cs = a.clause_start(start)
     if cs in a.weak:
@@ -179,8 +226,14 @@ def is_negated(a: Analysed, start: int) -> bool:
         return False
     ne = spans[-1][1]
     gap = prefix[ne:]
+    if adjacent and gap:
+        return False
     if len(gap) >= 3 and gap[-1] in "时后" and gap[-2] not in _TIME_WORD_HEADS:
         return False  # 买家不收货时报警: the negator stays in its "when" clause
+    if len(gap) >= 2:
+        m = _COPULA_RE.search(gap, 1)
+        if m is not None:
+            return False
     governs = len(gap) <= 4 or (
         len(gap) <= 12 and (any(c in _COORDINATORS for c in gap) or any(cs + ne < p <= start for p in a.soft))
     )
@@ -243,6 +296,11 @@ _OTHER_SUBJECT_RE = re.compile(
     ".{0,2}"  # the start of a compound verb: 买家辱骂 for 骂
 )
 _PASSIVE_RE = re.compile("被(?:买家|对方|顾客|消费者|客户|他们|她们|他|她|人)?$")
+# What someone else says or wants, reported (供货商说标题不写品牌就没事, 老板想把信息发群里).
+_REPORTED_RE = re.compile(
+    "(?:供货商|供应商|厂家|厂商|同行|老板|店长|掌柜|领导|运营|别人|有人|别家|朋友|客服)"
+    "(?:说|讲|提议|建议|想|觉得|认为|打算|要求|的意思是|说的是|讲的)(?:要|是|的|了)?.{0,10}"
+)
 
 
 def by_other(a: Analysed, start: int) -> bool:
@@ -252,7 +310,7 @@ def by_other(a: Analysed, start: int) -> bool:
     prefix = a.flat[cs:start]
     if not prefix:
         return False
-    return bool(_OTHER_SUBJECT_RE.fullmatch(prefix) or _PASSIVE_RE.search(prefix))
+    return bool(_OTHER_SUBJECT_RE.fullmatch(prefix) or _PASSIVE_RE.search(prefix) or _REPORTED_RE.fullmatch(prefix))
 
 
 _TOPIC_PREFIX_RE = re.compile("(?:如果|若|要是|一旦|因为|卖家|商家|客服|我们|店铺)?(?:私下|主动|去|恶意|故意)?")
@@ -274,20 +332,43 @@ def is_topic(a: Analysed, start: int, end: int) -> bool:
     return _TOPIC_SUFFIX_RE.match(a.flat, end, ce) is not None
 
 
+# 一个/一下/一点 (read as 1个 ...) are filler words, not numbers, inside a phrase said with words between.
+_ONE_FILLER = frozenset("个下点些份套次遍声")
+
+
+def _filler_free(extra: list[str]) -> list[str]:
+    """Inserted characters without the 1 of 一个/一下/一点 (normalised to 1个 ...)."""
+    out: list[str] = []
+    for k, c in enumerate(extra):
+        if c == "1" and k + 1 < len(extra) and extra[k + 1] in _ONE_FILLER:
+            continue
+        out.append(c)
+    return out
+
+
+def _changes_meaning(c: str, p: Phrase) -> bool:
+    """Whether an inserted character may change what the phrase means: a number, a negation, an
+    operator, a coordinated second item, a rival's distinguishing character, or the opposite of
+    one of the phrase's own characters (卖 inside a phrase with 买)."""
+    if c in SENSITIVE or c in p.foreign or c in _COORDINATORS or c == "~" or c.isdigit():
+        return True
+    if c in CONTRAST_CHARS:
+        return c in _CORE_CONTRAST or any(frozenset((c, x)) in CONTRAST for x in p.text)
+    return False
+
+
 def _digit_edge(flat: str, start: int, end: int, phrase: str) -> bool:
     """Whether the numbers in ``flat[start:end]``, widened to whole numbers, differ from the phrase's.
 
     Numbers are compared as numbers: 3 is not found in 13, nor 1000 in 10000.
     """
-    has_digit = False
-    for c in phrase:
-        if c.isdigit():
-            has_digit = True
-            break
-    if not has_digit:
-        for k in range(start, end):
-            if flat[k].isdigit():
+    if _DIGIT_RE.search(phrase) is None:
+        m = _DIGIT_RE.search(flat, start, end)
+        while m is not None:
+            k = m.start()
+            if not (flat[k] == "1" and k + 1 < end and flat[k + 1] in _ONE_FILLER):
                 return True
+            m = _DIGIT_RE.search(flat, k + 1, end)
         return False
     while start > 0 and (flat[start - 1].isdigit() or flat[start - 1] == "."):
         start -= 1
@@ -369,17 +450,23 @@ def _crosses_clause(a: Analysed, start: int, end: int, *, weak_ok: bool = False)
 _NUM_CHUNK_RE = re.compile(r"\d+(?:\.\d+)?[^\W\d_]?")
 _PARTIES = ("买家", "卖家", "商家", "客户", "顾客", "消费者", "对方", "平台", "淘宝", "客服", "买方", "卖方")
 _GAP = "([^|]{0,%d}?)"
+_PREP_VERBS = ("联系", "沟通", "协商", "商量", "道歉", "致歉", "解释", "说明")
 
 
 @functools.lru_cache(maxsize=4096)
-def _reorder_patterns(text: str, agent: bool) -> tuple[tuple[str, str, tuple[int, ...], tuple[str, ...]], ...]:
+def _reorder_patterns(
+    text: str, agent: bool, contrastive: bool = False
+) -> tuple[tuple[str, str, tuple[int, ...], tuple[str, ...]], ...]:
     """Patterns that find ``text`` said with its parts in another order:
     (kind, regular expression, groups that hold filler, literal parts an answer must contain).
 
     * ``num``: a number with its unit moved (累计销售额的10倍 = 10倍累计销售额, 1000元保证金 = 保证金1000元);
     * ``ba``: a verb and its object fronted by 把/将 (公开买家信息 = 把买家的信息公开);
     * ``agent``: for what must not be done, two parts in either order a few characters apart
-      (好评返现 = 返现让他改成好评), unless a part is a party (骚扰买家 is not 买家骚扰).
+      (好评返现 = 返现让他改成好评), unless a part is a party (骚扰买家 is not 买家骚扰);
+    * ``prep``: 跟买家联系 = 联系买家; ``neg``: 不会把鞋买回来 = 不买回来; ``topic``: the object
+      said first, 补偿的要求都拒绝 = 拒绝补偿 (key points only: never where accepted and rejected
+      forms must be told apart, nor across a number or a negation).
 
     The expressions are compiled only when an answer holds the literal parts (most never do).
     """
@@ -395,7 +482,23 @@ def _reorder_patterns(text: str, agent: bool) -> tuple[tuple[str, str, tuple[int
                     continue
                 body = (_GAP % 3).join(re.escape(x) for x in perm)
                 out.append(("num", body, tuple(range(1, len(perm))), tuple(parts)))
+    elif not contrastive and len(text) >= 3 and text[0] in "不没" and not any(c in SENSITIVE for c in text[1:]):
+        # 不会把鞋买回来 = 不买回来, 不能再给补偿 = 不给补偿
+        out.append(("neg", f"{re.escape(text[0])}{_GAP % 5}{re.escape(text[1:])}", (1,), (text[0], text[1:])))
     elif not nums and len(text) >= 4:
+        for verb in _PREP_VERBS:
+            obj = text[len(verb) :]
+            if text.startswith(verb) and len(obj) >= 2:
+                # 跟买家联系 = 联系买家, 向买家道歉 = 道歉 ... 买家
+                src = f"(?:跟|和|与|同|向|给){re.escape(obj)}{_GAP % 3}{re.escape(verb)}"
+                out.append(("prep", src, (1,), (verb, obj)))
+        if not contrastive and not any(c in SENSITIVE for c in text):
+            for k in range(2, len(text) - 1):
+                verb, obj = text[:k], text[k:]
+                if obj.startswith(_PARTIES) or obj.endswith(_PARTIES) or verb.endswith(_PARTIES):
+                    continue
+                # the object said first (退款不退货和补偿的要求都拒绝, 聊天记录都保存好)
+                out.append(("topic", f"{re.escape(obj)}{_GAP % 6}{re.escape(verb)}", (1,), (verb, obj)))
         for k in range(2, len(text) - 1):
             verb, obj = text[:k], text[k:]
             loose_obj = "的?".join(re.escape(c) for c in obj)
@@ -432,8 +535,10 @@ def locate(
     stated by the learner either.
     """
 
+    negative = p.negative
+
     def hit(s: int, e: int, quality: float, how: How) -> Hit:
-        neg = is_negated(ans.a, s) or waved_off(ans.a, e)
+        neg = is_negated(ans.a, s, adjacent=negative) or (not negative and waved_off(ans.a, e))
         other = agent and not neg and (by_other(ans.a, s) or is_topic(ans.a, s, e))
         return Hit(s, e, quality, how, neg or other, other)
 
@@ -457,8 +562,13 @@ def locate(
         return negated_hit
     candidates: list[Hit] = []
     snd, psnd = None, None
+    # Sounds of the phrase the answer lacks: the modes below forgive none (homophones, insertions,
+    # pieces), one (a character picked for another reading) or a few (typos) of them.
+    missing = len(p.sndset - ans.sndset) if ans.has_cjk else n
+    if missing > max(1, max_typos(n)):
+        return None  # (the same words in another order need every character, too)
     # 2. homophones typed by pinyin input (接代量 for 接待量)
-    if homophones and n >= 2 and ans.has_cjk and any(c >= "\u3400" for c in text):
+    if missing == 0 and homophones and n >= 2 and ans.has_cjk and any(c >= "\u3400" for c in text):
         snd, psnd = ans.snd, p.snd
         i = snd.find(psnd)
         guard = 0
@@ -472,7 +582,7 @@ def locate(
                     break
             i = snd.find(psnd, i + 1)
     # 2b. a character picked for another of its readings (掏宝 for 淘宝: 掏 reads tāo and táo)
-    if not candidates and homophones and n >= 2 and ans.has_cjk and any(c >= "\u3400" for c in text):
+    if not candidates and missing <= 1 and homophones and n >= 2 and ans.has_cjk and any(c >= "\u3400" for c in text):
         starts = {k for k in _find_all(flat, text[0])} | {k - n + 1 for k in _find_all(flat, text[-1])}
         for i in sorted(starts):
             if i < 0 or i + n > len(flat):
@@ -490,8 +600,37 @@ def locate(
             ):
                 candidates.append(hit(i, i + n, 92.0, "homophone"))
                 break
+    # 2c. one character of the same syllable in another tone (商价 for 商家: pinyin typed without tones)
+    if not candidates and missing <= 1 and homophones and n >= 2 and ans.has_cjk and any(c >= "\u3400" for c in text):
+        starts = {k for k in _find_all(flat, text[0])} | {k - n + 1 for k in _find_all(flat, text[-1])}
+        for i in sorted(starts):
+            if i < 0 or i + n > len(flat):
+                continue
+            window = flat[i : i + n]
+            subs = [k for k in range(n) if text[k] != window[k]]
+            if len(subs) != 1:
+                continue
+            k = subs[0]
+            a_, b_ = text[k], window[k]
+            if (
+                a_ >= "\u3400"
+                and b_ >= "\u3400"
+                and syllable(a_) == syllable(b_)
+                and a_ not in CONTRAST_CHARS
+                and b_ not in CONTRAST_CHARS
+                and _sub_ok(p, a_, b_)
+                and window not in p.rivals
+                and not any(
+                    len(r) == n and r[:k] == text[:k] and r[k + 1 :] == text[k + 1 :] and syllable(r[k]) == syllable(a_)
+                    for r in p.rivals
+                )
+                and not _crosses_clause(ans.a, i, i + n)
+                and not _digit_edge(flat, i, i + n, text)
+            ):
+                candidates.append(hit(i, i + n, 88.0, "homophone"))
+                break
     # 3. a few characters inserted (有使用门槛 for 有门槛, 按照点击付费 for 按点击付费)
-    if not candidates and n >= 2:
+    if not candidates and missing == 0 and n >= 2:
         if snd is None:
             snd, psnd = ans.snd, p.snd
         assert psnd is not None
@@ -519,18 +658,24 @@ def locate(
                     extra, pairs = _unmatched(text, psnd, snd[i:end], window)
                     # Filler may come in (有使用门槛, 按照点击付费); a party, a contrast, a
                     # coordinated second item (卖家和买家承担), a negation or a number may not.
-                    ok = not any(
-                        c in SENSITIVE or c in p.foreign or c in CONTRAST_CHARS or c in _COORDINATORS or c == "~"
-                        for c in extra
-                    )
+                    ok = not any(_changes_meaning(c, p) for c in _filler_free(extra))
                     ok = ok and all(_sub_ok(p, text[k], y) for k, y in pairs) and p.homophone_ok([k for k, _ in pairs])
                     if ok and not _digit_edge(flat, i, end, text):
                         quality = 100.0 - 5 * inserted - 5 * len(pairs)
                         candidates.append(hit(i, end, quality, "insert"))
                         break
             i = snd.find(first, i + 1)
+    # 3b. the phrase in pieces with a few words between them (加强客服团队的服务培训 for 加强客服培训)
+    if not candidates and missing == 0 and typos and n >= 4 and ans.has_cjk:
+        if snd is None:
+            snd, psnd = ans.snd, p.snd
+        assert psnd is not None
+        got = _split_match(p, ans, snd, psnd)
+        if got is not None:
+            s_, e_, quality = got
+            candidates.append(hit(s_, e_, quality, "split"))
     # 4. one mistyped character in a long phrase (按点击扣钱 for 按点击扣费)
-    if not candidates and typos and n >= 5:
+    if not candidates and typos and n >= 5 and missing <= max_typos(n):
         if snd is None:
             snd, psnd = ans.snd, p.snd
         assert psnd is not None
@@ -551,35 +696,94 @@ def locate(
                         candidates.append(hit(s, e, float(al.score), "typo"))
                         break
     # 5. the same words in another order (10倍累计销售额, 把买家信息公开, 返现让他改好评)
-    if not candidates and n >= 3:
-        pats = _reorder_patterns(text, agent)
-        has_ba = bool(pats) and ("把" in flat or "将" in flat)
-        has_digit = bool(pats) and _DIGIT_RE.search(flat) is not None
-        for kind, source, gaps, needs in pats:
-            if (kind == "ba" and not has_ba) or (kind == "num" and not has_digit):
-                continue
-            if not all(x in flat for x in needs):
-                continue
-            pat = _compile(source)
-            m = pat.search(flat)
-            guard = 0
-            while m is not None and guard < 8:
-                guard += 1
-                s_, e_ = m.start(), m.end()
-                filler = "".join(m.group(g) or "" for g in gaps)
-                ok = not any(
-                    c in SENSITIVE or c in p.foreign or c in _COORDINATORS or c == "~" or c.isdigit() for c in filler
-                )
-                if ok and not _crosses_clause(ans.a, s_, e_, weak_ok=True) and not _digit_edge(flat, s_, e_, text):
-                    candidates.append(hit(s_, e_, 80.0, "reorder"))
-                    break
-                m = pat.search(flat, s_ + 1)
-            if candidates:
-                break
+    if not candidates and missing == 0 and n >= 3:
+        r = _reordered(p, ans, agent, hit)
+        if r is not None:
+            candidates.append(r)
     if not candidates:
         return None
     candidates.sort(key=lambda h: (not h.negated, HOW_RANK[h.how], h.quality), reverse=True)
     return candidates[0]
+
+
+def _reordered(p: Phrase, ans: Answer, agent: bool, hit: Callable[[int, int, float, How], Hit]) -> Hit | None:
+    """The phrase said with its parts in another order (10倍累计销售额, 把买家信息公开, 返现让他改好评)."""
+    flat, text = ans.flat, p.text
+    pats = _reorder_patterns(text, agent, p._contrastive or agent)
+    if not pats:
+        return None
+    has_ba = "把" in flat or "将" in flat
+    has_digit = _DIGIT_RE.search(flat) is not None
+    for kind, source, gaps, needs in pats:
+        if (kind == "ba" and not has_ba) or (kind == "num" and not has_digit):
+            continue
+        if not all(x in flat for x in needs):
+            continue
+        pat = _compile(source)
+        m = pat.search(flat)
+        guard = 0
+        while m is not None and guard < 8:
+            guard += 1
+            s_, e_ = m.start(), m.end()
+            filler = "".join(m.group(g) or "" for g in gaps)
+            ok = not any(
+                c in SENSITIVE or c in p.foreign or c in _COORDINATORS or c == "~" or c.isdigit() for c in filler
+            )
+            if ok and not _crosses_clause(ans.a, s_, e_, weak_ok=True) and not _digit_edge(flat, s_, e_, text):
+                return hit(s_, e_, 80.0, "reorder")
+            m = pat.search(flat, s_ + 1)
+    return None
+
+
+_SPLIT_GAP = 6  # characters between two pieces of a phrase
+
+
+def _split_match(p: Phrase, ans: Answer, snd: str, psnd: str) -> tuple[int, int, float] | None:
+    """The phrase said in two or more pieces of at least two characters each, in order, within a
+    clause, with words between them that carry no meaning of their own here: no number, negation,
+    contrast, party-changing coordination, nor a rival's distinguishing character."""
+    n = len(psnd)
+    max_pieces = 2 if n < 8 else 3 if n < 14 else 4
+    flat = ans.flat
+    text = p.text
+    i = snd.find(psnd[0])
+    guard = 0
+    while i >= 0 and guard < 32:
+        guard += 1
+        j, k, pieces, run, gap_total = 0, i, 1, 0, 0
+        ok = True
+        while j < n:
+            if k < len(snd) and snd[k] == psnd[j]:
+                j += 1
+                k += 1
+                run += 1
+                continue
+            if run < 2 or pieces >= max_pieces:
+                ok = False
+                break
+            nxt = snd.find(psnd[j], k + 1, k + 1 + _SPLIT_GAP)
+            if nxt < 0:
+                ok = False
+                break
+            gap_total += nxt - k
+            pieces += 1
+            run = 0
+            k = nxt
+        if ok and run >= 2 and pieces > 1 and gap_total <= max(4, n):
+            end = k
+            window = flat[i:end]
+            if window not in p.rivals and not _crosses_clause(ans.a, i, end, weak_ok=True):
+                extra, pairs = _unmatched(text, psnd, snd[i:end], window)
+                bad = any(_changes_meaning(c, p) for c in _filler_free(extra))
+                if (
+                    not bad
+                    and all(_sub_ok(p, text[q], y) for q, y in pairs)
+                    and p.homophone_ok([q for q, _ in pairs])
+                    and not _digit_edge(flat, i, end, text)
+                ):
+                    return i, end, 95.0 - 3 * pieces - gap_total
+        i = snd.find(psnd[0], i + 1)
+    return None
 
 
 def _unmatched(text: str, psnd: str, wsnd: str, window: str) -> tuple[list[str], list[tuple[int, str]]]:
@@ -613,7 +817,10 @@ def find_best(
     With ``first_exact``, the first stated exact hit ends the search.
     """
     best: tuple[Phrase, Hit] | None = None
+    sset = ans.sndset if ans.has_cjk else None
     for p in phrases:
+        if sset is not None and len(p.sndset - sset) > p.allowance:
+            continue  # it lacks more of the phrase's sounds than any way of finding it forgives
         h = locate(p, ans, cutoff=cutoff, typos=typos, homophones=homophones, agent=agent)
         if h is None:
             continue

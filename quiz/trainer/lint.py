@@ -23,6 +23,8 @@ Checks (each warning is ``path:line: bank/id: message``, ``code`` names the chec
 - ``judge-balance``: a bank whose 判断 answers lean to one side (a learner who always answers 对 should not pass);
 - ``never-drawn``: questions no exam blueprint can draw (only when exams are loaded). A blueprint that
   cannot be drawn at all (too few questions, or too few distinct families) is a validation problem.
+- ``no-examples``: a free-text question (填空, 数值, 情景) without calibration ``examples``
+  (learner answers with the verdict a trainer expects; ``quiz validate`` checks the grader agrees).
 
 A warning a trainer has looked at and accepts is turned off by a comment on the
 question's ``id:`` line (``- id: coupon-short  # lint: ignore near-duplicate``) or,
@@ -56,6 +58,7 @@ from quiz.model import (
     JudgeQuestion,
     KeyPoint,
     MultiQuestion,
+    NumericQuestion,
     ScenarioQuestion,
     ShortQuestion,
     SingleQuestion,
@@ -70,7 +73,7 @@ DEFAULT_MAX_AGE_YEARS = 10.0
 MAX_FAMILY = 3  # questions on one fact
 CHECKS = ("near-duplicate", "grader-confusion", "repeated-choice", "multi-all-choices", "few-distractors",
           "no-explanation", "no-source", "no-as-of", "outdated", "half-width-punct", "family-size",
-          "judge-balance", "never-drawn")
+          "judge-balance", "never-drawn", "no-examples")
 
 
 @dataclass(frozen=True, order=True)
@@ -559,6 +562,9 @@ def lint_library(lib: Library, *, similarity: float = DEFAULT_SIMILARITY, checks
             warn("outdated", old)
         if "half-width-punct" in wanted and (spots := half_width_punctuation(q)):
             warn("half-width-punct", spots)
+        if "no-examples" in wanted and isinstance(q, ShortQuestion | NumericQuestion | ScenarioQuestion) and not q.examples:
+            warn("no-examples", "no calibration examples: add learners' answers with the verdict you expect "
+                 "(examples:), so that quiz validate checks the grader agrees")
     if "family-size" in wanted:
         out += oversized_families(items, lines)
     if "judge-balance" in wanted:
