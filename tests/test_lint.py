@@ -217,10 +217,9 @@ def test_shipped_banks_lint_without_error() -> None:
     report = lint_paths([SHIPPED_BANKS], today=datetime.date(2026, 12, 1))  # the day the banks were last dated
     assert report.valid
     assert not [w for w in report.warnings if "grader failed" in w.message]
-    # every teaching check is clean: dated, sourced, families of at most 3, balanced 判断, believable distractors
-    # (no-examples waits for the shipped banks' calibration examples, written for issue 10 on their own branch:
-    # drop it from this list when they land)
-    assert [str(w) for w in report.warnings if w.code not in ("half-width-punct", "no-examples")] == []
+    # every check is clean: dated, sourced, families of at most 3, balanced 判断, believable distractors,
+    # Chinese punctuation, calibration examples on every free-text question
+    assert [str(w) for w in report.warnings] == []
 
 
 def test_shipped_banks_write_chinese_punctuation_in_what_the_learner_reads() -> None:

@@ -17,6 +17,7 @@ import pytest
 
 from quiz.exam import draw
 from quiz.grading import grade
+from quiz.grading.lexicon import known_classes
 from quiz.grading.normalize import has_negator
 from quiz.library import Item, Library
 from quiz.loader import load_paths
@@ -218,6 +219,9 @@ def test_scenario_forbidden_action_fails_a_good_answer(item: Item) -> None:
     q = item.question
     assert isinstance(q, ScenarioQuestion) and q.sample_answer
     for f in q.forbidden:
+        if isinstance(f, str):  # a violation class, recognised by meaning: it must exist (its wordings are tested in
+            assert f in known_classes() or f.removeprefix("allow-") in known_classes(), f  # test_grading_meaning)
+            continue
         for phrase in f.any:
             r = grade(q, f"{q.sample_answer}另外{phrase}。")
             assert r.verdict == "wrong" and f.point in r.violations, phrase
@@ -392,7 +396,8 @@ LEARNER_ANSWERS: list[tuple[str, str, str]] = [
         "这是职业差评师团伙,先截图保存聊天记录和通话记录,15天内赶紧投诉恶意评价,电话太多就报警",
         "correct",
     ),
-    ("disputes/ring-orders-scenario", "不要骂回去,也别曝光买家,截图留证据,尽快投诉,报警", "correct"),
+    # the generic line plus the police: no refusal of the ring's demands, no proof the goods are genuine
+    ("disputes/ring-orders-scenario", "不要骂回去,也别曝光买家,截图留证据,尽快投诉,报警", "partial"),
     ("disputes/ring-orders-scenario", "截个图,找小二投诉", "partial"),
     ("disputes/ring-orders-scenario", "报警", "partial"),
     ("disputes/ring-orders-scenario", "打电话骂回去,把他们的信息发到网上曝光", "wrong"),
@@ -442,7 +447,7 @@ LEARNER_ANSWERS: list[tuple[str, str, str]] = [
     ("disputes/harassed-buyer-scenario", "以牙还牙,骂回去", "wrong"),
     ("disputes/harassed-buyer-scenario", "留好通话记录短信,报警,再人肉他", "wrong"),
     # colloquial phrasings: 留个证据/存证/找淘宝客服; retaliation in other words
-    ("disputes/ring-orders-scenario", "别跟他们吵,留个证据,找淘宝客服投诉,要尽快", "correct"),
+    ("disputes/ring-orders-scenario", "别跟他们吵,留个证据,找淘宝客服投诉,要尽快", "partial"),
     ("disputes/ring-orders-scenario", "天天打电话骚扰他们,让他们也尝尝滋味", "wrong"),
     ("disputes/ring-orders-scenario", "截图存证,投诉,再给他们返现让他们改好评", "wrong"),
     ("disputes/freight-threat-scenario", "给他返现,让他别给差评", "wrong"),
