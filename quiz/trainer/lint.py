@@ -476,7 +476,7 @@ def oversized_families(items: list[Item], lines: _Lines) -> list[LintWarning]:
 def judge_imbalance(lib: Library, lines: _Lines) -> list[LintWarning]:
     out: list[LintWarning] = []
     for bank_id, bank in lib.banks.items():
-        answers = [q.answer for q in bank.questions if isinstance(q, JudgeQuestion)]
+        answers = [q.answer for q in bank.questions if isinstance(q, JudgeQuestion) and not q.retired]
         n, yes = len(answers), sum(answers)
         if n < 4 or abs(yes - (n - yes)) <= max(1, n // 5):
             continue
@@ -501,7 +501,7 @@ def never_drawn(lib: Library, lines: _Lines) -> list[LintWarning]:
     out: list[LintWarning] = []
     exams = "、".join(sorted(lib.exams))
     for bank_id, bank in lib.banks.items():
-        qids = [f"{bank_id}/{q.id}" for q in bank.questions]
+        qids = [f"{bank_id}/{q.id}" for q in bank.questions if not q.retired]
         missing = [qid for qid in qids if qid not in drawable]
         if not missing:
             continue

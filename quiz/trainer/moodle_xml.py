@@ -516,6 +516,8 @@ def _common_lost(q: AnyQuestion, out: Export) -> None:
             out.lose(name, q.id, name)
     if q.examples:
         out.lose("examples", q.id, "examples")
+    if q.retired:
+        out.lose("retired (exported as an ordinary question)", q.id, "retired")
     if isinstance(q, ShortQuestion):
         extra = [f for f in ("keypoints", "forbidden", "voice") if getattr(q, f)]
         if q.ordered:
