@@ -118,6 +118,11 @@ class ExamResult:
     topics: list[TopicResult]
     questions: list[QuestionResult]
 
+    def missed(self) -> list[QuestionResult]:
+        """The questions not answered fully right (wrong, partly right or left blank), in paper order:
+        what the review's 只看错题 shows and 错题重练 practises."""
+        return [q for q in self.questions if q.result.verdict != "correct"]
+
 
 @dataclass(frozen=True)
 class AttemptInfo:

@@ -435,7 +435,7 @@ def cli_stats(args: argparse.Namespace, ctx: Context) -> int:
             }
             print(json.dumps(data, ensure_ascii=False, indent=2))
         else:
-            print(_human(ov, readiness, store.get_settings(ctx.profile).language))
+            print(_human(ov, readiness, ctx.language or store.get_settings(ctx.profile).language))
     finally:
         store.close()
     if problems:

@@ -64,9 +64,16 @@ def screen_text(app: QuizApp) -> str:
 
 
 async def settle(pilot: Any) -> None:
-    """Let workers finish and the screen repaint."""
+    """Let workers finish and the screen repaint (an exclusive worker replaced by a newer one is fine)."""
+    from textual.worker import WorkerCancelled
+
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    for _ in range(20):
+        try:
+            await pilot.app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            await pilot.pause()
     await pilot.pause()
 
 

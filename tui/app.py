@@ -13,13 +13,13 @@ what to show and forward what the learner does.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 
@@ -27,14 +27,16 @@ from quiz.context import Context
 from quiz.dbfile import check_db_path
 from quiz.errors import UserError
 from tui import i18n
-from tui.commands import MainCommands
+from tui.commands import MainCommands, QuizPalette, ScreenCommands, ThemeCommands
 from tui.i18n import t
 from tui.keys import bind, localize_all
 from tui.messages import LibraryRefreshed
 
 if TYPE_CHECKING:
+    from quiz.grading.result import GradeResult
     from quiz.library import Library
     from quiz.loader import Problem
+    from quiz.model import AnyQuestion
     from quiz.store import Settings, Store
 
 Clock = Callable[[], datetime]
@@ -56,10 +58,20 @@ class Start:
     exam_id: str | None = None
 
 
+def grade_in_ui_language(question: AnyQuestion, answer: str) -> GradeResult:
+    """The grader the screens hand to sessions and exams: feedback in the language on screen."""
+    from quiz.grading import grade
+
+    return grade(question, answer, lang=i18n.language())
+
+
 class QuizApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "掌柜学堂"
-    COMMANDS = App.COMMANDS | {MainCommands}
+    COMMANDS = App.COMMANDS | {MainCommands, ScreenCommands}
+    # Screens get a -narrow class below 100 columns and -short below 30 rows (app.tcss lays them out for 80x24).
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("ctrl+q", "quit", "key.quit", priority=True, show=False),
         bind("f1", "go_home", "key.home", show=False),
@@ -95,6 +107,30 @@ class QuizApp(App[int]):
     # -- time ---------------------------------------------------------------
     def now(self) -> datetime:
         return self.clock()
+
+    # -- Textual's own commands and notices, in the learner's language ------------
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Only what makes sense here, translated (Textual's key panel and screenshots speak English)."""
+        yield SystemCommand(t("cmd.theme"), t("cmd.theme_help"), self.action_change_theme)
+        yield SystemCommand(t("cmd.quit"), t("cmd.key", key="^q"), self.action_quit)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not QuizPalette.is_open(self):
+            self.push_screen(QuizPalette(id="--command-palette"))
+
+    def action_change_theme(self) -> None:
+        self.push_screen(QuizPalette(providers=[ThemeCommands], placeholder=t("palette.theme")))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (it copies in a text box): say how to quit, in the learner's language."""
+        self.notify(t("app.quit_hint", key="Ctrl+Q"), title=t("app.quit_title"))
+
+    def use_theme(self, setting: str) -> None:
+        """Switch to a theme (a key of :data:`THEMES`) and remember it."""
+        if self._settings is None:
+            self.theme = theme_name(setting)
+            return
+        self.save_settings(replace(self.settings, theme=setting))
 
     # -- services ---------------------------------------------------------------
     @property
@@ -254,12 +290,15 @@ class QuizApp(App[int]):
     def open(self, screen: Screen[Any]) -> None:
         self.push_screen(screen)
 
-    def open_study(self, mode: str = "smart", *, topic: str | None = None, bank: str | None = None) -> None:
+    def open_study(
+        self, mode: str = "smart", *, topic: str | None = None, bank: str | None = None, qids: tuple[str, ...] = ()
+    ) -> None:
+        """A study session in ``mode`` over a topic, a bank, or exactly ``qids`` (错题重练)."""
         if not self._can_open():
             return
         from tui.screens.study import StudyScreen
 
-        self.push_screen(StudyScreen(mode, topic=topic, bank=bank))
+        self.push_screen(StudyScreen(mode, topic=topic, bank=bank, qids=qids))
 
     def resume_study(self, session_id: int) -> None:
         """Reopen an interrupted session where it stopped."""
@@ -271,7 +310,7 @@ class QuizApp(App[int]):
         if self.library is None:
             return
         try:
-            session = StudySession.resume(self.store, self.library, session_id, now=self.clock)
+            session = StudySession.resume(self.store, self.library, session_id, now=self.clock, grader=grade_in_ui_language)
         except UserError as e:
             self.notify(str(e), severity="error")
             return
@@ -296,6 +335,15 @@ class QuizApp(App[int]):
 
     def action_study(self, mode: str = "smart") -> None:
         self.open_study(mode)
+
+    async def action_continue(self) -> None:
+        """Continue the interrupted session or exam (what home's ``c`` does), from any screen."""
+        self.action_go_home()
+        from tui.screens.home import HomeScreen
+
+        home = self.screen
+        if isinstance(home, HomeScreen):
+            home.action_continue()
 
     def action_exam(self) -> None:
         self.open_exam(None)
@@ -371,11 +419,21 @@ def _warm_up(library: Library) -> None:
         break
 
 
-THEMES: dict[str, str] = {"dark": "textual-dark", "light": "textual-light"}
+# theme setting -> Textual theme; each has a name in both languages (``theme.<setting>`` in i18n)
+THEMES: dict[str, str] = {
+    "dark": "textual-dark",
+    "light": "textual-light",
+    "terminal": "ansi-dark",
+    "nord": "nord",
+    "gruvbox": "gruvbox",
+    "tokyo-night": "tokyo-night",
+    "solarized-light": "solarized-light",
+    "catppuccin-latte": "catppuccin-latte",
+}
 
 
 def theme_name(setting: str) -> str:
-    """The Textual theme for a stored theme setting (``dark``, ``light`` or a theme's name)."""
+    """The Textual theme for a stored theme setting (a key of :data:`THEMES`, or an older stored theme name)."""
     from textual.theme import BUILTIN_THEMES
 
     name = THEMES.get(setting, setting)
@@ -407,7 +465,7 @@ def make_app(
 
 def _run(ctx: Context, start: Start) -> int:
     check_db_path(ctx.db_path)  # a bad --db is one line before anything is painted
-    app = make_app(ctx, start=start)
+    app = make_app(ctx, start=start, language=ctx.language)
     result = app.run()
     if app.fatal:
         raise UserError(app.fatal)

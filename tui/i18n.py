@@ -9,6 +9,7 @@ languages and the same placeholders in each).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 Language = Literal["zh", "en"]
@@ -30,6 +31,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "app.unknown_topic": ("没有这个知识点：{topic}", "No such topic: {topic}"),
     "app.unknown_bank": ("没有这个题库：{bank}", "No such bank: {bank}"),
     "app.error": ("出错了：{message}", "Something went wrong: {message}"),
+    "app.quit_title": ("要退出吗？", "Quit?"),
+    "app.quit_hint": ("按 {key} 退出掌柜学堂（Ctrl+C 在输入框里是复制）", "Press {key} to quit Seller Academy (Ctrl+C copies in a text box)"),
     # -- bindings ---------------------------------------------------------
     "key.quit": ("退出", "Quit"),
     "key.back": ("返回", "Back"),
@@ -37,7 +40,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.study": ("智能复习", "Review"),
     "key.exam": ("模拟考试", "Exam"),
     "key.wrong_book": ("错题本", "Wrong book"),
-    "key.bookmarks": ("收藏", "Bookmarks"),
+    "key.bookmarks": ("收藏", "Starred"),
     "key.stats": ("统计", "Stats"),
     "key.browse": ("题库", "Banks"),
     "key.settings": ("设置", "Settings"),
@@ -47,7 +50,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.submit_answer": ("提交答案", "Submit answer"),
     "key.next": ("下一题", "Next"),
     "key.prev": ("上一题", "Previous"),
-    "key.bookmark": ("收藏", "Bookmark"),
+    "key.bookmark": ("收藏", "Star"),
+    "key.home_back": ("返回首页", "Home"),
     "key.dispute": ("我答对了", "I was right"),
     "key.memorize": ("背题模式", "Memorize mode"),
     "key.again": ("重来", "Again"),
@@ -56,15 +60,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.easy": ("简单", "Easy"),
     "key.flag": ("标记", "Flag"),
     "key.sheet": ("答题卡", "Answer sheet"),
-    "key.submit_exam": ("交卷", "Submit exam"),
+    "key.submit_exam": ("交卷", "Submit"),
+    "key.leave_exam": ("暂离（计时继续）", "Leave (clock runs)"),
     "key.reload": ("重新加载", "Reload"),
     "key.remove": ("移除", "Remove"),
+    "key.undo": ("撤销", "Undo"),
+    "key.start_exam": ("开始考试", "Start"),
     "key.practice": ("练习", "Practise"),
     "key.filter": ("筛选知识点", "Filter topic"),
     "key.toggle": ("选择", "Toggle"),
     "key.finish": ("结束", "Finish"),
     "key.review": ("查看题目", "Review"),
     "key.history": ("考试记录", "Exam history"),
+    "key.missed_only": ("只看错题", "Missed only"),
+    "key.show_all": ("显示全部", "Show all"),
+    "key.retry": ("错题重练", "Retry missed"),
+    "key.menu": ("菜单", "Menu"),
     # -- home -------------------------------------------------------------
     "home.today": ("今日", "Today"),
     "home.due": ("待复习 {count} 题", "{count} due"),
@@ -72,6 +83,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.streak": ("连续学习 {days} 天", "{days}-day streak"),
     "home.banks": ("题库与知识点", "Banks and topics"),
     "home.mastery": ("掌握 {percent}%", "{percent}% mastered"),
+    "home.bank_line": ("{title}（{count}）", "{title} ({count})"),
     "home.exams": ("模拟考试", "Mock exams"),
     "home.best": ("最高 {score}", "best {score}"),
     "home.no_best": ("未考过", "not taken"),
@@ -84,7 +96,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.menu.sequential": ("顺序练习", "In order"),
     "home.menu.random": ("随机练习", "Random practice"),
     "home.menu.wrong_book": ("错题本", "Wrong book"),
-    "home.menu.bookmarks": ("收藏", "Bookmarks"),
+    "home.menu.bookmarks": ("收藏", "Starred questions"),
     "home.menu.stats": ("统计", "Statistics"),
     "home.menu.browse": ("题库浏览", "Bank browser"),
     "home.menu.settings": ("设置", "Settings"),
@@ -100,6 +112,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mode.wrong": ("错题本练习", "Wrong-book practice"),
     "mode.bookmarks": ("收藏练习", "Bookmark practice"),
     "mode.browse": ("背题模式", "Memorize mode"),
+    "mode.retry": ("错题重练", "Retry missed"),
     "type.single": ("单选题", "Single choice"),
     "type.multi": ("多选题", "Multiple choice"),
     "type.judge": ("判断题", "True or false"),
@@ -112,7 +125,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "study.hint.judge": ("按 T/1 表示对，F/2 表示错", "Press T or 1 for true, F or 2 for false"),
     "study.hint.text": ("输入答案后按回车提交（支持中文输入法）", "Type your answer and press Enter (Chinese input works)"),
     "study.hint.scenario": ("写下你的处理方法，Ctrl+S 提交", "Write how you would handle it; Ctrl+S to submit"),
-    "study.hint.rate": ("按 1-4 修改评分，回车或 N 下一题", "Press 1-4 to change the rating, Enter or N for the next question"),
     "study.placeholder": ("在这里输入答案", "Type your answer here"),
     "study.empty_answer": ("请先作答", "Answer first"),
     "study.true": ("对", "True"),
@@ -137,7 +149,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "study.left_wrong_book": ("已移出错题本", "Left the wrong book"),
     "study.added_wrong_book": ("已加入错题本", "Added to the wrong book"),
     "study.wrong_streak": ("错题本连对 {streak} 次", "{streak} right in a row in the wrong book"),
-    "study.memorize_next": ("回车或 N：下一题", "Enter or N: next question"),
     "key.skip": ("跳过", "Skip"),
     "verdict.correct": ("回答正确", "Correct"),
     "verdict.partial": ("部分正确", "Partly correct"),
@@ -145,6 +156,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "feedback.score": ("得分 {score}%", "Score {score}%"),
     "feedback.your_answer": ("你的答案", "Your answer"),
     "feedback.expected": ("正确答案", "Right answer"),
+    "feedback.sample": ("参考答案", "Model answer"),
+    "feedback.judge_true": ("对（这个说法正确）", "True (the statement is right)"),
+    "feedback.judge_false": ("错（这个说法不对）", "False (the statement is wrong)"),
+    "feedback.as_of": ("（规则日期：{date}）", " (rule as of {date})"),
+    "spans.matched": ("答到", "matched"),
+    "spans.typo": ("错字已原谅", "typo forgiven"),
+    "spans.homophone": ("同音字已原谅", "homophone forgiven"),
+    "spans.negated": ("被否定，不算", "negated, not counted"),
+    "spans.violation": ("不当做法", "not to do"),
     "feedback.nearest": ("最接近的标准答案", "Nearest accepted answer"),
     "feedback.found": ("答到的要点", "Key points found"),
     "feedback.missed": ("漏掉的要点", "Key points missed"),
@@ -159,18 +179,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "summary.due_list": ("接下来到期", "Coming due"),
     "summary.due_day": ("{day}：{count} 题", "{day}: {count}"),
     "summary.nothing_due": ("近期没有到期的题目", "Nothing comes due soon"),
-    "summary.back": ("按回车或 Esc 返回首页", "Press Enter or Esc for home"),
     # -- exam -------------------------------------------------------------
     "exam.time_left": ("剩余 {time}", "{time} left"),
     "exam.sheet": ("答题卡", "Answer sheet"),
-    "exam.legend": ("■ 已答  □ 未答  ⚑ 标记", "■ answered  □ unanswered  ⚑ flagged"),
-    "exam.section": ("{title}（每题 {points} 分）", "{title} ({points} points each)"),
+    "exam.legend": ("■\u00a0已答  □\u00a0未答  ⚑\u00a0标记", "■\u00a0answered  □\u00a0blank  ⚑\u00a0flagged"),
+    "exam.section": ("{title}（每题 {points} 分）", "{title} ({points} pt each)"),
     "exam.question": ("第 {n}/{total} 题", "Question {n} of {total}"),
     "exam.flagged": ("已标记", "Flagged"),
     "exam.unflagged": ("已取消标记", "Flag removed"),
     "exam.saved": ("已保存", "Saved"),
     "exam.confirm_title": ("确认交卷？", "Submit the exam?"),
-    "exam.confirm_unanswered": ("还有 {count} 题未答：{list}", "{count} unanswered: {list}"),
+    "exam.confirm_unanswered": ("还有 {count} 题未答", "{count} questions unanswered"),
+    "exam.confirm_numbers": ("题号：{list}", "Numbers: {list}"),
     "exam.confirm_all": ("全部题目已作答", "Every question is answered"),
     "exam.confirm_flagged": ("标记的题：{list}", "Flagged: {list}"),
     "exam.yes": ("交卷", "Submit"),
@@ -190,6 +210,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "result.sections": ("分题型", "By section"),
     "result.topics": ("分知识点", "By topic"),
     "result.questions": ("逐题回顾", "Question by question"),
+    "result.questions_missed": ("只看错题（{count}/{total}）", "Missed only ({count} of {total})"),
+    "result.nothing_missed": ("全部答对，没有错题", "Every question right: nothing missed"),
     "result.col.section": ("题型", "Section"),
     "result.col.topic": ("知识点", "Topic"),
     "result.col.score": ("得分", "Score"),
@@ -208,9 +230,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "wrong.count": ("错 {count} 次", "wrong {count}×"),
     "wrong.streak": ("连对 {streak}/{need}", "right {streak}/{need} in a row"),
     "bookmarks.title": ("收藏", "Bookmarks"),
-    "bookmarks.empty": ("还没有收藏题目：练习时按 Ctrl+B 收藏", "No bookmarks yet: press Ctrl+B while studying"),
+    "bookmarks.empty": ("还没有收藏题目：练习时按 Ctrl+F 收藏", "Nothing starred yet: press Ctrl+F while studying"),
     "list.all_topics": ("全部知识点", "All topics"),
-    "list.removed": ("已移除", "Removed"),
+    "list.removed_undo": ("已移除：按 u 撤销", "Removed: press u to undo"),
+    "list.restored": ("已撤销移除", "Put back"),
     "list.col.question": ("题目", "Question"),
     "list.col.topic": ("知识点", "Topic"),
     "list.col.info": ("情况", "Status"),
@@ -262,6 +285,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "settings.theme": ("主题", "Theme"),
     "settings.save": ("保存", "Save"),
     "settings.saved": ("设置已保存", "Settings saved"),
+    "settings.unsaved_title": ("设置还没有保存", "The settings are not saved"),
+    "settings.unsaved_body": ("离开前要保存修改吗？", "Save the changes before leaving?"),
+    "settings.discard": ("不保存", "Discard"),
+    "settings.keep_editing": ("继续编辑", "Keep editing"),
     "settings.bad_number": ("{field} 不是有效的数值", "{field} is not a valid number"),
     # -- trainer ----------------------------------------------------------
     "trainer.title": ("培训师工具", "Trainer tools"),
@@ -309,6 +336,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmd.trainer": ("培训师工具", "Trainer tools"),
     "cmd.language": ("切换语言 中文/English", "Switch language 中文/English"),
     "cmd.history": ("考试记录", "Exam history"),
+    "cmd.continue": ("继续上次", "Continue where I stopped"),
+    "cmd.key": ("快捷键 {key}", "Key: {key}"),
+    "cmd.key_home": ("首页快捷键 {key}", "Key on home: {key}"),
+    "cmd.theme": ("更换主题配色", "Change the colour theme"),
+    "cmd.theme_help": ("深色、浅色、跟随终端等", "Dark, light, your terminal's colours and more"),
+    "cmd.quit": ("退出掌柜学堂", "Quit Seller Academy"),
+    "palette.placeholder": ("搜索命令…", "Search for commands…"),
+    "palette.no_matches": ("没有匹配的命令", "No matching command"),
+    "palette.theme": ("搜索主题…", "Search for themes…"),
+    # -- themes -------------------------------------------------------------
+    "theme.dark": ("深色", "Dark"),
+    "theme.light": ("浅色", "Light"),
+    "theme.terminal": ("跟随终端颜色", "Your terminal's colours"),
+    "theme.nord": ("北极蓝", "Nord blue"),
+    "theme.gruvbox": ("复古暖色", "Warm retro"),
+    "theme.tokyo-night": ("东京夜色", "Tokyo night"),
+    "theme.solarized-light": ("护眼浅色", "Soft light"),
+    "theme.catppuccin-latte": ("奶茶浅色", "Latte light"),
 }
 
 
@@ -326,6 +371,11 @@ def language() -> Language:
 def colon() -> str:
     """The colon after a label: full-width in Chinese, ``": "`` in English."""
     return "：" if _current[0] == "zh" else ": "
+
+
+def join(items: Iterable[str]) -> str:
+    """A list as the language writes it: 甲、乙、丙 / a, b, c."""
+    return ("、" if _current[0] == "zh" else ", ").join(items)
 
 
 def t(key: str, /, **values: object) -> str:

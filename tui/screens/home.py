@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
+from tui.widgets.footer import QuizFooter
 from tui.widgets.text import duration, fit, meter
 
 if TYPE_CHECKING:  # the core is imported by the worker, after the first paint
@@ -50,6 +52,7 @@ class HomeData:
 
 
 class HomeScreen(QuizScreen[None]):
+    # most useful first: at 80 columns the footer shows what fits and the palette the rest
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("s", "app.study('smart')", "key.study"),
         bind("c", "continue", "key.continue"),
@@ -57,6 +60,7 @@ class HomeScreen(QuizScreen[None]):
         bind("w", "app.wrong_book", "key.wrong_book"),
         bind("f", "app.bookmarks", "key.bookmarks"),
         bind("t", "app.stats", "key.stats"),
+        bind("m", "toggle_menu", "key.menu"),
         bind("b", "app.browse", "key.browse"),
         bind("o", "app.settings", "key.settings"),
         bind("q", "app.quit", "key.quit", show=False),
@@ -76,18 +80,38 @@ class HomeScreen(QuizScreen[None]):
                 yield OptionList(id="topics")
                 yield OptionList(id="exams")
             yield OptionList(id="menu")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.query_one("#topics").border_title = t("home.banks")
         self.query_one("#exams").border_title = t("home.exams")
         self.query_one("#menu").border_title = t("home.menu")
         self._fill_menu()
-        self.query_one("#menu", OptionList).focus()
+        self.query_one("#topics" if self.has_class("-narrow") else "#menu", OptionList).focus()
         self.refresh_view()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action != "back"  # home is the bottom of the stack
+        if action == "back":
+            return False  # home is the bottom of the stack
+        if action == "toggle_menu":
+            return self.has_class("-narrow")  # the menu is always there on a wide screen
+        return True
+
+    def action_toggle_menu(self) -> None:
+        """Below 100 columns the menu folds away; ``m`` shows it (and hides it again)."""
+        menu = self.query_one("#menu", OptionList)
+        opened = not self.has_class("-menu-open")
+        self.set_class(opened, "-menu-open")
+        if opened:
+            menu.focus()
+        else:
+            self.query_one("#topics", OptionList).focus()
+        if self.data is not None:  # the lists changed width: their rows are laid out again
+            self.call_after_refresh(self._show, self.data)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.data is not None:
+            self.call_after_refresh(self._show, self.data)
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
@@ -155,31 +179,44 @@ class HomeScreen(QuizScreen[None]):
         if lib is not None:
             by_topic = {ts.topic: ts for ts in ov.topics}
             by_bank = {bs.topic: bs for bs in ov.banks}
+            rows: list[tuple[str, bool, TopicStats | None, str]] = []  # label, is a bank, stats, option id
             for bank_id, bank in lib.banks.items():
                 items = lib.select(banks=[bank_id])
                 names = list(dict.fromkeys(it.topic for it in items))
-                head = Text(fit(f"{bank.title}（{len(items)}）", 24), style="bold")
-                topics.add_option(Option(self._mastery_line(head, by_bank.get(bank_id)), id=f"bank:{bank_id}"))
+                rows.append((t("home.bank_line", title=bank.title, count=len(items)), True, by_bank.get(bank_id), f"bank:{bank_id}"))
                 if len(names) == 1:  # one topic: the bank's line says it all
                     continue
                 for topic in names:
-                    label = Text("  " + fit(topic or t("browse.no_topic"), 22))
-                    topics.add_option(Option(self._mastery_line(label, by_topic.get(topic)), id=f"topic:{topic}"))
+                    rows.append((topic or t("browse.no_topic"), False, by_topic.get(topic), f"topic:{topic}"))
+            width = topics.scrollable_content_region.width
+            if len(rows) > topics.scrollable_content_region.height and not topics.show_vertical_scrollbar:
+                width -= topics.styles.scrollbar_size_vertical  # the scrollbar the rows are about to need
+            label_w, bar_w = self._row_widths([("" if is_bank else "  ") + label for label, is_bank, *_ in rows], width)
+            for label, is_bank, ts, oid in rows:
+                head = Text(fit(label, label_w), style="bold") if is_bank else Text("  " + fit(label, label_w - 2))
+                topics.add_option(Option(self._mastery_line(head, ts, bar_w), id=oid))
         if highlighted is not None and highlighted < topics.option_count:
             topics.highlighted = highlighted
         exams = self.query_one("#exams", OptionList)
         highlighted = exams.highlighted
         exams.clear_options()
         if lib is not None:
-            for exam_id, exam in lib.exams.items():
-                line = Text()
-                line.append(fit(exam.title, 22), style="bold")
+            width = exams.scrollable_content_region.width
+            title_w = max((cell_len(e.title) for e in lib.exams.values()), default=8)
+            tails: dict[str, Text] = {}
+            for exam_id in lib.exams:
+                tail = Text()
                 best = data.best.get(exam_id)
-                line.append(" " + (t("home.best", score=f"{best.score:g}/{best.total:g}") if best else t("home.no_best")), style="dim")
+                tail.append(" " + (t("home.best", score=f"{best.score:g}/{best.total:g}") if best else t("home.no_best")), style="dim")
                 r = data.readiness.get(exam_id)
                 if r is not None:
-                    line.append("  " + t("home.readiness", score=round(r.expected_score), total=f"{r.total:g}"),
+                    tail.append("  " + t("home.readiness", score=round(r.expected_score), total=f"{r.total:g}"),
                                 style="green" if r.likely_pass else "yellow")
+                tails[exam_id] = tail
+                title_w = min(title_w, max(8, width - tail.cell_len))
+            for exam_id, exam in lib.exams.items():
+                line = Text(fit(exam.title, title_w), style="bold")
+                line.append_text(tails[exam_id])
                 exams.add_option(Option(line, id=f"exam:{exam_id}"))
             if not lib.exams:
                 exams.add_option(Option(t("app.no_exams"), disabled=True))
@@ -187,11 +224,24 @@ class HomeScreen(QuizScreen[None]):
             exams.highlighted = highlighted
 
     @staticmethod
-    def _mastery_line(label: Text, ts: TopicStats | None) -> Text:
+    def _row_widths(labels: list[str], width: int) -> tuple[int, int]:
+        """Cells for the label and the bar so that a row (label, bar, ``掌握 100%``) fits ``width`` whole.
+
+        The bar gives way first (down to 6 cells), then the label (cut with …, never below 8).
+        """
+        figure = cell_len(t("home.mastery", percent=100))
+        longest = max((cell_len(label) for label in labels), default=8)
+        room = max(0, width - figure - 2)  # two spaces between label, bar and figure
+        bar_w = max(6, min(20, room - longest))
+        label_w = max(8, min(longest, room - bar_w))
+        return label_w, max(1, min(bar_w, room - label_w))
+
+    @staticmethod
+    def _mastery_line(label: Text, ts: TopicStats | None, bar_w: int = 20) -> Text:
         mastery = ts.mastery if ts is not None else 0.0
         line = label.copy()
         line.append(" ")
-        line.append_text(meter(mastery, 20))
+        line.append_text(meter(mastery, bar_w))
         line.append(" " + t("home.mastery", percent=round(mastery * 100)), style="dim")
         return line
 

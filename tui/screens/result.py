@@ -9,18 +9,21 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Header, Static
 
 from quiz.errors import UserError
 from quiz.exam import ExamAttempt, ExamResult, QuestionResult
 from quiz.model import AnyQuestion
-from tui.i18n import t
+from tui.app import grade_in_ui_language
+from tui.i18n import colon, t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
 from tui.widgets.feedback import VERDICT_MARK, VERDICT_STYLE, feedback_renderable
+from tui.widgets.footer import QuizFooter
 from tui.widgets.question import question_text
 from tui.widgets.text import clip, duration
+from tui.widgets.wrap import Paragraph
 
 
 def _pts(x: float) -> str:
@@ -28,14 +31,22 @@ def _pts(x: float) -> str:
 
 
 class ResultScreen(QuizScreen[None]):
-    """The result of one attempt; the question table's highlighted row is shown in full below."""
+    """The result of one attempt, reviewed as a learner expects (驾考宝典-style): every question,
+    or only the ones missed (``w``); ``r`` practises exactly the missed ones (错题重练). The
+    highlighted question is shown in full below the table."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [bind("h", "app.history", "key.history")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("w", "missed_only(True)", "key.missed_only"),
+        bind("w", "missed_only(False)", "key.show_all"),
+        bind("r", "retry", "key.retry"),
+        bind("h", "app.history", "key.history"),
+    ]
 
     def __init__(self, result: ExamResult, *, attempt: ExamAttempt | None = None) -> None:
         super().__init__()
         self.result = result
         self.attempt = attempt
+        self.missed_only = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -43,9 +54,32 @@ class ResultScreen(QuizScreen[None]):
         with Horizontal(id="result-tables"):
             yield DataTable(id="result-sections", cursor_type="none", zebra_stripes=True)
             yield DataTable(id="result-topics", cursor_type="none", zebra_stripes=True)
+        yield Static(id="result-breakdown")  # the two tables as two lines, on a short screen
         yield DataTable(id="result-questions", cursor_type="row", zebra_stripes=True)
-        yield Static(id="review-detail")
-        yield Footer()
+        with VerticalScroll(id="review-detail-box"):
+            yield Static(id="review-detail")
+        yield QuizFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "missed_only":
+            return parameters[0] != self.missed_only  # one ``w`` shows in the footer: the switch to make
+        if action == "retry":
+            return bool(self.result.missed()) or None  # shown greyed out when nothing was missed
+        return True
+
+    def action_missed_only(self, on: bool) -> None:
+        """只看错题: the table lists only the questions not answered fully right (and back)."""
+        self.missed_only = on
+        self._fill_questions()
+        self.refresh_bindings()
+
+    def action_retry(self) -> None:
+        """错题重练: a practice session on exactly the questions this attempt missed."""
+        missed = self.result.missed()
+        if not missed:
+            self.notify(t("result.nothing_missed"))
+            return
+        self.quiz.open_study("retry", qids=tuple(q.qid for q in missed))
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -78,17 +112,33 @@ class ResultScreen(QuizScreen[None]):
         for tp in r.topics:
             topics.add_row(tp.topic or t("browse.no_topic"), f"{tp.correct}/{tp.count}", f"{_pts(tp.earned)}/{_pts(tp.points)}")
 
+        breakdown = Text()
+        breakdown.append(t("result.sections") + colon(), style="bold")
+        breakdown.append("  ·  ".join(f"{s.title}\u00a0{s.correct}/{s.count}" for s in r.sections))
+        breakdown.append("\n")
+        breakdown.append(t("result.topics") + colon(), style="bold")
+        breakdown.append("  ·  ".join(f"{tp.topic or t('browse.no_topic')}\u00a0{tp.correct}/{tp.count}" for tp in r.topics))
+        self.query_one("#result-breakdown", Static).update(Paragraph(breakdown))
+        self._fill_questions()
+
+    def _fill_questions(self) -> None:
+        r = self.result
         table = self.query_one("#result-questions", DataTable)
-        table.border_title = t("result.questions")
+        shown = r.missed() if self.missed_only else r.questions
+        table.border_title = (t("result.questions_missed", count=len(shown), total=len(r.questions))
+                              if self.missed_only else t("result.questions"))
         table.clear(columns=True)
         table.add_columns(t("result.col.n"), t("result.col.verdict"), t("result.col.score"), t("result.col.prompt"))
-        for qr in r.questions:
+        width = max(20, self.size.width - 30)
+        for qr in shown:
             verdict = Text(f"{VERDICT_MARK[qr.result.verdict]} {t('verdict.' + qr.result.verdict)}", style=VERDICT_STYLE[qr.result.verdict])
             prompt = self._question(qr)
             table.add_row(str(qr.position + 1), verdict, f"{_pts(qr.earned)}/{_pts(qr.points)}",
-                          clip(prompt.prompt if prompt else qr.qid, 60), key=str(qr.position))
-        if r.questions:
-            self._detail(r.questions[0])
+                          clip(prompt.prompt if prompt else qr.qid, width), key=str(qr.position))
+        if shown:
+            self._detail(shown[0])
+        else:
+            self.query_one("#review-detail", Static).update(Text(t("result.nothing_missed"), style="green"))
 
     def _question(self, qr: QuestionResult) -> AnyQuestion | None:
         """The question as the learner saw it (choices in the shuffled order)."""
@@ -105,7 +155,8 @@ class ResultScreen(QuizScreen[None]):
             box.update(Text(qr.qid, style="dim"))
             return
         answer = qr.answer if qr.answer else t("result.unanswered")
-        box.update(Group(question_text(q, number=f"#{qr.position + 1}"), Text(""), feedback_renderable(q, qr.result, answer)))
+        box.update(Group(Paragraph(question_text(q, number=f"#{qr.position + 1}")), Text(""), feedback_renderable(q, qr.result, answer)))
+        self.query_one("#review-detail-box", VerticalScroll).scroll_home(animate=False)
 
     @on(DataTable.RowHighlighted, "#result-questions")
     def _row(self, event: DataTable.RowHighlighted) -> None:
@@ -125,7 +176,7 @@ class HistoryScreen(QuizScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -152,7 +203,7 @@ class HistoryScreen(QuizScreen[None]):
         if not key or not key.isdigit() or self.library is None:
             return
         try:
-            attempt = ExamAttempt.resume(self.store, self.library, int(key), now=self.quiz.clock)
+            attempt = ExamAttempt.resume(self.store, self.library, int(key), now=self.quiz.clock, grader=grade_in_ui_language)
         except (UserError, KeyError, ValueError) as e:
             self.notify(str(e), severity="error")
             return

@@ -9,13 +9,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
 from quiz.library import Item
-from tui.i18n import colon, t
+from tui.i18n import colon, join, t
 from tui.screens.base import QuizScreen
 from tui.screens.browse import preview
 from tui.widgets.feedback import feedback_renderable
+from tui.widgets.footer import QuizFooter
 from tui.widgets.text import clip
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class TrainerScreen(QuizScreen[None]):
                 yield Input(placeholder=t("trainer.pick"), id="pg-qid")
                 yield Input(placeholder=t("trainer.candidate"), id="pg-answer")
                 yield Static("", id="playground-result")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -85,7 +86,7 @@ class TrainerScreen(QuizScreen[None]):
         for q in report.questions:
             if not q.attempts and not q.disputes:
                 continue
-            wrong = "、".join(f"{w.shown}×{w.count}" for w in q.wrong_answers[:3])
+            wrong = join(f"{w.shown}×{w.count}" for w in q.wrong_answers[:3])
             table.add_row(clip(q.qid, 30), str(q.attempts), _num(q.facility), _num(q.discrimination, signed=True),
                           clip(wrong, 28), str(len(q.disputes)) if q.disputes else "", key=q.qid)
         learners.border_title = t("trainer.learners")
@@ -105,9 +106,10 @@ class TrainerScreen(QuizScreen[None]):
             return
         lines: list[Text] = [Text(f"{q.qid}  {q.prompt or ''}", style="bold")]
         if q.wrong_answers:
-            lines.append(Text(t("trainer.col.wrong") + colon() + "；".join(f"{w.shown} ×{w.count}" for w in q.wrong_answers)))
+            lines.append(Text(t("trainer.col.wrong") + colon() + join(f"{w.shown} ×{w.count}" for w in q.wrong_answers)))
         for d in q.disputes:
-            lines.append(Text(f"⚑ {d.profile}{colon()}{d.answer}（{t('verdict.' + d.verdict) if d.verdict in ('correct', 'partial', 'wrong') else d.verdict}）"
+            verdict = t("verdict." + d.verdict) if d.verdict in ("correct", "partial", "wrong") else d.verdict
+            lines.append(Text(f"⚑ {d.profile}{colon()}{d.answer} ({verdict})"
                               + (f" — {d.note}" if d.note else ""), style="yellow"))
         box.update(Group(*lines))
 
@@ -132,7 +134,7 @@ class TrainerScreen(QuizScreen[None]):
         answer = self.query_one("#pg-answer", Input).value
         if item is None or not answer.strip():
             return
-        from quiz.grading import grade
+        from tui.app import grade_in_ui_language
 
-        result = grade(item.question, answer)
+        result = grade_in_ui_language(item.question, answer)
         self.query_one("#playground-result", Static).update(feedback_renderable(item.question, result, answer))
