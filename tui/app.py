@@ -460,6 +460,7 @@ def make_app(
     """
     clock: Clock = now or utc_now
     i18n.set_language(language or "zh")
+    localize_all()
     return QuizApp(ctx, clock=clock, store=store, library=library, problems=problems, start=start, language=language)
 
 

@@ -20,13 +20,22 @@ from tui.widgets.footer import QuizFooter
 from tui.widgets.text import clip
 
 if TYPE_CHECKING:
-    from quiz.trainer.report import Report
+    from quiz.trainer.report import Report, WrongAnswer
 
 
 def _num(v: float | None, *, signed: bool = False) -> str:
     if v is None:
         return "-"
     return f"{v:+.2f}" if signed else f"{v:.2f}"
+
+
+def _shown(w: WrongAnswer) -> str:
+    """A common wrong answer as the trainer reads it, in the UI's language (blank, 对/错)."""
+    if not w.answer.strip():
+        return t("result.unanswered")
+    if w.shown in ("对", "错"):
+        return t("study.true") if w.shown == "对" else t("study.false")
+    return w.shown
 
 
 class TrainerScreen(QuizScreen[None]):
@@ -86,7 +95,7 @@ class TrainerScreen(QuizScreen[None]):
         for q in report.questions:
             if not q.attempts and not q.disputes:
                 continue
-            wrong = join(f"{w.shown}×{w.count}" for w in q.wrong_answers[:3])
+            wrong = join(f"{_shown(w)}×{w.count}" for w in q.wrong_answers[:3])
             table.add_row(clip(q.qid, 30), str(q.attempts), _num(q.facility), _num(q.discrimination, signed=True),
                           clip(wrong, 28), str(len(q.disputes)) if q.disputes else "", key=q.qid)
         learners.border_title = t("trainer.learners")
@@ -106,7 +115,7 @@ class TrainerScreen(QuizScreen[None]):
             return
         lines: list[Text] = [Text(f"{q.qid}  {q.prompt or ''}", style="bold")]
         if q.wrong_answers:
-            lines.append(Text(t("trainer.col.wrong") + colon() + join(f"{w.shown} ×{w.count}" for w in q.wrong_answers)))
+            lines.append(Text(t("trainer.col.wrong") + colon() + join(f"{_shown(w)} ×{w.count}" for w in q.wrong_answers)))
         for d in q.disputes:
             verdict = t("verdict." + d.verdict) if d.verdict in ("correct", "partial", "wrong") else d.verdict
             lines.append(Text(f"⚑ {d.profile}{colon()}{d.answer} ({verdict})"

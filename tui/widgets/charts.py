@@ -108,7 +108,7 @@ def columns(
     bar_w = col - 1 if col >= 3 else col
     out = Text()
     for row in range(height, 0, -1):
-        label = str(top) if row == height else (str(round(top / 2)) if row == (height + 1) // 2 else "")
+        label = str(top) if row == height else (str(round(top * row / height)) if row == (height + 1) // 2 else "")
         out.append(label.rjust(axis) + "┤" if label else " " * axis + "│", style="dim")
         for v in values:
             level = max(0, v) / top * height
@@ -155,7 +155,8 @@ class ColumnChart(Widget):
         self.refresh()
 
     def render(self) -> Text:
-        return columns(self.values, self.labels, height=8, every=self.every, style=self.style, width=self.size.width, top=self.top)
+        height = max(3, min(8, self.size.height - 2))  # two rows for the axis and its labels
+        return columns(self.values, self.labels, height=height, every=self.every, style=self.style, width=self.size.width, top=self.top)
 
 
 class HeatmapChart(Widget):

@@ -134,7 +134,11 @@ _RESTATEMENTS = ("正确答案", "参考答案", "标准答案", "正确", "Righ
 
 
 def grader_note(note: str, expected: str) -> str:
-    """The grader's note without a closing restatement of the right answer (shown on its own line)."""
+    """The grader's note without a closing sentence that restates the right answer (shown on its own line).
+
+    Only a whole sentence is cut (``…大了。正确答案：15天``); a restatement inside a sentence
+    (``最接近的参考答案：…``) is left as the grader wrote it.
+    """
     text = note.strip()
     if not expected:
         return text
@@ -142,7 +146,10 @@ def grader_note(note: str, expected: str) -> str:
         for sep in ("：", ": ", ":"):
             tail = f"{label}{sep}{expected}"
             if text.endswith(tail) or text.endswith(tail + "。") or text.endswith(tail + "."):
-                text = text[: text.rindex(tail)].rstrip(" 。.;；，,")
+                at = text.rindex(tail)
+                if at and text[:at].rstrip()[-1:] not in ("。", ".", "；", ";", "！", "!", "？", "?"):
+                    return text  # inside a sentence
+                text = text[:at].rstrip(" 。.;；，,")
                 if text and text[-1] not in "。.！!？?":
                     text += "。" if any("\u4e00" <= c <= "\u9fff" for c in text) else "."
                 return "" if not text.strip("。. ") else text

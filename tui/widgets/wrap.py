@@ -54,9 +54,29 @@ def _digit(ch: str) -> bool:
     return ch.isdigit() and ch.isascii()
 
 
+# measure words of two or more characters: a number keeps all of it (10 分钟, 48 小时, 7 个工作日)
+UNITS = ("分钟", "小时", "个月", "周年", "工作日", "自然日", "个工作日", "个自然日", "秒钟", "百分点", "分之")
+
+
+def _in_unit(text: str, i: int) -> bool:
+    """Is ``i`` inside a multi-character measure word that follows a number?"""
+    for unit in UNITS:
+        for k in range(1, len(unit)):
+            start = i - k
+            if start > 0 and text.startswith(unit, start):
+                j = start - 1
+                while j >= 0 and text[j].isspace():
+                    j -= 1
+                if j >= 0 and _digit(text[j]):
+                    return True
+    return False
+
+
 def _breakable(text: str, i: int) -> bool:
     """May a line break before ``text[i]`` (0 < i < len(text))?"""
     a, b = text[i - 1], text[i]
+    if _wide(a) and _wide(b) and _in_unit(text, i):
+        return False
     if b.isspace() or a == NBSP:
         return False  # break after the spaces, not before them; never at a no-break space
     if b in CLOSING or a in OPENING:
