@@ -79,5 +79,15 @@ class Context:
             raise UserError(f"{self.banks_dir}: no such bank folder (--banks / QUIZ_BANKS)")
         if not self.banks_dir.is_dir():
             raise UserError(f"{self.banks_dir}: not a folder (--banks / QUIZ_BANKS names the folder holding the banks)")
+        library, problems = load_paths([self.banks_dir])
+        from quiz import index
 
-        return load_paths([self.banks_dir])
+        index.save(self.banks_dir, library)  # what the next start shows before the banks are loaded
+        return library, problems
+
+    def quick_library(self) -> Library | None:
+        """The light index of the banks as the last load left it (:mod:`quiz.index`), or None when
+        a bank file changed since: enough for the first screen's numbers, without loading the banks."""
+        from quiz import index
+
+        return index.load(self.banks_dir)

@@ -20,8 +20,10 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from quiz.model import AnyQuestion, Bank, Exam, Section
+if TYPE_CHECKING:  # the models (pydantic) are imported by whoever builds the library, not by its readers
+    from quiz.model import AnyQuestion, Bank, Exam, Section
 
 _MEANING_EXCLUDE = {"explanation", "source", "topic", "tags", "difficulty"}
 # Neither do these; they are hashed at their defaults, so fingerprints taken before they existed still match.

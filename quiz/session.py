@@ -33,12 +33,11 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from quiz.errors import UserError
 from quiz.grading.result import GradeResult
 from quiz.library import Item, Library, fingerprint
-from quiz.model import AnyQuestion
 from quiz.scheduler import (
     Card,
     Clock,
@@ -53,6 +52,9 @@ from quiz.scheduler import (
 )
 from quiz.store import Settings, Store, dumps, iso, parse_ts
 
+if TYPE_CHECKING:
+    from quiz.model import AnyQuestion
+
 StudyMode = Literal["smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse", "retry"]
 MODES: tuple[StudyMode, ...] = ("smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse", "retry")
 MODE_LABELS: dict[str, tuple[str, str]] = {
@@ -66,7 +68,7 @@ MODE_LABELS: dict[str, tuple[str, str]] = {
     "retry": ("错题重练", "Retry the missed questions"),
 }
 
-Grader = Callable[[AnyQuestion, str], GradeResult]
+Grader = Callable[["AnyQuestion", str], GradeResult]
 
 
 def default_grader() -> Grader:

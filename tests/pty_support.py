@@ -17,6 +17,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ANSI = re.compile(r"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1bP[^\x1b]*\x1b\\|\x1b[()][0-9A-Za-z]|\x1b[=>78c]")
 
@@ -26,6 +27,8 @@ class PtyRun:
     status: int  # the exit status (128 + signal when killed)
     output: str  # what the program wrote, escape sequences removed
     seen: bool  # every expected text appeared before the keys were typed
+    seen_after: float | None = None  # seconds from the start until it did
+    cpu: float = 0.0  # CPU seconds (user + system) the program used in all
 
 
 def quiz_command() -> list[str]:
@@ -64,10 +67,13 @@ def run_in_pty(
         finally:
             os._exit(127)
     chunks: list[bytes] = []
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    seen_after: float | None = None
+    deadline = started + timeout
     typed = False
     seen = not expect
     status: int | None = None
+    usage: Any = None
     try:
         while time.monotonic() < deadline:
             ready, _, _ = select.select([fd], [], [], 0.1)
@@ -83,25 +89,27 @@ def run_in_pty(
                 text = plain(b"".join(chunks).decode("utf-8", "replace"))
                 if expect and all(e in text for e in expect):
                     seen = True
+                    seen_after = time.monotonic() - started
                     time.sleep(0.3)  # let the frame settle before typing
                     os.write(fd, keys)
                     typed = True
-            done, code = os.waitpid(pid, os.WNOHANG)
+            done, code, usage = os.wait4(pid, os.WNOHANG)
             if done:
                 status = code
                 break
         while status is None and time.monotonic() < deadline:
-            done, code = os.waitpid(pid, os.WNOHANG)
+            done, code, usage = os.wait4(pid, os.WNOHANG)
             if done:
                 status = code
                 break
             time.sleep(0.05)
         if status is None:  # hung: a failure, not a wait forever
             os.kill(pid, signal.SIGKILL)
-            _, status = os.waitpid(pid, 0)
+            _, status, usage = os.wait4(pid, 0)
     finally:
         os.close(fd)
     exit_status = os.waitstatus_to_exitcode(status) if status else 0
     if exit_status < 0:
         exit_status = 128 - exit_status
-    return PtyRun(exit_status, plain(b"".join(chunks).decode("utf-8", "replace")), seen)
+    cpu = usage.ru_utime + usage.ru_stime if status is not None else 0.0
+    return PtyRun(exit_status, plain(b"".join(chunks).decode("utf-8", "replace")), seen, seen_after, cpu)

@@ -13,10 +13,11 @@ what to show and forward what the learner does.
 from __future__ import annotations
 
 import argparse
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -70,8 +71,8 @@ class QuizApp(App[int]):
     TITLE = "掌柜学堂"
     COMMANDS = App.COMMANDS | {MainCommands, ScreenCommands}
     # Screens get a -narrow class below 100 columns and -short below 30 rows (app.tcss lays them out for 80x24).
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual's own ClassVar)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("ctrl+q", "quit", "key.quit", priority=True, show=False),
         bind("f1", "go_home", "key.home", show=False),
@@ -115,7 +116,7 @@ class QuizApp(App[int]):
         yield SystemCommand(t("cmd.quit"), t("cmd.key", key="^q"), self.action_quit)
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not QuizPalette.is_open(self):
+        if self.use_command_palette and not QuizPalette.is_open(cast("App[object]", self)):
             self.push_screen(QuizPalette(id="--command-palette"))
 
     def action_change_theme(self) -> None:
@@ -159,11 +160,17 @@ class QuizApp(App[int]):
         from tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
-        self.call_after_refresh(self.open_services)
+        self.call_after_refresh(self.open_services)  # the frame first, then the store and the numbers
 
     @work(thread=True, exclusive=True, group="services")
     def open_services(self) -> None:
-        """Open the progress store, read the learner's settings and load the banks."""
+        """Open the progress store, read the learner's settings and load the banks.
+
+        In order, so the home screen fills in as early as it can: the store and the settings
+        (language, theme), then the numbers from the light index of the banks (:mod:`quiz.index`,
+        no pydantic), then the banks themselves, then, with the screen complete, the grader's
+        tables are loaded so that the first answer is graded at once.
+        """
         try:
             store = self._store
             if store is None:
@@ -172,39 +179,62 @@ class QuizApp(App[int]):
                 store = Store.open(self.ctx.db_path)
             store.ensure_profile(self.profile, self.clock())
             settings = store.get_settings(self.profile)
+            self.call_from_thread(self._store_ready, store, settings)
             library, problems = self.library, self.problems
             if library is None:
+                self._preview()
                 library, problems = self.ctx.load_library()
-            _warm_up(library)
+            _check_changed(store, library, self.profile)
         except UserError as e:
             self.call_from_thread(self._fail, str(e))
             return
-        self.call_from_thread(self._services_ready, store, settings, library, problems)
+        self.call_from_thread(self._library_ready, library, problems)
+        _warm_up(library)
 
     def _fail(self, message: str) -> None:
         """A database or bank folder the app cannot use: leave with the one-line message."""
         self.fatal = message
         self.exit(2, return_code=2)
 
-    def _services_ready(self, store: Store, settings: Settings, library: Library, problems: list[Problem]) -> None:
+    def _store_ready(self, store: Store, settings: Settings) -> None:
         self._store = store
         self.apply_settings(settings, language=self.language_override)
-        self._library_ready(library, problems)
+
+    def _preview(self) -> None:
+        """In the services worker: the home screen's numbers from the index of the banks, before the
+        banks load (here, not in a worker of its own, so that loading them waits for it)."""
+        from tui.screens.home import HomeScreen
+
+        quick = self.ctx.quick_library()
+        home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+        if quick is None or home is None:
+            return
+        data = home.compute(quick)
+        painted = threading.Event()
+
+        def show() -> None:
+            home.show_preview(data)
+            self.call_after_refresh(painted.set)
+
+        self.call_from_thread(show)
+        painted.wait(0.5)  # let the numbers reach the screen before loading the banks takes the CPU
 
     @work(thread=True, exclusive=True, group="library")
     def load_library(self) -> None:
         """Load (or reload) every bank and exam off the UI thread."""
         try:
             lib, problems = self.ctx.load_library()
+            if self._store is not None:
+                _check_changed(self._store, lib, self.profile)
         except (UserError, OSError) as e:  # a folder that vanished, permissions: shown, never a crash
             self.call_from_thread(self.notify, t("app.error", message=str(e)), severity="error")
             return
         self.call_from_thread(self._library_ready, lib, problems)
 
     def _library_ready(self, library: Library, problems: list[Problem]) -> None:
+        """The banks are loaded (and the learner's changed questions flagged, by the worker)."""
         self.library = library
         self.problems = list(problems)
-        self.on_library_changed()
         for screen in self.screen_stack:
             screen.post_message(LibraryRefreshed())
         if problems:
@@ -404,6 +434,14 @@ class QuizApp(App[int]):
     @on(LibraryRefreshed)
     def _ignore(self) -> None:  # the app itself has nothing to redraw
         pass
+
+
+def _check_changed(store: Store, library: Library, profile: str) -> None:
+    """Let the core flag the learner's questions that changed in their banks (in a worker: it
+    fingerprints every question the learner has seen)."""
+    from quiz.session import check_changed_questions
+
+    check_changed_questions(store, library, profile)
 
 
 def _warm_up(library: Library) -> None:

@@ -22,6 +22,7 @@ from tui.widgets.text import duration, fit, meter
 
 if TYPE_CHECKING:  # the core is imported by the worker, after the first paint
     from quiz.exam import AttemptInfo
+    from quiz.library import Library
     from quiz.session import SessionInfo
     from quiz.stats import ExamHistoryEntry, Overview, Readiness, TopicStats
 
@@ -44,6 +45,7 @@ MENU: tuple[tuple[str, str], ...] = (
 class HomeData:
     """What the home screen shows, read from the core in a worker."""
 
+    library: Library  # the banks, or their light index (quiz.index) before the banks are loaded
     overview: Overview
     session: SessionInfo | None
     attempt: AttemptInfo | None
@@ -134,15 +136,19 @@ class HomeScreen(QuizScreen[None]):
     # -- data ---------------------------------------------------------------
     @work(thread=True, exclusive=True, group="home")
     def load_data(self) -> None:
-        if not self.quiz.ready:
+        if not self.quiz.ready or self.library is None:
             return
+        data = self.compute(self.library)
+        self.app.call_from_thread(self._show, data)
+
+    def compute(self, lib: Library) -> HomeData:
+        """The numbers, from the core (in a worker thread); ``lib`` may be the light index of the
+        banks (:mod:`quiz.index`) before they are loaded."""
         from quiz import stats
         from quiz.exam import ExamAttempt
         from quiz.session import StudySession
 
-        lib, store, profile, now = self.library, self.store, self.quiz.profile, self.quiz.now()
-        if lib is None:
-            return
+        store, profile, now = self.store, self.quiz.profile, self.quiz.now()
         ov = stats.overview(store, lib, profile, now)
         session = StudySession.latest_unfinished(store, profile)
         attempt = ExamAttempt.latest_unfinished(store, profile)
@@ -153,15 +159,19 @@ class HomeScreen(QuizScreen[None]):
                 best[entry.exam_id] = entry
         for exam_id in lib.exams:
             readiness[exam_id] = stats.exam_readiness(store, lib, profile, exam_id, now)
-        data = HomeData(ov, session, attempt, best, readiness)
-        self.app.call_from_thread(self._show, data)
+        return HomeData(lib, ov, session, attempt, best, readiness)
+
+    def show_preview(self, data: HomeData) -> None:
+        """Numbers from the index of the banks: shown unless the banks' own came first."""
+        if self.data is None or self.data.library is data.library:
+            self._show(data)
 
     def _show(self, data: HomeData) -> None:
         if not self.is_attached:  # the app closed while the worker ran
             return
         self.data = data
         ov = data.overview
-        lib = self.library
+        lib = data.library
         today = Text()
         today.append(f"{t('home.today')}  ", style="bold")
         today.append(t("home.due", count=ov.due), style="bold yellow")
@@ -247,9 +257,9 @@ class HomeScreen(QuizScreen[None]):
 
     def _continue_text(self, data: HomeData) -> Text:
         out = Text()
-        if data.attempt is not None and self.library is not None and data.attempt.exam_id in self.library.exams:
+        if data.attempt is not None and data.attempt.exam_id in data.library.exams:
             left = (data.attempt.deadline - self.quiz.now()).total_seconds()
-            title = self.library.exams[data.attempt.exam_id].title
+            title = data.library.exams[data.attempt.exam_id].title
             out.append("▶ " + t("home.continue_exam", title=title, left=duration(left)), style="bold yellow")
             out.append("  [c]", style="dim")
         elif data.session is not None:

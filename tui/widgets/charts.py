@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from rich.cells import cell_len
@@ -63,7 +64,7 @@ def heatmap(per_day: dict[date, int], today: date, weeks: int = 20) -> Text:
     return out
 
 
-def hbars(rows: list[tuple[str, float | None, str]], *, label_width: int = 14, bar_width: int = 20) -> Text:
+def hbars(rows: Sequence[tuple[str, float | None, str]], *, label_width: int = 14, bar_width: int = 20) -> Text:
     """Horizontal bars: (label, fraction or None for no data, text after the bar)."""
     out = Text()
     for i, (label, fraction, after) in enumerate(rows):
@@ -208,7 +209,7 @@ class BarsChart(Widget):
         return hbars(self.rows, label_width=label_w, bar_width=bar_w)
 
 
-def bar_widths(rows: list[tuple[str, float | None, str]], width: int) -> tuple[int, int]:
+def bar_widths(rows: Sequence[tuple[str, float | None, str]], width: int) -> tuple[int, int]:
     """Label and bar widths for :func:`hbars` rows in ``width`` cells: every label whole when it
     can be (up to half the width), the text after the bar whole, the bar what is left (4 to 30)."""
     longest = max((cell_len(label) for label, _, _ in rows), default=4)

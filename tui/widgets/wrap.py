@@ -21,6 +21,7 @@ keeping its styles; Textual renders it at the widget's width.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -56,26 +57,21 @@ def _digit(ch: str) -> bool:
 
 # measure words of two or more characters: a number keeps all of it (10 分钟, 48 小时, 7 个工作日)
 UNITS = ("分钟", "小时", "个月", "周年", "工作日", "自然日", "个工作日", "个自然日", "秒钟", "百分点", "分之")
+_UNIT_AFTER_NUMBER = re.compile(r"[0-9]\s*(" + "|".join(sorted(UNITS, key=len, reverse=True)) + ")")
 
 
-def _in_unit(text: str, i: int) -> bool:
-    """Is ``i`` inside a multi-character measure word that follows a number?"""
-    for unit in UNITS:
-        for k in range(1, len(unit)):
-            start = i - k
-            if start > 0 and text.startswith(unit, start):
-                j = start - 1
-                while j >= 0 and text[j].isspace():
-                    j -= 1
-                if j >= 0 and _digit(text[j]):
-                    return True
-    return False
+def _glued(text: str) -> set[int]:
+    """Positions inside a multi-character measure word that follows a number (no break before them)."""
+    out: set[int] = set()
+    for m in _UNIT_AFTER_NUMBER.finditer(text):
+        out.update(range(m.start(1) + 1, m.end(1)))
+    return out
 
 
-def _breakable(text: str, i: int) -> bool:
+def _breakable(text: str, i: int, glued: set[int] | frozenset[int] = frozenset()) -> bool:
     """May a line break before ``text[i]`` (0 < i < len(text))?"""
     a, b = text[i - 1], text[i]
-    if _wide(a) and _wide(b) and _in_unit(text, i):
+    if i in glued:
         return False
     if b.isspace() or a == NBSP:
         return False  # break after the spaces, not before them; never at a no-break space
@@ -108,7 +104,8 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
         return [(0, 0)]
     width = max(1, width)
     # pieces between break opportunities
-    starts = [0] + [i for i in range(1, n) if _breakable(text, i)]
+    glued = _glued(text)
+    starts = [0] + [i for i in range(1, n) if _breakable(text, i, glued)]
     pieces = [(s, e) for s, e in zip(starts, [*starts[1:], n], strict=True)]
     lines: list[tuple[int, int]] = []
     line_start: int | None = None
@@ -175,11 +172,19 @@ class Paragraph:
 
     def __init__(self, text: Text | str, style: str = "") -> None:
         self.text = Text(text, style=style) if isinstance(text, str) else text
+        self._lines: dict[int, list[Text]] = {}  # by width: Textual renders a widget at one width many times
+
+    def lines(self, width: int) -> list[Text]:
+        lines = self._lines.get(width)
+        if lines is None:
+            lines = self._lines[width] = wrap_text(self.text, width)
+            for line in lines:
+                line.end = ""
+                line.no_wrap = True
+        return lines
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for line in wrap_text(self.text, options.max_width):
-            line.end = ""
-            line.no_wrap = True
+        for line in self.lines(options.max_width):
             yield from line.render(console)
             yield Segment.line()
 
@@ -193,7 +198,8 @@ class Paragraph:
 def _longest_piece(text: str) -> int:
     if not text:
         return 0
-    starts = [0] + [i for i in range(1, len(text)) if _breakable(text, i)]
+    glued = _glued(text)
+    starts = [0] + [i for i in range(1, len(text)) if _breakable(text, i, glued)]
     return max(cell_len(text[s:e].strip()) for s, e in zip(starts, [*starts[1:], len(text)], strict=True))
 
 
