@@ -83,6 +83,8 @@ def _breakable(text: str, i: int, glued: set[int] | frozenset[int] = frozenset()
         while j > 0 and text[j - 1].isspace():
             j -= 1
         before = text[j - 1] if j > 0 else ""
+        if before in OPENING and before:
+            return False
         if before and ((_digit(before) and _word(b)) or (_word(before) and _digit(b))):
             return False
         return True
