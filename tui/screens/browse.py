@@ -20,6 +20,7 @@ from tui.screens.base import QuizScreen
 from tui.widgets.footer import QuizFooter
 from tui.widgets.question import question_text
 from tui.widgets.text import clip
+from tui.widgets.wrap import Paragraph
 
 
 def _keypoints(title: str, points: list[KeyPoint] | list[KeyPoint | str]) -> list[RenderableType]:
@@ -74,9 +75,12 @@ def preview(item: Item) -> RenderableType:
     if q.explanation:
         parts.append(Text(""))
         parts.append(Text(f"{t('feedback.explanation')}{colon()}{q.explanation.strip()}"))
-    if q.source:
-        parts.append(Text(f"{t('feedback.source')}{colon()}{q.source.strip()}", style="dim"))
-    return Group(*parts)
+    if q.source or q.as_of:
+        source = Text(f"{t('feedback.source')}{colon()}{(q.source or '-').strip()}", style="dim")
+        if q.as_of:
+            source.append(t("feedback.as_of", date=q.as_of))
+        parts.append(source)
+    return Group(*(Paragraph(p) if isinstance(p, Text) else p for p in parts))
 
 
 class BrowseScreen(QuizScreen[None]):
@@ -115,7 +119,7 @@ class BrowseScreen(QuizScreen[None]):
             for topic, its in topics.items():
                 tnode = bnode.add(t("home.bank_line", title=topic or t("browse.no_topic"), count=len(its)), data=f"topic:{topic}")
                 for it in its:
-                    tnode.add_leaf(clip(f"[{t('type.' + it.type)[:2]}] {it.question.prompt}", 48), data=f"q:{it.qid}")
+                    tnode.add_leaf(clip(f"[{t('type_short.' + it.type)}] {it.question.prompt}", 48), data=f"q:{it.qid}")
         tree.root.expand()
         self._show_problems()
 
