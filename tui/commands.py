@@ -93,9 +93,10 @@ class ScreenCommands(Provider):
         seen: set[str] = set()
         out: list[tuple[str, str, Callable[[], object]]] = []
         for node, binding, enabled, _ in self.screen.active_bindings.values():
-            if not enabled or binding.id not in STRINGS or binding.action in main or binding.action in seen:
-                continue  # only our own keys: Textual's widgets describe theirs in English
-            seen.add(binding.action)
+            action = binding.action.removeprefix("app.")
+            if not enabled or binding.id not in STRINGS or action in main or action in seen:
+                continue  # only our own keys (Textual's widgets describe theirs in English), each once
+            seen.add(action)
             keys = app.get_key_display(binding)
             out.append((binding.description, t("cmd.key", key=keys), partial(app.run_action, binding.action, node)))
         return out

@@ -32,7 +32,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "app.unknown_bank": ("没有这个题库：{bank}", "No such bank: {bank}"),
     "app.error": ("出错了：{message}", "Something went wrong: {message}"),
     "app.quit_title": ("要退出吗？", "Quit?"),
-    "app.quit_hint": ("按 {key} 退出掌柜学堂（Ctrl+C 在输入框里是复制）", "Press {key} to quit Seller Academy (Ctrl+C copies in a text box)"),
+    "app.quit_hint": ("按 {key} 退出（Ctrl+C 用于复制）", "Press {key} to quit (Ctrl+C copies)"),
     # -- bindings ---------------------------------------------------------
     "key.quit": ("退出", "Quit"),
     "key.back": ("返回", "Back"),
@@ -215,6 +215,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "result.time_used": ("用时 {time}", "Time used {time}"),
     "result.sections": ("分题型", "By section"),
     "result.topics": ("分知识点", "By topic"),
+    "result.topics_weakest": ("知识点（最弱在前）", "Topics, weakest first"),
     "result.questions": ("逐题回顾", "Question by question"),
     "result.questions_missed": ("只看错题（{count}/{total}）", "Missed only ({count} of {total})"),
     "result.nothing_missed": ("全部答对，没有错题", "Every question right: nothing missed"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.text import Text
 from textual import on
@@ -24,6 +25,28 @@ from tui.widgets.footer import QuizFooter
 from tui.widgets.question import question_text
 from tui.widgets.text import clip, duration
 from tui.widgets.wrap import Paragraph
+
+
+def _item_lines(label: str, items: list[str], width: int, *, max_lines: int) -> list[Text]:
+    """``label`` then ``items`` (each kept whole) separated by `` · ``, in at most ``max_lines`` lines
+    of ``width`` cells; items that do not fit are counted at the end (``…+3``)."""
+    lines: list[Text] = [Text(label, style="bold")]
+    sep = " · "
+    for i, item in enumerate(items):
+        line = lines[-1]
+        gap = sep if line.plain.strip() and not line.plain.endswith(colon()) else ""
+        left = len(items) - i
+        more = f"{sep}…+{left - 1}" if left > 1 else ""
+        fits = line.cell_len + cell_len(gap + item) + (cell_len(more) if len(lines) == max_lines else 0) <= width
+        if fits:
+            line.append(gap + item)
+            continue
+        if len(lines) < max_lines and cell_len(item) <= width:
+            lines.append(Text(item))
+            continue
+        line.append(f"{gap}…+{left}", style="dim")
+        break
+    return lines
 
 
 def _pts(x: float) -> str:
@@ -112,14 +135,23 @@ class ResultScreen(QuizScreen[None]):
         for tp in r.topics:
             topics.add_row(tp.topic or t("browse.no_topic"), f"{tp.correct}/{tp.count}", f"{_pts(tp.earned)}/{_pts(tp.points)}")
 
-        breakdown = Text()
-        breakdown.append(t("result.sections") + colon(), style="bold")
-        breakdown.append("  ·  ".join(f"{s.title}\u00a0{s.correct}/{s.count}" for s in r.sections))
-        breakdown.append("\n")
-        breakdown.append(t("result.topics") + colon(), style="bold")
-        breakdown.append("  ·  ".join(f"{tp.topic or t('browse.no_topic')}\u00a0{tp.correct}/{tp.count}" for tp in r.topics))
-        self.query_one("#result-breakdown", Static).update(Paragraph(breakdown))
+        self._show_breakdown()
         self._fill_questions()
+
+    def on_resize(self) -> None:
+        self._show_breakdown()
+
+    def _show_breakdown(self) -> None:
+        """On a short screen the two tables as lines of whole items: every section, then the
+        weakest topics first, as many as two lines hold (the rest counted)."""
+        r = self.result
+        width = max(20, self.size.width - 2)
+        sections = [f"{s.title} {s.correct}/{s.count}" for s in r.sections]
+        weakest = sorted(r.topics, key=lambda tp: (tp.correct / tp.count if tp.count else 1.0, -tp.count))
+        topics = [f"{tp.topic or t('browse.no_topic')} {tp.correct}/{tp.count}" for tp in weakest]
+        lines = _item_lines(t("result.sections") + colon(), sections, width, max_lines=2)
+        lines += _item_lines(t("result.topics_weakest") + colon(), topics, width, max_lines=2)
+        self.query_one("#result-breakdown", Static).update(Text("\n").join(lines))
 
     def _fill_questions(self) -> None:
         r = self.result

@@ -32,7 +32,15 @@ from tui.widgets.feedback import CHOICE_TYPES, FeedbackPanel
 from tui.widgets.footer import QuizFooter
 from tui.widgets.question import QuestionView
 from tui.widgets.text import duration, relative
-from tui.widgets.wrap import Paragraph
+from tui.widgets.wrap import NBSP, Paragraph
+
+
+def _whole(text: str) -> str:
+    """``text`` that a wrapping line keeps in one piece (its inner spaces made no-break)."""
+    core = text.strip(" ")
+    start = text.index(core) if core else 0
+    return text[:start] + core.replace(" ", NBSP) + text[start + len(core):]
+
 
 RATING_KEYS = {Rating.Again: "key.again", Rating.Hard: "key.hard", Rating.Good: "key.good", Rating.Easy: "key.easy"}
 
@@ -207,15 +215,15 @@ class StudyScreen(QuizScreen[None]):
         outcome = self.outcome
         line = Text()
         if outcome is not None and outcome.rating is not None:
-            line.append(t("study.rate_line"), style="bold")
+            # each piece is kept whole when the row wraps (no-break spaces inside it)
+            line.append(_whole(t("study.rate_line")), style="bold")
             for r, key in RATING_KEYS.items():
-                label = f" {int(r)} {t(key)} "
-                line.append(label, style="reverse bold" if r == outcome.rating else "dim")
+                line.append(_whole(f" {int(r)} {t(key)} "), style="reverse bold" if r == outcome.rating else "dim")
                 line.append(" ")
             if outcome.next_due is not None:
-                line.append("   " + t("study.next_due", when=relative(outcome.next_due, self.quiz.now())), style="cyan")
+                line.append("   " + _whole(t("study.next_due", when=relative(outcome.next_due, self.quiz.now()))), style="cyan")
             if outcome.in_wrong_book and not outcome.added_to_wrong_book:
-                line.append("   " + t("study.wrong_streak", streak=outcome.wrong_streak), style="dim")
+                line.append("   " + _whole(t("study.wrong_streak", streak=outcome.wrong_streak)), style="dim")
         rating = self.query_one("#rating", Static)
         rating.update(Paragraph(line))
         rating.display = True

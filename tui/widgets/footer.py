@@ -39,24 +39,29 @@ class QuizFooter(Footer):
 
     def compose(self) -> ComposeResult:
         width = self.app.size.width
-        compact = width < NARROW
-        if self.compact != compact:
-            self.set_reactive(Footer.compact, compact)
-            self.set_class(compact, "-compact")
         widgets: list[Widget] = list(super().compose())
         palette = [w for w in widgets if isinstance(w, FooterKey) and "-command-palette" in w.classes]
         keys = [w for w in widgets if w not in palette]
         # Esc (back) is known to everyone: it goes last, after the keys this screen is about
         keys.sort(key=lambda w: isinstance(w, FooterKey) and w.key == "escape")
-        room = width - sum(key_width(p, compact) for p in palette if isinstance(p, FooterKey))
+
+        def need(ws: list[Widget], compact: bool) -> int:
+            return sum(key_width(w, compact) for w in ws if isinstance(w, FooterKey))
+
+        # roomy when every key fits that way (and the terminal is wide), else compact
+        compact = width < NARROW or need(keys + palette, False) > width
+        if self.compact != compact:
+            self.set_reactive(Footer.compact, compact)
+            self.set_class(compact, "-compact")
+        room = width - need(palette, compact)
         shown: list[Widget] = []
         used = 0
         for w in keys:
-            need = key_width(w, compact) if isinstance(w, FooterKey) else 0
-            if used + need > room:
+            n = key_width(w, compact) if isinstance(w, FooterKey) else 0
+            if used + n > room:
                 break
             shown.append(w)
-            used += need
+            used += n
         for w in shown + palette:
             if isinstance(w, FooterKey):
                 w.compact = compact
