@@ -40,7 +40,7 @@ class QuizFooter(Footer):
     def compose(self) -> ComposeResult:
         width = self.app.size.width
         widgets: list[Widget] = list(super().compose())
-        palette = [w for w in widgets if isinstance(w, FooterKey) and "-command-palette" in w.classes]
+        palette: list[Widget] = [w for w in widgets if isinstance(w, FooterKey) and "-command-palette" in w.classes]
         keys = [w for w in widgets if w not in palette]
         # Esc (back) is known to everyone: it goes last, after the keys this screen is about
         keys.sort(key=lambda w: isinstance(w, FooterKey) and w.key == "escape")
