@@ -59,8 +59,8 @@ def build_app(
 
 
 def screen_text(app: QuizApp) -> str:
-    """What the screen shows, as plain text (one line per terminal row)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    """What the screen shows, as plain text (one line per terminal row; a no-break space shows as a space)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips()).replace("\u00a0", " ")
 
 
 async def settle(pilot: Any) -> None:
