@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -41,6 +42,8 @@ def _common(p: argparse.ArgumentParser, *, top: bool = False) -> None:
     p.add_argument("--db", metavar="PATH", default=default, help="progress database (env QUIZ_DB; default ./progress.db)")
     p.add_argument("--banks", metavar="DIR", default=default, help="bank folder (env QUIZ_BANKS; default: the shipped banks)")
     p.add_argument("--profile", metavar="NAME", default=default, help="learner profile (env QUIZ_PROFILE; default 'default')")
+    p.add_argument("--lang", metavar="zh|en", default=default,
+                   help="language of the app and of grading feedback (env QUIZ_LANG; default: the profile's setting, else zh)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,11 +130,15 @@ def _resolve(spec: str) -> Handler:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # pydantic looks for plugins in every installed package's entry points on first use: this
+    # program uses none, and the look-up is a measurable part of the start-up
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     parser = build_parser()
     args = parser.parse_args(argv)
-    ctx = Context.from_env(banks=args.banks, db=args.db, profile=args.profile)
     spec = HANDLERS.get(args.command) if args.command else UI_HANDLER
+    ctx = Context()
     try:
+        ctx = Context.from_env(banks=args.banks, db=args.db, profile=args.profile, lang=args.lang)
         handler = _resolve(spec or UI_HANDLER)
         return handler(args, ctx)
     except UserError as e:

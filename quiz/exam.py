@@ -41,16 +41,18 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quiz.errors import UserError
 from quiz.grading.result import GradeResult
 from quiz.library import Item, Library, fill_sections, fingerprint
-from quiz.model import LETTERS, AnyQuestion, Exam, MultiQuestion, SingleQuestion
 from quiz.scheduler import Clock, SpacedScheduler, rating_for, to_utc, utc_now
 from quiz.store import Store, dumps, iso, parse_ts
 
-Grader = Callable[[AnyQuestion, str], GradeResult]
+if TYPE_CHECKING:
+    from quiz.model import AnyQuestion, Exam, MultiQuestion, SingleQuestion
+
+Grader = Callable[["AnyQuestion", str], GradeResult]
 
 DRAFT_GRACE = timedelta(seconds=5)
 """A draft typed before the deadline is still saved this long after it (the UI's clock ticks
@@ -146,6 +148,11 @@ class ExamResult:
     def unanswered(self) -> int:
         return sum(1 for q in self.questions if not q.answered)
 
+    def missed(self) -> list[QuestionResult]:
+        """The questions not answered fully right (wrong, partly right or left blank), in paper order:
+        what the review's 只看错题 shows and 错题重练 practises."""
+        return [q for q in self.questions if q.result.verdict != "correct"]
+
 
 @dataclass(frozen=True)
 class AttemptInfo:
@@ -167,6 +174,8 @@ def draw(library: Library, exam: Exam, seed: int) -> list[DrawnQuestion]:
     whenever one exists, however the sections' filters overlap. Raises UserError when none does,
     naming the section that falls short.
     """
+    from quiz.model import MultiQuestion, SingleQuestion
+
     rng = random.Random(seed)
     pools = [library.section_pool(s) for s in exam.sections]
     fill = fill_sections(pools, [s.count for s in exam.sections], rng)
@@ -198,6 +207,8 @@ def draw(library: Library, exam: Exam, seed: int) -> list[DrawnQuestion]:
 
 def shuffled(question: AnyQuestion, permutation: Sequence[int] | None) -> AnyQuestion:
     """The question as shown: choice ``i`` is the bank's choice ``permutation[i]``, answer key remapped."""
+    from quiz.model import LETTERS, MultiQuestion, SingleQuestion
+
     if permutation is None:
         return question
     order = list(permutation)
@@ -219,6 +230,8 @@ def shuffled(question: AnyQuestion, permutation: Sequence[int] | None) -> AnyQue
 
 def _shuffled_feedback(question: SingleQuestion | MultiQuestion, order: list[int]) -> dict[str, str]:
     """Per-choice feedback under the letters the choices are shown with (verdict keys unchanged)."""
+    from quiz.model import LETTERS
+
     out: dict[str, str] = {}
     for key, text in question.feedback.items():
         i = LETTERS.find(key) if len(key) == 1 else -1
@@ -231,6 +244,8 @@ _LETTERS_ONLY = re.compile(r"^[\sA-Ha-h,，、;；/]*$")
 
 def to_original_letters(answer: str, permutation: Sequence[int] | None) -> str | None:
     """The learner's letters (as shown) in the bank's own letters, sorted; None if not letters."""
+    from quiz.model import LETTERS
+
     if permutation is None or not _LETTERS_ONLY.match(answer):
         return None
     out = set()

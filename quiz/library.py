@@ -24,18 +24,10 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from quiz.model import (
-    LETTERS,
-    AnyQuestion,
-    Bank,
-    Exam,
-    MultiQuestion,
-    NumericQuestion,
-    Section,
-    ShortQuestion,
-    SingleQuestion,
-)
+if TYPE_CHECKING:  # the models (pydantic) are imported by whoever builds the library, not by its readers
+    from quiz.model import AnyQuestion, Bank, Exam, Section
 
 _MEANING_EXCLUDE = {"explanation", "source", "topic", "tags", "difficulty"}
 # Neither do these; they are hashed at their defaults, so fingerprints taken before they existed still match.
@@ -87,6 +79,8 @@ def answer_fact(q: AnyQuestion) -> str | None:
     """The fact a question's answer states, folded for comparison (None for 判断 and 情景, whose
     answers say nothing specific): the right choice's text (单选), the right choices' texts (多选),
     the number with its unit (数值), the first accepted answer (填空)."""
+    from quiz.model import LETTERS, MultiQuestion, NumericQuestion, ShortQuestion, SingleQuestion
+
     if isinstance(q, SingleQuestion):
         text = q.choices[q.answer_index]
     elif isinstance(q, MultiQuestion):

@@ -11,6 +11,8 @@ every problem becomes a :class:`Problem`.
 from __future__ import annotations
 
 import difflib
+import functools
+import gc
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -42,7 +44,13 @@ MAX_ALIAS_EXPANSION = 1_000_000
 MAX_PROBLEMS_PER_FILE = 200
 YAML_SUFFIXES = (".yaml", ".yml")
 
-_QUESTION_ADAPTER: TypeAdapter[Any] = TypeAdapter(Question)
+
+
+@functools.cache
+def _question_adapter() -> TypeAdapter[Any]:
+    """Built on first use: a warm start (every bank from the cache) never validates a question."""
+    return TypeAdapter(Question)
+
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -205,6 +213,16 @@ def parse_yaml(path: str, raw: bytes) -> tuple[Any, yaml.Node | None, list[Probl
     if text is None:
         return None, None, problems
     tabs = _tab_problems(path, text)
+    enabled = gc.isenabled()
+    gc.disable()  # composing makes a node per value: collections midway would find nothing to free
+    try:
+        return _parse_nodes(path, text, tabs)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse_nodes(path: str, text: str, tabs: list[Problem]) -> tuple[Any, yaml.Node | None, list[Problem]]:
     try:
         node = yaml.compose(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as e:
@@ -453,7 +471,7 @@ def _bank_semantic_problems(path: str, root: yaml.Node, data: dict[str, Any], ba
             q = bank.questions[i]
         else:
             try:
-                q = _QUESTION_ADAPTER.validate_python(raw)
+                q = _question_adapter().validate_python(raw)
             except ValidationError:
                 continue
         for sub, message in [*q.problems(), *_class_name_problems(q)]:

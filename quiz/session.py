@@ -20,6 +20,8 @@ Modes (``StudySession.start(..., mode=...)``):
   after ``Settings.wrong_book_streak`` (default 2) correct answers in a row.
 * ``bookmarks``  收藏: bookmarked questions, oldest bookmark first.
 * ``browse``     背题模式: answer and explanation shown; nothing graded, recorded or scheduled.
+* ``retry``      错题重练: exactly the questions named by ``Filters.qids`` (an exam's missed
+  questions), in that order, each once; graded, recorded and scheduled like any practice.
 
 背题模式 can also be switched on inside any session (:meth:`StudySession.set_memorize`):
 the session shows answers from the current question on, nothing is recorded and the
@@ -46,12 +48,11 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from quiz.errors import UserError
 from quiz.grading.result import GradeResult
 from quiz.library import Item, Library, fingerprint
-from quiz.model import AnyQuestion
 from quiz.scheduler import (
     Card,
     Clock,
@@ -66,8 +67,11 @@ from quiz.scheduler import (
 )
 from quiz.store import Settings, Store, WrongEntry, dumps, iso, parse_ts
 
-StudyMode = Literal["smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse"]
-MODES: tuple[StudyMode, ...] = ("smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse")
+if TYPE_CHECKING:
+    from quiz.model import AnyQuestion
+
+StudyMode = Literal["smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse", "retry"]
+MODES: tuple[StudyMode, ...] = ("smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse", "retry")
 MODE_LABELS: dict[str, tuple[str, str]] = {
     "smart": ("智能复习", "Smart review"),
     "sequential": ("顺序练习", "Sequential practice"),
@@ -76,9 +80,10 @@ MODE_LABELS: dict[str, tuple[str, str]] = {
     "wrong": ("错题本", "Wrong-answer book"),
     "bookmarks": ("收藏", "Bookmarks"),
     "browse": ("背题模式", "Browse answers"),
+    "retry": ("错题重练", "Retry the missed questions"),
 }
 
-Grader = Callable[[AnyQuestion, str], GradeResult]
+Grader = Callable[["AnyQuestion", str], GradeResult]
 
 
 def default_grader() -> Grader:
@@ -97,10 +102,11 @@ class Filters:
     banks: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
+    qids: tuple[str, ...] = ()  # exactly these questions (错题重练), in this order
 
     @property
     def empty(self) -> bool:
-        return not (self.topics or self.banks or self.tags or self.types)
+        return not (self.topics or self.banks or self.tags or self.types or self.qids)
 
     def scope(self) -> str:
         """A stable key for the scope (used for 顺序练习 positions)."""
@@ -109,12 +115,15 @@ class Filters:
         return json.dumps({k: sorted(v) for k, v in self.to_dict().items() if v}, ensure_ascii=False, sort_keys=True)
 
     def to_dict(self) -> dict[str, list[str]]:
-        return {
+        out = {
             "topics": list(self.topics),
             "banks": list(self.banks),
             "tags": list(self.tags),
             "types": list(self.types),
         }
+        if self.qids:
+            out["qids"] = list(self.qids)
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, list[str]]) -> Filters:
@@ -123,10 +132,15 @@ class Filters:
             banks=tuple(d.get("banks", ())),
             tags=tuple(d.get("tags", ())),
             types=tuple(d.get("types", ())),
+            qids=tuple(d.get("qids", ())),
         )
 
     def select(self, library: Library) -> list[Item]:
-        return library.select(types=self.types, topics=self.topics, tags=self.tags, banks=self.banks)
+        items = library.select(types=self.types, topics=self.topics, tags=self.tags, banks=self.banks)
+        if self.qids:
+            passing = {it.qid: it for it in items}
+            return [passing[q] for q in dict.fromkeys(self.qids) if q in passing]
+        return items
 
 
 @dataclass(frozen=True)
@@ -257,6 +271,8 @@ class StudySession:
         filters = filters or Filters()
         if mode == "focus" and filters.empty:
             raise UserError("专项练习 needs a topic, bank or tag")
+        if mode == "retry" and not filters.qids:
+            raise UserError("错题重练 needs the questions to retry")
         t = to_utc(now())
         store.ensure_profile(profile, t)
         settings = store.get_settings(profile)
@@ -788,6 +804,8 @@ def build_queue(
         return keep(e.qid for e in store.wrong_book(profile))
     if mode == "bookmarks":
         return keep(store.bookmarks(profile))
+    if mode == "retry":
+        return pool  # the named questions in the order named (Filters.select keeps it)
     # focus: due, then in the wrong-answer book, then new, then the rest weakest first
     rows = {r.qid: r for r in store.card_summaries(profile)}
     due_set = {q for q, r in rows.items() if r.due <= now}

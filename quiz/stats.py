@@ -719,7 +719,7 @@ def cli_stats(args: argparse.Namespace, ctx: Context) -> int:
             }
             print(json.dumps(data, ensure_ascii=False, indent=2))
         else:
-            print(_human(ov, readiness, best, store.get_settings(ctx.profile).language))
+            print(_human(ov, readiness, best, ctx.language or store.get_settings(ctx.profile).language))
     finally:
         store.close()
     if problems:

@@ -66,9 +66,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from quiz.dbfile import check_db_path as _check_file
 from quiz.errors import UserError
@@ -77,7 +78,7 @@ from quiz.scheduler import Card, Rating, State, to_utc, utc_now
 SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 5000
 
-Mode = Literal["smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse", "exam"]
+Mode = Literal["smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse", "retry", "exam"]
 
 
 def iso(dt: datetime) -> str:
@@ -383,10 +384,16 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
 class Store:
-    """One open progress database. Use :meth:`open`; close with :meth:`close` or ``with``."""
+    """One open progress database. Use :meth:`open`; close with :meth:`close` or ``with``.
 
-    def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
-        self.db = db
+    The store speaks SQL through :mod:`sqlite3`; :attr:`db` (sqlite-utils, for trainers'
+    scripts and ad-hoc queries) is made on first use, so that opening the store, on the
+    way to the first screen, does not import sqlite-utils and what it pulls in (numpy).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self._db: sqlite_utils.Database | None = None
         self.path = path
         # one writer at a time per connection: a UI worker thread and the UI thread may share a Store
         self._lock = threading.RLock()
@@ -424,7 +431,7 @@ class Store:
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            store = cls(sqlite_utils.Database(conn), p)
+            store = cls(conn, p)
             if migrate and version < SCHEMA_VERSION:
                 store._migrate(version)
         except sqlite3.DatabaseError as e:
@@ -449,8 +456,16 @@ class Store:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection = self.db.conn
-        return conn
+        return self._conn
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The same connection as a sqlite-utils Database."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self._conn)
+        return self._db
 
     def close(self) -> None:
         try:
@@ -889,6 +904,22 @@ class Store:
     def remove_from_wrong_book(self, profile: str, qid: str) -> None:
         with self.transaction() as c:
             c.execute("DELETE FROM wrong_book WHERE profile = ? AND qid = ?", (profile, qid))
+
+    def wrong_book_entry(self, profile: str, qid: str) -> WrongEntry | None:
+        r = self.conn.execute(
+            "SELECT qid, added, streak, wrong_count, last_wrong FROM wrong_book WHERE profile = ? AND qid = ?",
+            (profile, qid),
+        ).fetchone()
+        return WrongEntry(r[0], parse_ts(r[1]), r[2], r[3], parse_ts(r[4])) if r else None
+
+    def restore_wrong_book(self, profile: str, entry: WrongEntry) -> None:
+        """Put back an entry removed by :meth:`remove_from_wrong_book` exactly as it was (undo)."""
+        with self.transaction() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO wrong_book (profile, qid, added, streak, wrong_count, last_wrong)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (profile, entry.qid, iso(entry.added), entry.streak, entry.wrong_count, iso(entry.last_wrong)),
+            )
 
     def set_bookmark(self, profile: str, qid: str, on: bool, now: datetime | None = None) -> None:
         self.ensure_profile(profile, now)

@@ -89,7 +89,7 @@ async def test_rating_override_bookmark_and_dispute_reach_the_store(tmp_path: Pa
         assert isinstance(screen, StudyScreen) and screen.item is not None
         qid = screen.item.qid
         assert qid == "tui-rules/ship-days"
-        await pilot.press("ctrl+b")  # bookmark before answering
+        await pilot.press("ctrl+f")  # bookmark (收藏) before answering: ^f marks a question here and in exams
         await pilot.press("a")  # wrong
         await pilot.pause()
         assert screen.outcome is not None and screen.outcome.rating is not None
@@ -115,7 +115,8 @@ async def test_memorize_mode_shows_the_answer_and_records_nothing(tmp_path: Path
         screen = app.screen
         assert isinstance(screen, StudyScreen)
         assert screen.state == "memorize"
-        assert "正确答案：B. 48小时" in screen_text(app)
+        assert "✓ ○ B. 48小时" in screen_text(app)  # the right choice marked, readable without colour
+        assert "正确答案" not in screen_text(app)  # and not said twice
         await pilot.press("enter")
         await pilot.pause()
         assert screen.item is not None and screen.item.qid == "tui-rules/delay-comp"
@@ -146,7 +147,8 @@ async def test_exam_answered_flagged_and_submitted_after_naming_the_unanswered(t
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmSubmit)
-        assert "还有 4 题未答：2、3、4、5" in screen_text(app)
+        assert "还有 4 题未答" in screen_text(app)
+        assert "题号：2、3、4、5" in screen_text(app)
         assert "标记的题：2" in screen_text(app)
         await pilot.press("n")  # keep going
         await pilot.pause()

@@ -59,17 +59,16 @@ def build_app(
 
 
 def screen_text(app: QuizApp) -> str:
-    """What the screen shows, as plain text (one line per terminal row)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    """What the screen shows, as plain text (one line per terminal row; a no-break space shows as a space)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips()).replace("\u00a0", " ")
 
 
 async def settle(pilot: Any) -> None:
-    """Let workers finish and the screen repaint (an exclusive worker replaced by a newer one
-    is cancelled: that is not a failure)."""
+    """Let workers finish and the screen repaint (an exclusive worker replaced by a newer one is fine)."""
     from textual.worker import WorkerCancelled
 
     await pilot.pause()
-    for _ in range(3):
+    for _ in range(20):
         try:
             await pilot.app.workers.wait_for_complete()
             break

@@ -13,13 +13,14 @@ what to show and forward what the learner does.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 
@@ -27,14 +28,16 @@ from quiz.context import Context
 from quiz.dbfile import check_db_path
 from quiz.errors import UserError
 from tui import i18n
-from tui.commands import MainCommands
+from tui.commands import MainCommands, QuizPalette, ScreenCommands, ThemeCommands
 from tui.i18n import t
 from tui.keys import bind, localize_all
 from tui.messages import LibraryRefreshed
 
 if TYPE_CHECKING:
+    from quiz.grading.result import GradeResult
     from quiz.library import Library
     from quiz.loader import Problem
+    from quiz.model import AnyQuestion
     from quiz.store import Settings, Store
 
 Clock = Callable[[], datetime]
@@ -56,10 +59,20 @@ class Start:
     exam_id: str | None = None
 
 
+def grade_in_ui_language(question: AnyQuestion, answer: str) -> GradeResult:
+    """The grader the screens hand to sessions and exams: feedback in the language on screen."""
+    from quiz.grading import grade
+
+    return grade(question, answer, lang=i18n.language())
+
+
 class QuizApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "掌柜学堂"
-    COMMANDS = App.COMMANDS | {MainCommands}
+    COMMANDS = App.COMMANDS | {MainCommands, ScreenCommands}
+    # Screens get a -narrow class below 100 columns and -short below 30 rows (app.tcss lays them out for 80x24).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual's own ClassVar)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("ctrl+q", "quit", "key.quit", priority=True, show=False),
         bind("f1", "go_home", "key.home", show=False),
@@ -96,6 +109,30 @@ class QuizApp(App[int]):
     def now(self) -> datetime:
         return self.clock()
 
+    # -- Textual's own commands and notices, in the learner's language ------------
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Only what makes sense here, translated (Textual's key panel and screenshots speak English)."""
+        yield SystemCommand(t("cmd.theme"), t("cmd.theme_help"), self.action_change_theme)
+        yield SystemCommand(t("cmd.quit"), t("cmd.key", key="^q"), self.action_quit)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not QuizPalette.is_open(cast("App[object]", self)):
+            self.push_screen(QuizPalette(id="--command-palette"))
+
+    def action_change_theme(self) -> None:
+        self.push_screen(QuizPalette(providers=[ThemeCommands], placeholder=t("palette.theme")))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (it copies in a text box): say how to quit, in the learner's language."""
+        self.notify(t("app.quit_hint", key="Ctrl+Q"), title=t("app.quit_title"))
+
+    def use_theme(self, setting: str) -> None:
+        """Switch to a theme (a key of :data:`THEMES`) and remember it."""
+        if self._settings is None:
+            self.theme = theme_name(setting)
+            return
+        self.save_settings(replace(self.settings, theme=setting))
+
     # -- services ---------------------------------------------------------------
     @property
     def store(self) -> Store:
@@ -123,11 +160,17 @@ class QuizApp(App[int]):
         from tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
-        self.call_after_refresh(self.open_services)
+        self.call_after_refresh(self.open_services)  # the frame first, then the store and the numbers
 
     @work(thread=True, exclusive=True, group="services")
     def open_services(self) -> None:
-        """Open the progress store, read the learner's settings and load the banks."""
+        """Open the progress store, read the learner's settings and load the banks.
+
+        In order, so the home screen fills in as early as it can: the store and the settings
+        (language, theme), then the numbers from the light index of the banks (:mod:`quiz.index`,
+        no pydantic), then the banks themselves, then, with the screen complete, the grader's
+        tables are loaded so that the first answer is graded at once.
+        """
         try:
             store = self._store
             if store is None:
@@ -136,39 +179,62 @@ class QuizApp(App[int]):
                 store = Store.open(self.ctx.db_path)
             store.ensure_profile(self.profile, self.clock())
             settings = store.get_settings(self.profile)
+            self.call_from_thread(self._store_ready, store, settings)
             library, problems = self.library, self.problems
             if library is None:
+                self._preview()
                 library, problems = self.ctx.load_library()
-            _warm_up(library)
+            _check_changed(store, library, self.profile)
         except UserError as e:
             self.call_from_thread(self._fail, str(e))
             return
-        self.call_from_thread(self._services_ready, store, settings, library, problems)
+        self.call_from_thread(self._library_ready, library, problems)
+        _warm_up(library)
 
     def _fail(self, message: str) -> None:
         """A database or bank folder the app cannot use: leave with the one-line message."""
         self.fatal = message
         self.exit(2, return_code=2)
 
-    def _services_ready(self, store: Store, settings: Settings, library: Library, problems: list[Problem]) -> None:
+    def _store_ready(self, store: Store, settings: Settings) -> None:
         self._store = store
         self.apply_settings(settings, language=self.language_override)
-        self._library_ready(library, problems)
+
+    def _preview(self) -> None:
+        """In the services worker: the home screen's numbers from the index of the banks, before the
+        banks load (here, not in a worker of its own, so that loading them waits for it)."""
+        from tui.screens.home import HomeScreen
+
+        quick = self.ctx.quick_library()
+        home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+        if quick is None or home is None:
+            return
+        data = home.compute(quick)
+        painted = threading.Event()
+
+        def show() -> None:
+            home.show_preview(data)
+            self.call_after_refresh(painted.set)
+
+        self.call_from_thread(show)
+        painted.wait(0.5)  # let the numbers reach the screen before loading the banks takes the CPU
 
     @work(thread=True, exclusive=True, group="library")
     def load_library(self) -> None:
         """Load (or reload) every bank and exam off the UI thread."""
         try:
             lib, problems = self.ctx.load_library()
+            if self._store is not None:
+                _check_changed(self._store, lib, self.profile)
         except (UserError, OSError) as e:  # a folder that vanished, permissions: shown, never a crash
             self.call_from_thread(self.notify, t("app.error", message=str(e)), severity="error")
             return
         self.call_from_thread(self._library_ready, lib, problems)
 
     def _library_ready(self, library: Library, problems: list[Problem]) -> None:
+        """The banks are loaded (and the learner's changed questions flagged, by the worker)."""
         self.library = library
         self.problems = list(problems)
-        self.on_library_changed()
         for screen in self.screen_stack:
             screen.post_message(LibraryRefreshed())
         if problems:
@@ -254,12 +320,15 @@ class QuizApp(App[int]):
     def open(self, screen: Screen[Any]) -> None:
         self.push_screen(screen)
 
-    def open_study(self, mode: str = "smart", *, topic: str | None = None, bank: str | None = None) -> None:
+    def open_study(
+        self, mode: str = "smart", *, topic: str | None = None, bank: str | None = None, qids: tuple[str, ...] = ()
+    ) -> None:
+        """A study session in ``mode`` over a topic, a bank, or exactly ``qids`` (错题重练)."""
         if not self._can_open():
             return
         from tui.screens.study import StudyScreen
 
-        self.push_screen(StudyScreen(mode, topic=topic, bank=bank))
+        self.push_screen(StudyScreen(mode, topic=topic, bank=bank, qids=qids))
 
     def resume_study(self, session_id: int) -> None:
         """Reopen an interrupted session where it stopped."""
@@ -271,7 +340,7 @@ class QuizApp(App[int]):
         if self.library is None:
             return
         try:
-            session = StudySession.resume(self.store, self.library, session_id, now=self.clock)
+            session = StudySession.resume(self.store, self.library, session_id, now=self.clock, grader=grade_in_ui_language)
         except UserError as e:
             self.notify(str(e), severity="error")
             return
@@ -296,6 +365,15 @@ class QuizApp(App[int]):
 
     def action_study(self, mode: str = "smart") -> None:
         self.open_study(mode)
+
+    async def action_continue(self) -> None:
+        """Continue the interrupted session or exam (what home's ``c`` does), from any screen."""
+        self.action_go_home()
+        from tui.screens.home import HomeScreen
+
+        home = self.screen
+        if isinstance(home, HomeScreen):
+            home.action_continue()
 
     def action_exam(self) -> None:
         self.open_exam(None)
@@ -358,6 +436,14 @@ class QuizApp(App[int]):
         pass
 
 
+def _check_changed(store: Store, library: Library, profile: str) -> None:
+    """Let the core flag the learner's questions that changed in their banks (in a worker: it
+    fingerprints every question the learner has seen)."""
+    from quiz.session import check_changed_questions
+
+    check_changed_questions(store, library, profile)
+
+
 def _warm_up(library: Library) -> None:
     """Import the core modules the screens use and let the grader load what it loads lazily,
     here in the worker, so the first answer's feedback does not wait for them."""
@@ -371,11 +457,21 @@ def _warm_up(library: Library) -> None:
         break
 
 
-THEMES: dict[str, str] = {"dark": "textual-dark", "light": "textual-light"}
+# theme setting -> Textual theme; each has a name in both languages (``theme.<setting>`` in i18n)
+THEMES: dict[str, str] = {
+    "dark": "textual-dark",
+    "light": "textual-light",
+    "terminal": "ansi-dark",
+    "nord": "nord",
+    "gruvbox": "gruvbox",
+    "tokyo-night": "tokyo-night",
+    "solarized-light": "solarized-light",
+    "catppuccin-latte": "catppuccin-latte",
+}
 
 
 def theme_name(setting: str) -> str:
-    """The Textual theme for a stored theme setting (``dark``, ``light`` or a theme's name)."""
+    """The Textual theme for a stored theme setting (a key of :data:`THEMES`, or an older stored theme name)."""
     from textual.theme import BUILTIN_THEMES
 
     name = THEMES.get(setting, setting)
@@ -402,12 +498,13 @@ def make_app(
     """
     clock: Clock = now or utc_now
     i18n.set_language(language or "zh")
+    localize_all()
     return QuizApp(ctx, clock=clock, store=store, library=library, problems=problems, start=start, language=language)
 
 
 def _run(ctx: Context, start: Start) -> int:
     check_db_path(ctx.db_path)  # a bad --db is one line before anything is painted
-    app = make_app(ctx, start=start)
+    app = make_app(ctx, start=start, language=ctx.language)
     result = app.run()
     if app.fatal:
         raise UserError(app.fatal)

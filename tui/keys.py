@@ -40,9 +40,22 @@ def _subclasses(cls: type) -> list[type]:
     return out
 
 
+def _localize(binding: Any) -> Any:
+    if isinstance(binding, Binding) and binding.id in STRINGS:
+        return replace(binding, description=t(binding.id))
+    return binding
+
+
 def localize_all(app: App[Any] | None = None) -> None:
-    """Every binding made by :func:`bind` now describes itself in the current language."""
+    """Every binding made by :func:`bind` now describes itself in the current language.
+
+    The classes' own ``BINDINGS`` are rewritten too: Textual merges them lazily, when a class is
+    first used, so a screen opened for the first time after a switch must find them translated.
+    """
     for cls in _subclasses(DOMNode):
+        own = cls.__dict__.get("BINDINGS")
+        if isinstance(own, list):
+            own[:] = [_localize(b) for b in own]
         merged = cls.__dict__.get("_merged_bindings")
         if isinstance(merged, BindingsMap):
             _localize_map(merged)

@@ -1,4 +1,29 @@
-"""What grading one answer returns."""
+"""What grading one answer returns.
+
+Contract with the screens that show it (``tui/widgets/feedback.py``):
+
+* ``feedback`` is the grader's note on *this* answer (why it is wrong, what was
+  forgiven), in the language ``grade()`` was asked for. It should not restate
+  ``expected``: the screen shows the right answer on a line of its own (until
+  every grader follows this, a closing ``正确答案：<expected>`` is cut there).
+* ``details["spans"]`` (optional) marks up the learner's answer for free-text
+  questions (``short``, ``scenario``): a list of ``[start, end, kind]`` or
+  ``[start, end, kind, label]``, where ``start``/``end`` are offsets into the raw
+  answer string exactly as passed to ``grade()`` (Python ``str`` indices, ``end``
+  exclusive, before any normalisation), sorted by ``start``, not overlapping, and
+  ``kind`` is one of:
+
+  - ``matched``: a key point or accepted form, found as written;
+  - ``typo``: found, with a mistyped character forgiven;
+  - ``homophone``: found, with a pinyin-input homophone forgiven (``接代量``);
+  - ``negated``: a key point said in a negated clause (``不截图``), not counted;
+  - ``violation``: a forbidden action the answer states (it fails the answer).
+
+  ``label`` names the key point or forbidden action. What is missing has no span
+  (it is listed in ``missed``). The screen draws each kind in its own style with a
+  legend; with no spans it lists ``found``/``missed``/``violations`` by label
+  instead. Spans that break these rules are not drawn (the labels are shown).
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tui.i18n import t
 from tui.screens.question_list import QuestionListScreen
 
@@ -16,5 +18,7 @@ class BookmarksScreen(QuestionListScreen):
         wrong = {e.qid for e in self.store.wrong_book(profile)}
         return [(qid, "✗ " + t("study.in_wrong_book") if qid in wrong else "★") for qid in self.store.bookmarks(profile)]
 
-    def remove_entry(self, qid: str) -> None:
-        self.store.set_bookmark(self.quiz.profile, qid, False, self.quiz.now())
+    def remove_entry(self, qid: str) -> Callable[[], None]:
+        profile = self.quiz.profile
+        self.store.set_bookmark(profile, qid, False, self.quiz.now())
+        return lambda: self.store.set_bookmark(profile, qid, True, self.quiz.now())

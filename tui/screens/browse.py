@@ -10,15 +10,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 
 from quiz.library import Item
 from quiz.model import LETTERS, AnyQuestion, KeyPoint
-from tui.i18n import colon, t
+from tui.i18n import colon, join, t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
+from tui.widgets.footer import QuizFooter
 from tui.widgets.question import question_text
 from tui.widgets.text import clip
+from tui.widgets.wrap import Paragraph
 
 
 def _keypoints(title: str, points: list[KeyPoint] | list[KeyPoint | str]) -> list[RenderableType]:
@@ -53,7 +55,7 @@ def preview(item: Item) -> RenderableType:
         if q.tolerance:
             extra.append(t("browse.tolerance", tolerance=f"{q.tolerance:g}"))
         if q.units:
-            extra.append(t("browse.units", units="、".join(q.units)))
+            extra.append(t("browse.units", units=join(q.units)))
         if extra:
             parts.append(Text("  " + "  ".join(extra), style="dim"))
     if q.type == "short":
@@ -73,9 +75,12 @@ def preview(item: Item) -> RenderableType:
     if q.explanation:
         parts.append(Text(""))
         parts.append(Text(f"{t('feedback.explanation')}{colon()}{q.explanation.strip()}"))
-    if q.source:
-        parts.append(Text(f"{t('feedback.source')}{colon()}{q.source.strip()}", style="dim"))
-    return Group(*parts)
+    if q.source or q.as_of:
+        source = Text(f"{t('feedback.source')}{colon()}{(q.source or '-').strip()}", style="dim")
+        if q.as_of:
+            source.append(t("feedback.as_of", date=q.as_of))
+        parts.append(source)
+    return Group(*(Paragraph(p) if isinstance(p, Text) else p for p in parts))
 
 
 class BrowseScreen(QuizScreen[None]):
@@ -91,7 +96,7 @@ class BrowseScreen(QuizScreen[None]):
             with VerticalScroll(id="preview-pane"):
                 yield Static(t("browse.pick"), id="preview")
         yield Static("", id="problems")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -107,14 +112,14 @@ class BrowseScreen(QuizScreen[None]):
             return
         for bank_id, bank in lib.banks.items():
             items = lib.select(banks=[bank_id])
-            bnode = tree.root.add(f"{bank.title}（{len(items)}）", data=f"bank:{bank_id}", expand=True)
+            bnode = tree.root.add(t("home.bank_line", title=bank.title, count=len(items)), data=f"bank:{bank_id}", expand=True)
             topics: dict[str, list[Item]] = {}
             for it in items:
                 topics.setdefault(it.topic, []).append(it)
             for topic, its in topics.items():
-                tnode = bnode.add(f"{topic or t('browse.no_topic')}（{len(its)}）", data=f"topic:{topic}")
+                tnode = bnode.add(t("home.bank_line", title=topic or t("browse.no_topic"), count=len(its)), data=f"topic:{topic}")
                 for it in its:
-                    tnode.add_leaf(clip(f"[{t('type.' + it.type)[:2]}] {it.question.prompt}", 48), data=f"q:{it.qid}")
+                    tnode.add_leaf(clip(f"[{t('type_short.' + it.type)}] {it.question.prompt}", 48), data=f"q:{it.qid}")
         tree.root.expand()
         self._show_problems()
 

@@ -18,26 +18,29 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, Input, OptionList, Static, TextArea
+from textual.widgets import Button, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from quiz.errors import UserError
 from quiz.exam import ExamAttempt, ExamOver, ExamResult
-from tui.i18n import t
+from tui.app import grade_in_ui_language
+from tui.i18n import join, t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
 from tui.widgets.answer import AnswerPad
 from tui.widgets.answer_sheet import AnswerSheet, SheetCell
+from tui.widgets.footer import QuizFooter
 from tui.widgets.question import QuestionView
 from tui.widgets.text import duration
 from tui.widgets.timer import Countdown
+from tui.widgets.wrap import Paragraph
 
 DRAFT_DELAY = 0.5
 """Seconds after the last key before the text in the answer box is saved."""
 
 
 def _numbers(positions: list[int], limit: int = 20) -> str:
-    shown = "、".join(str(p + 1) for p in positions[:limit])
+    shown = join(str(p + 1) for p in positions[:limit])
     return shown + ("…" if len(positions) > limit else "")
 
 
@@ -58,11 +61,13 @@ class ConfirmSubmit(ModalScreen[bool]):
         with Vertical():
             yield Static(t("exam.confirm_title"), id="confirm-title")
             if self.unanswered:
-                yield Static(Text(t("exam.confirm_unanswered", count=len(self.unanswered), list=_numbers(self.unanswered)), style="bold red"), id="confirm-unanswered")
+                # the count on a line of its own: "还有 37 题未答" is never parted
+                yield Static(Text(t("exam.confirm_unanswered", count=len(self.unanswered)), style="bold red"), id="confirm-unanswered")
+                yield Static(Paragraph(Text(t("exam.confirm_numbers", list=_numbers(self.unanswered)), style="red")))
             else:
                 yield Static(Text(t("exam.confirm_all"), style="green"), id="confirm-unanswered")
             if self.flagged:
-                yield Static(Text(t("exam.confirm_flagged", list=_numbers(self.flagged)), style="yellow"))
+                yield Static(Paragraph(Text(t("exam.confirm_flagged", list=_numbers(self.flagged)), style="yellow")))
             with Horizontal():
                 yield Button(f"{t('exam.yes')} (Y)", variant="error", id="confirm-yes")
                 yield Button(f"{t('exam.no')} (N)", variant="primary", id="confirm-no")
@@ -78,13 +83,19 @@ class ConfirmSubmit(ModalScreen[bool]):
         self.dismiss(value)
 
 
+class ExamList(OptionList):
+    """The exams to choose from; its Enter is in the footer (Textual's list hides it)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [bind("enter", "select", "key.start_exam")]
+
+
 class ExamPicker(QuizScreen[None]):
     """选择考试: every exam blueprint, Enter starts (or resumes) one."""
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield OptionList(id="exam-list")
-        yield Footer()
+        yield ExamList(id="exam-list")
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -115,6 +126,7 @@ class ExamPicker(QuizScreen[None]):
 
 class ExamScreen(QuizScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
+        bind("escape", "back", "key.leave_exam"),
         bind("ctrl+t", "submit", "key.submit_exam"),
         bind("ctrl+n,pagedown", "move(1)", "key.next"),
         bind("ctrl+b,pageup", "move(-1)", "key.prev"),
@@ -142,7 +154,7 @@ class ExamScreen(QuizScreen[None]):
             with Vertical(id="exam-side"):
                 yield AnswerSheet([], [], id="sheet")
                 yield Static("", id="exam-status")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         if self.attempt is None:
@@ -170,11 +182,11 @@ class ExamScreen(QuizScreen[None]):
         store, profile, clock = self.store, self.quiz.profile, self.quiz.clock
         info = ExamAttempt.latest_unfinished(store, profile, self.exam_id)
         if info is not None:
-            attempt = ExamAttempt.resume(store, lib, info.attempt_id, now=clock)
+            attempt = ExamAttempt.resume(store, lib, info.attempt_id, now=clock, grader=grade_in_ui_language)
             if not attempt.is_submitted:
                 self.notify(t("exam.resumed", time=duration(attempt.time_left().total_seconds())), timeout=4)
             return attempt
-        return ExamAttempt.start(store, lib, profile, self.exam_id, now=clock)
+        return ExamAttempt.start(store, lib, profile, self.exam_id, now=clock, grader=grade_in_ui_language)
 
     # -- the clock ---------------------------------------------------------------
     def tick(self) -> None:
@@ -205,11 +217,10 @@ class ExamScreen(QuizScreen[None]):
         flag = "  ⚑" if eq.flagged else ""
         number = t("exam.question", n=position + 1, total=len(attempt.questions)) + flag
         body.mount(QuestionView(eq.question, number=number))
-        pad = AnswerPad(eq.question, initial=eq.answer)
+        pad = AnswerPad(eq.question, initial=eq.answer, autofocus=True)
         body.mount(pad)
         self.query_one("#exam-section", Static).update(t("exam.section", title=eq.section_title, points=f"{eq.points:g}"))
         self._update_sheet()
-        self.call_after_refresh(pad.focus_input)
         body.scroll_home(animate=False)
 
     def _update_sheet(self) -> None:

@@ -5,22 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quiz.scores import format_score, score_range
 from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
+from tui.widgets.footer import QuizFooter
 from tui.widgets.text import duration, fit, meter
 
 if TYPE_CHECKING:  # the core is imported by the worker, after the first paint
     from quiz.exam import AttemptInfo
+    from quiz.library import Library
     from quiz.session import SessionInfo
     from quiz.stats import ExamHistoryEntry, Overview, Readiness, TopicStats
 
@@ -43,6 +46,7 @@ MENU: tuple[tuple[str, str], ...] = (
 class HomeData:
     """What the home screen shows, read from the core in a worker."""
 
+    library: Library  # the banks, or their light index (quiz.index) before the banks are loaded
     overview: Overview
     session: SessionInfo | None
     attempt: AttemptInfo | None
@@ -51,6 +55,7 @@ class HomeData:
 
 
 class HomeScreen(QuizScreen[None]):
+    # most useful first: at 80 columns the footer shows what fits and the palette the rest
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("s", "app.study('smart')", "key.study"),
         bind("c", "continue", "key.continue"),
@@ -58,6 +63,7 @@ class HomeScreen(QuizScreen[None]):
         bind("w", "app.wrong_book", "key.wrong_book"),
         bind("f", "app.bookmarks", "key.bookmarks"),
         bind("t", "app.stats", "key.stats"),
+        bind("m", "toggle_menu", "key.menu"),
         bind("b", "app.browse", "key.browse"),
         bind("o", "app.settings", "key.settings"),
         bind("q", "app.quit", "key.quit", show=False),
@@ -77,18 +83,38 @@ class HomeScreen(QuizScreen[None]):
                 yield OptionList(id="topics")
                 yield OptionList(id="exams")
             yield OptionList(id="menu")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.query_one("#topics").border_title = t("home.banks")
         self.query_one("#exams").border_title = t("home.exams")
         self.query_one("#menu").border_title = t("home.menu")
         self._fill_menu()
-        self.query_one("#menu", OptionList).focus()
+        self.query_one("#topics" if self.has_class("-narrow") else "#menu", OptionList).focus()
         self.refresh_view()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action != "back"  # home is the bottom of the stack
+        if action == "back":
+            return False  # home is the bottom of the stack
+        if action == "toggle_menu":
+            return self.has_class("-narrow")  # the menu is always there on a wide screen
+        return True
+
+    def action_toggle_menu(self) -> None:
+        """Below 100 columns the menu folds away; ``m`` shows it (and hides it again)."""
+        menu = self.query_one("#menu", OptionList)
+        opened = not self.has_class("-menu-open")
+        self.set_class(opened, "-menu-open")
+        if opened:
+            menu.focus()
+        else:
+            self.query_one("#topics", OptionList).focus()
+        if self.data is not None:  # the lists changed width: their rows are laid out again
+            self.call_after_refresh(self._show, self.data)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.data is not None:
+            self.call_after_refresh(self._show, self.data)
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
@@ -111,15 +137,19 @@ class HomeScreen(QuizScreen[None]):
     # -- data ---------------------------------------------------------------
     @work(thread=True, exclusive=True, group="home")
     def load_data(self) -> None:
-        if not self.quiz.ready:
+        if not self.quiz.ready or self.library is None:
             return
+        data = self.compute(self.library)
+        self.app.call_from_thread(self._show, data)
+
+    def compute(self, lib: Library) -> HomeData:
+        """The numbers, from the core (in a worker thread); ``lib`` may be the light index of the
+        banks (:mod:`quiz.index`) before they are loaded."""
         from quiz import stats
         from quiz.exam import ExamAttempt
         from quiz.session import StudySession
 
-        lib, store, profile, now = self.library, self.store, self.quiz.profile, self.quiz.now()
-        if lib is None:
-            return
+        store, profile, now = self.store, self.quiz.profile, self.quiz.now()
         ov = stats.overview(store, lib, profile, now)
         session = StudySession.latest_unfinished(store, profile)
         attempt = ExamAttempt.latest_unfinished(store, profile)
@@ -127,15 +157,19 @@ class HomeScreen(QuizScreen[None]):
         readiness: dict[str, Readiness] = {}
         for exam_id in lib.exams:
             readiness[exam_id] = stats.exam_readiness(store, lib, profile, exam_id, now)
-        data = HomeData(ov, session, attempt, best, readiness)
-        self.app.call_from_thread(self._show, data)
+        return HomeData(lib, ov, session, attempt, best, readiness)
+
+    def show_preview(self, data: HomeData) -> None:
+        """Numbers from the index of the banks: shown unless the banks' own came first."""
+        if self.data is None or self.data.library is data.library:
+            self._show(data)
 
     def _show(self, data: HomeData) -> None:
         if not self.is_attached:  # the app closed while the worker ran
             return
         self.data = data
         ov = data.overview
-        lib = self.library
+        lib = data.library
         today = Text()
         today.append(f"{t('home.today')}  ", style="bold")
         today.append(t("home.due", count=ov.due), style="bold yellow")
@@ -162,33 +196,46 @@ class HomeScreen(QuizScreen[None]):
         if lib is not None:
             by_topic = {ts.topic: ts for ts in ov.topics}
             by_bank = {bs.topic: bs for bs in ov.banks}
+            rows: list[tuple[str, bool, TopicStats | None, str]] = []  # label, is a bank, stats, option id
             for bank_id, bank in lib.banks.items():
                 items = lib.select(banks=[bank_id])
                 names = list(dict.fromkeys(it.topic for it in items))
-                head = Text(fit(f"{bank.title}（{len(items)}）", 24), style="bold")
-                topics.add_option(Option(self._mastery_line(head, by_bank.get(bank_id)), id=f"bank:{bank_id}"))
+                rows.append((t("home.bank_line", title=bank.title, count=len(items)), True, by_bank.get(bank_id), f"bank:{bank_id}"))
                 if len(names) == 1:  # one topic: the bank's line says it all
                     continue
                 for topic in names:
-                    label = Text("  " + fit(topic or t("browse.no_topic"), 22))
-                    topics.add_option(Option(self._mastery_line(label, by_topic.get(topic)), id=f"topic:{topic}"))
+                    rows.append((topic or t("browse.no_topic"), False, by_topic.get(topic), f"topic:{topic}"))
+            width = topics.scrollable_content_region.width
+            if len(rows) > topics.scrollable_content_region.height and not topics.show_vertical_scrollbar:
+                width -= topics.styles.scrollbar_size_vertical  # the scrollbar the rows are about to need
+            label_w, bar_w = self._row_widths([("" if is_bank else "  ") + label for label, is_bank, *_ in rows], width)
+            for label, is_bank, ts, oid in rows:
+                head = Text(fit(label, label_w), style="bold") if is_bank else Text("  " + fit(label, label_w - 2))
+                topics.add_option(Option(self._mastery_line(head, ts, bar_w), id=oid))
         if highlighted is not None and highlighted < topics.option_count:
             topics.highlighted = highlighted
         exams = self.query_one("#exams", OptionList)
         highlighted = exams.highlighted
         exams.clear_options()
         if lib is not None:
-            for exam_id, exam in lib.exams.items():
-                line = Text()
-                line.append(fit(exam.title, 22), style="bold")
+            width = exams.scrollable_content_region.width
+            title_w = max((cell_len(e.title) for e in lib.exams.values()), default=8)
+            tails: dict[str, Text] = {}
+            for exam_id in lib.exams:
+                tail = Text()
                 best = data.best.get(exam_id)
                 best_text = f"{format_score(best.score)}/{format_score(best.total)}" if best else ""
-                line.append(" " + (t("home.best", score=best_text) if best else t("home.no_best")), style="dim")
+                tail.append(" " + (t("home.best", score=best_text) if best else t("home.no_best")), style="dim")
                 r = data.readiness.get(exam_id)
                 if r is not None:
                     low, high = score_range(r.low, r.high)
-                    line.append("  " + t("home.readiness", low=low, high=high, total=format_score(r.total)),
+                    tail.append("  " + t("home.readiness", low=low, high=high, total=format_score(r.total)),
                                 style="green" if r.likely_pass else "yellow")
+                tails[exam_id] = tail
+                title_w = min(title_w, max(8, width - tail.cell_len))
+            for exam_id, exam in lib.exams.items():
+                line = Text(fit(exam.title, title_w), style="bold")
+                line.append_text(tails[exam_id])
                 exams.add_option(Option(line, id=f"exam:{exam_id}"))
             if not lib.exams:
                 exams.add_option(Option(t("app.no_exams"), disabled=True))
@@ -196,19 +243,32 @@ class HomeScreen(QuizScreen[None]):
             exams.highlighted = highlighted
 
     @staticmethod
-    def _mastery_line(label: Text, ts: TopicStats | None) -> Text:
+    def _row_widths(labels: list[str], width: int) -> tuple[int, int]:
+        """Cells for the label and the bar so that a row (label, bar, ``掌握 100%``) fits ``width`` whole.
+
+        The bar gives way first (down to 6 cells), then the label (cut with …, never below 8).
+        """
+        figure = cell_len(t("home.mastery", percent=100))
+        longest = max((cell_len(label) for label in labels), default=8)
+        room = max(0, width - figure - 2)  # two spaces between label, bar and figure
+        bar_w = max(6, min(20, room - longest))
+        label_w = max(8, min(longest, room - bar_w))
+        return label_w, max(1, min(bar_w, room - label_w))
+
+    @staticmethod
+    def _mastery_line(label: Text, ts: TopicStats | None, bar_w: int = 20) -> Text:
         mastery = ts.mastery if ts is not None else 0.0
         line = label.copy()
         line.append(" ")
-        line.append_text(meter(mastery, 20))
+        line.append_text(meter(mastery, bar_w))
         line.append(" " + t("home.mastery", percent=round(mastery * 100)), style="dim")
         return line
 
     def _continue_text(self, data: HomeData) -> Text:
         out = Text()
-        if data.attempt is not None and self.library is not None and data.attempt.exam_id in self.library.exams:
+        if data.attempt is not None and data.attempt.exam_id in data.library.exams:
             left = (data.attempt.deadline - self.quiz.now()).total_seconds()
-            title = self.library.exams[data.attempt.exam_id].title
+            title = data.library.exams[data.attempt.exam_id].title
             out.append("▶ " + t("home.continue_exam", title=title, left=duration(left)), style="bold yellow")
             out.append("  [c]", style="dim")
         elif data.session is not None:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from quiz.library import Item
 from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
 from tui.screens.browse import preview
+from tui.widgets.footer import QuizFooter
 from tui.widgets.text import clip
 
 ALL = "__all__"
@@ -27,19 +29,21 @@ class QuestionListScreen(QuizScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("p", "practice", "key.practice"),
         bind("x,delete", "remove", "key.remove"),
+        bind("u,ctrl+z", "undo", "key.undo"),
         bind("slash", "filter", "key.filter"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.topic: str | None = None
+        self.undo_stack: list[tuple[str, Callable[[], None]]] = []  # (qid, puts it back), newest last
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Select[str]([], prompt=t("list.all_topics"), allow_blank=True, classes="list-filter", id="topic-filter")
         yield DataTable(cursor_type="row", zebra_stripes=True, classes="list-table", id="question-table")
         yield Static("", classes="list-preview", id="list-preview")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -53,8 +57,14 @@ class QuestionListScreen(QuizScreen[None]):
         """(qid, status text) in the order shown."""
         raise NotImplementedError
 
-    def remove_entry(self, qid: str) -> None:
+    def remove_entry(self, qid: str) -> Callable[[], None]:
+        """Remove the entry; returns what puts it back as it was (undo)."""
         raise NotImplementedError
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return bool(self.undo_stack)
+        return True
 
     # ---------------------------------------------------------------------------
     def _item(self, qid: str) -> Item | None:
@@ -113,12 +123,27 @@ class QuestionListScreen(QuizScreen[None]):
         return key
 
     def action_remove(self) -> None:
+        """Remove the highlighted question from the list; ``u`` puts it back."""
         qid = self._current_qid()
         if qid is None:
             return
-        self.remove_entry(qid)
-        self.notify(t("list.removed"), timeout=1.5)
+        self.undo_stack.append((qid, self.remove_entry(qid)))
+        self.notify(t("list.removed_undo"), timeout=4)
         self.refresh_view()
+        self.refresh_bindings()
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            return
+        qid, put_back = self.undo_stack.pop()
+        put_back()
+        self.notify(t("list.restored"), timeout=2)
+        self.refresh_view()
+        table = self.query_one(DataTable)
+        keys = [str(k.value) for k in table.rows]
+        if qid in keys:
+            table.move_cursor(row=keys.index(qid))
+        self.refresh_bindings()
 
     def action_practice(self) -> None:
         self.quiz.open_study(self.MODE, topic=self.topic)

@@ -4,24 +4,50 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Header, Static
 
 from quiz.errors import UserError
 from quiz.exam import ExamAttempt, ExamResult, QuestionResult
 from quiz.model import AnyQuestion
 from quiz.scores import format_score
-from tui.i18n import t
+from tui.app import grade_in_ui_language
+from tui.i18n import colon, t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
 from tui.widgets.feedback import VERDICT_MARK, VERDICT_STYLE, feedback_renderable
+from tui.widgets.footer import QuizFooter
 from tui.widgets.question import question_text
 from tui.widgets.text import clip, duration
+from tui.widgets.wrap import Paragraph
+
+
+def _item_lines(label: str, items: list[str], width: int, *, max_lines: int) -> list[Text]:
+    """``label`` then ``items`` (each kept whole) separated by `` · ``, in at most ``max_lines`` lines
+    of ``width`` cells; items that do not fit are counted at the end (``…+3``)."""
+    lines: list[Text] = [Text(label, style="bold")]
+    sep = " · "
+    for i, item in enumerate(items):
+        line = lines[-1]
+        gap = sep if line.plain.strip() and not line.plain.endswith(colon()) else ""
+        left = len(items) - i
+        more = f"{sep}…+{left - 1}" if left > 1 else ""
+        fits = line.cell_len + cell_len(gap + item) + (cell_len(more) if len(lines) == max_lines else 0) <= width
+        if fits:
+            line.append(gap + item)
+            continue
+        if len(lines) < max_lines and cell_len(item) <= width:
+            lines.append(Text(item))
+            continue
+        line.append(f"{gap}…+{left}", style="dim")
+        break
+    return lines
 
 
 def _pts(x: float) -> str:
@@ -29,14 +55,22 @@ def _pts(x: float) -> str:
 
 
 class ResultScreen(QuizScreen[None]):
-    """The result of one attempt; the question table's highlighted row is shown in full below."""
+    """The result of one attempt, reviewed as a learner expects (驾考宝典-style): every question,
+    or only the ones missed (``w``); ``r`` practises exactly the missed ones (错题重练). The
+    highlighted question is shown in full below the table."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [bind("h", "app.history", "key.history")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("w", "missed_only(True)", "key.missed_only"),
+        bind("w", "missed_only(False)", "key.show_all"),
+        bind("r", "retry", "key.retry"),
+        bind("h", "app.history", "key.history"),
+    ]
 
     def __init__(self, result: ExamResult, *, attempt: ExamAttempt | None = None) -> None:
         super().__init__()
         self.result = result
         self.attempt = attempt
+        self.missed_only = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,9 +78,32 @@ class ResultScreen(QuizScreen[None]):
         with Horizontal(id="result-tables"):
             yield DataTable(id="result-sections", cursor_type="none", zebra_stripes=True)
             yield DataTable(id="result-topics", cursor_type="none", zebra_stripes=True)
+        yield Static(id="result-breakdown")  # the two tables as two lines, on a short screen
         yield DataTable(id="result-questions", cursor_type="row", zebra_stripes=True)
-        yield Static(id="review-detail")
-        yield Footer()
+        with VerticalScroll(id="review-detail-box"):
+            yield Static(id="review-detail")
+        yield QuizFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "missed_only":
+            return parameters[0] != self.missed_only  # one ``w`` shows in the footer: the switch to make
+        if action == "retry":
+            return bool(self.result.missed()) or None  # shown greyed out when nothing was missed
+        return True
+
+    def action_missed_only(self, on: bool) -> None:
+        """只看错题: the table lists only the questions not answered fully right (and back)."""
+        self.missed_only = on
+        self._fill_questions()
+        self.refresh_bindings()
+
+    def action_retry(self) -> None:
+        """错题重练: a practice session on exactly the questions this attempt missed."""
+        missed = self.result.missed()
+        if not missed:
+            self.notify(t("result.nothing_missed"))
+            return
+        self.quiz.open_study("retry", qids=tuple(q.qid for q in missed))
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -81,20 +138,45 @@ class ResultScreen(QuizScreen[None]):
         for tp in r.topics:
             topics.add_row(tp.topic or t("browse.no_topic"), f"{tp.correct}/{tp.count}", f"{_pts(tp.earned)}/{_pts(tp.points)}")
 
+        self._show_breakdown()
+        self._fill_questions()
+
+    def on_resize(self) -> None:
+        self._show_breakdown()
+
+    def _show_breakdown(self) -> None:
+        """On a short screen the two tables as lines of whole items: every section, then the
+        weakest topics first, as many as two lines hold (the rest counted)."""
+        r = self.result
+        width = max(20, self.size.width - 2)
+        sections = [f"{s.title} {s.correct}/{s.count}" for s in r.sections]
+        weakest = sorted(r.topics, key=lambda tp: (tp.correct / tp.count if tp.count else 1.0, -tp.count))
+        topics = [f"{tp.topic or t('browse.no_topic')} {tp.correct}/{tp.count}" for tp in weakest]
+        lines = _item_lines(t("result.sections") + colon(), sections, width, max_lines=2)
+        lines += _item_lines(t("result.topics_weakest") + colon(), topics, width, max_lines=2)
+        self.query_one("#result-breakdown", Static).update(Text("\n").join(lines))
+
+    def _fill_questions(self) -> None:
+        r = self.result
         table = self.query_one("#result-questions", DataTable)
-        table.border_title = t("result.questions")
+        shown = r.missed() if self.missed_only else r.questions
+        table.border_title = (t("result.questions_missed", count=len(shown), total=len(r.questions))
+                              if self.missed_only else t("result.questions"))
         table.clear(columns=True)
         table.add_columns(t("result.col.n"), t("result.col.verdict"), t("result.col.score"), t("result.col.prompt"))
-        for qr in r.questions:
+        width = max(20, self.size.width - 30)
+        for qr in shown:
             if qr.answered:
                 verdict = Text(f"{VERDICT_MARK[qr.result.verdict]} {t('verdict.' + qr.result.verdict)}", style=VERDICT_STYLE[qr.result.verdict])
             else:
                 verdict = Text(f"– {t('result.not_answered')}", style="dim")
             prompt = self._question(qr)
             table.add_row(str(qr.position + 1), verdict, f"{_pts(qr.earned)}/{_pts(qr.points)}",
-                          clip(prompt.prompt if prompt else qr.qid, 60), key=str(qr.position))
-        if r.questions:
-            self._detail(r.questions[0])
+                          clip(prompt.prompt if prompt else qr.qid, width), key=str(qr.position))
+        if shown:
+            self._detail(shown[0])
+        else:
+            self.query_one("#review-detail", Static).update(Text(t("result.nothing_missed"), style="green"))
 
     def _question(self, qr: QuestionResult) -> AnyQuestion | None:
         """The question as the learner saw it (choices in the shuffled order)."""
@@ -112,13 +194,14 @@ class ResultScreen(QuizScreen[None]):
             return
         if not qr.answered:  # nothing was graded: the question, 未作答, and the right answer
             box.update(Group(
-                question_text(q, number=f"#{qr.position + 1}"), Text(""),
+                Paragraph(question_text(q, number=f"#{qr.position + 1}")), Text(""),
                 Text(t("result.not_answered"), style="bold"),
                 Text.assemble((t("feedback.expected") + "  ", "bold"), (q.expected_text(), "green")),
             ))
-            return
-        answer = qr.answer or t("result.unanswered")
-        box.update(Group(question_text(q, number=f"#{qr.position + 1}"), Text(""), feedback_renderable(q, qr.result, answer)))
+        else:
+            answer = qr.answer or t("result.unanswered")
+            box.update(Group(Paragraph(question_text(q, number=f"#{qr.position + 1}")), Text(""), feedback_renderable(q, qr.result, answer)))
+        self.query_one("#review-detail-box", VerticalScroll).scroll_home(animate=False)
 
     @on(DataTable.RowHighlighted, "#result-questions")
     def _row(self, event: DataTable.RowHighlighted) -> None:
@@ -138,7 +221,7 @@ class HistoryScreen(QuizScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -165,7 +248,7 @@ class HistoryScreen(QuizScreen[None]):
         if not key or not key.isdigit() or self.library is None:
             return
         try:
-            attempt = ExamAttempt.resume(self.store, self.library, int(key), now=self.quiz.clock)
+            attempt = ExamAttempt.resume(self.store, self.library, int(key), now=self.quiz.clock, grader=grade_in_ui_language)
         except (UserError, KeyError, ValueError) as e:
             self.notify(str(e), severity="error")
             return

@@ -8,17 +8,19 @@ import re
 from dataclasses import replace
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from quiz.errors import UserError
 from tui.app import THEMES
 from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
+from tui.widgets.footer import QuizFooter
 
 PROFILE_RE = re.compile(r"^[\w\-]{1,40}$")
 LANGUAGE_OPTIONS = [("简体中文", "zh"), ("English", "en")]
@@ -58,16 +60,72 @@ class SettingsScreen(QuizScreen[None]):
                 yield Input(type="integer", id="leech")
             with Horizontal(classes="row"):
                 yield Label(t("settings.theme"), id="lbl-theme")
-                yield Select[str]([(n, n) for n in self._themes()], allow_blank=False, id="theme")
+                yield Select[str](self._themes(), allow_blank=False, id="theme")
             yield Button(t("settings.save"), variant="primary", id="save")
-        yield Footer()
+        yield QuizFooter()
 
     def _profiles(self) -> list[str]:
         profiles = list(self.store.profiles())
         return profiles if self.quiz.profile in profiles else [*profiles, self.quiz.profile]
 
-    def _themes(self) -> list[str]:
-        return list(THEMES) + sorted(n for n in self.app.available_themes if n not in THEMES.values())
+    def _themes(self) -> list[tuple[str, str]]:
+        """(name in the learner's language, setting) for each theme; an older stored name is kept as is."""
+        out = [(t(f"theme.{k}"), k) for k in THEMES]
+        stored = self.quiz.settings.theme
+        if stored not in THEMES:
+            out.append((stored, stored))
+        return out
+
+    def _form(self) -> tuple[str, str, object, object]:
+        """What the form holds now: daily limit, retention (as typed), language, theme."""
+        return (
+            self.query_one("#daily-new", Input).value.strip(),
+            self.query_one("#retention", Input).value.strip(),
+            self.query_one("#language", Select).value,
+            self.query_one("#theme", Select).value,
+        )
+
+    def _saved_form(self) -> tuple[str, str, object, object]:
+        s = self.quiz.settings
+        return (str(s.daily_new_limit), f"{s.desired_retention:g}", s.language, s.theme)
+
+    def unsaved(self) -> bool:
+        """Does the form hold changes not saved yet? (A profile switch or creation is saved at once.)"""
+        daily, retention, language, theme = self._form()
+        s_daily, s_retention, s_language, s_theme = self._saved_form()
+        try:
+            same_retention = float(retention) == float(s_retention)
+        except ValueError:
+            same_retention = retention == s_retention
+        return (daily, language, theme) != (s_daily, s_language, s_theme) or not same_retention
+
+    def action_back(self) -> None:
+        """Esc with unsaved changes asks first: save, discard, or keep editing."""
+        if not self.unsaved():
+            self.dismiss()
+            return
+        from tui.widgets.dialog import AskDialog
+
+        def chosen(answer: str | None) -> None:
+            if answer == "save":
+                if self.action_save():
+                    self.dismiss()
+            elif answer == "discard":
+                self.dismiss()
+
+        self.app.push_screen(
+            AskDialog(
+                t("settings.unsaved_title"),
+                [Text(t("settings.unsaved_body"))],
+                [
+                    ("save", t("settings.save"), "s", "primary"),
+                    ("discard", t("settings.discard"), "d", "error"),
+                    ("cancel", t("settings.keep_editing"), "escape", "default"),
+                ],
+                cancel="cancel",
+            ),
+            chosen,
+        )
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -100,8 +158,8 @@ class SettingsScreen(QuizScreen[None]):
         themes = self._themes()
         theme = self.query_one("#theme", Select)
         with theme.prevent(Select.Changed):
-            theme.set_options([(n, n) for n in themes])
-            theme.value = s.theme if s.theme in themes else "dark"
+            theme.set_options(themes)
+            theme.value = s.theme if s.theme in {k for _, k in themes} else "dark"
 
     def _suggest(self) -> None:
         """With an exam date ahead: the daily new questions that see every question in time."""
@@ -145,24 +203,25 @@ class SettingsScreen(QuizScreen[None]):
     def _save_button(self) -> None:
         self.action_save()
 
-    def action_save(self) -> None:
+    def action_save(self) -> bool:
+        """Save the form; False (with the reason shown) when a value is refused."""
         try:
             daily = int(self.query_one("#daily-new", Input).value)
         except ValueError:
             self.notify(t("settings.bad_number", field=t("settings.daily_new")), severity="error")
-            return
+            return False
         try:
             retention = float(self.query_one("#retention", Input).value)
         except ValueError:
             self.notify(t("settings.bad_number", field=t("settings.retention")), severity="error")
-            return
+            return False
         numbers: dict[str, int] = {}
         for wid, key in (("day-start", "settings.day_start"), ("leech", "settings.leech")):
             try:
                 numbers[wid] = int(self.query_one(f"#{wid}", Input).value)
             except ValueError:
                 self.notify(t("settings.bad_number", field=t(key)), severity="error")
-                return
+                return False
         language = self.query_one("#language", Select).value
         theme = self.query_one("#theme", Select).value
         exam_date = self.query_one("#exam-date", Input).value.strip() or None
@@ -180,6 +239,7 @@ class SettingsScreen(QuizScreen[None]):
             self.quiz.save_settings(new)
         except UserError as e:
             self.notify(str(e), severity="error")
-            return
+            return False
         self.notify(t("settings.saved"))
         self.refresh_view()
+        return True

@@ -11,8 +11,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Static
-from textual_plotext import PlotextPlot
+from textual.widgets import Header, Static
 
 from quiz import stats
 from quiz.scores import format_score, score_range
@@ -20,7 +19,9 @@ from quiz.session import study_day
 from quiz.stats import ExamHistoryEntry, Overview, Readiness
 from tui.i18n import t
 from tui.screens.base import QuizScreen
-from tui.widgets.charts import ColumnChart, hbars, heatmap
+from tui.widgets.charts import BarsChart, ColumnChart, HeatmapChart, bar_widths, hbars
+from tui.widgets.footer import QuizFooter
+from tui.widgets.wrap import Paragraph
 
 
 @dataclass(frozen=True)
@@ -50,15 +51,15 @@ class StatsScreen(QuizScreen[None]):
                     yield ColumnChart(id="chart-forecast", style="dark_orange")
             with Horizontal(classes="stats-row"):
                 with Vertical(classes="stats-block", id="block-heatmap"):
-                    yield Static(id="heatmap")
+                    yield HeatmapChart(id="heatmap")
                 with Vertical(classes="stats-block", id="block-accuracy"):
-                    yield Static(id="accuracy")
+                    yield BarsChart(id="accuracy")
             with Horizontal(classes="stats-row"):
                 with Vertical(classes="stats-block", id="block-exams"):
-                    yield PlotextPlot(id="chart-exams", classes="chart")
+                    yield ColumnChart(id="chart-exams", style="cyan", every=1, top=100)
                 with Vertical(classes="stats-block", id="block-readiness"):
                     yield Static(id="readiness")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self._titles()
@@ -107,25 +108,27 @@ class StatsScreen(QuizScreen[None]):
         days = [t("common.today") if i == 0 else f"+{i}" for i in range(len(data.forecast))]
         self.query_one("#chart-forecast", ColumnChart).set_data([n for _, n in data.forecast], days)
         # heatmap and accuracy
-        self.query_one("#heatmap", Static).update(heatmap(data.per_day, data.today))
+        self.query_one("#heatmap", HeatmapChart).set_data(data.per_day, data.today)
         rows = [(ts.topic or t("browse.no_topic"), ts.accuracy, f"{round(ts.accuracy * 100)}% · {ts.reviews}" if ts.accuracy is not None else f"0/{ts.questions}")
                 for ts in ov.topics]
-        self.query_one("#accuracy", Static).update(hbars(rows) if rows else Text(t("stats.no_data"), style="dim"))
-        # exam scores
-        plot = self.query_one("#chart-exams", PlotextPlot)
-        plt = plot.plt
-        plt.clear_figure()
-        if data.history:
-            xs = list(range(1, len(data.history) + 1))
-            plt.plot(xs, [h.score / h.total * 100 if h.total else 0 for h in data.history], marker="braille", color="cyan")
-            plt.ylim(0, 100)
-            plt.xlabel(t("stats.axis.attempt"))
-        else:
-            plt.title(t("stats.no_data"))
-        plot.refresh()
-        # readiness
-        lines: list[Text] = []
-        best = data.best
+        self.query_one("#accuracy", BarsChart).set_data(rows)
+        # exam scores: one column per attempt (oldest left), the score in % under it
+        recent = data.history[-24:]
+        scores = [round(h.score / h.total * 100) if h.total else 0 for h in recent]
+        self.query_one("#chart-exams", ColumnChart).set_data(scores, [str(v) for v in scores], every=1)
+        self._show_readiness()
+
+    def on_resize(self) -> None:
+        self._show_readiness()
+
+    def _show_readiness(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        box = self.query_one("#readiness", Static)
+        width = max(20, box.content_region.width or self.size.width // 2 - 6)
+        lines: list[Paragraph | Text] = []
+        best, ov = data.best, data.overview
         for r in data.readiness:
             low, high = score_range(r.low, r.high)
             key = "stats.readiness_exam_day" if ov.days_to_exam is not None and ov.days_to_exam > 0 else "stats.readiness_line"
@@ -133,6 +136,8 @@ class StatsScreen(QuizScreen[None]):
                         style="green" if r.likely_pass else "yellow")
             if r.exam_id in best:
                 line.append("  " + t("stats.best", score=format_score(best[r.exam_id].score)), style="dim")
-            lines.append(line)
-            lines.append(hbars([(s.title, s.mean_retrievability, f"{s.expected:.1f}/{s.count * s.points:g}") for s in r.sections], label_width=10, bar_width=14))
-        self.query_one("#readiness", Static).update(Group(*lines) if lines else Text(t("app.no_exams"), style="dim"))
+            lines.append(Paragraph(line))
+            rows = [(s.title, s.mean_retrievability, f"{s.expected:.1f}/{s.count * s.points:g}") for s in r.sections]
+            label_w, bar_w = bar_widths(rows, width)
+            lines.append(hbars(rows, label_width=label_w, bar_width=bar_w))
+        box.update(Group(*lines) if lines else Text(t("app.no_exams"), style="dim"))

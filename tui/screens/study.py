@@ -18,19 +18,30 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, ProgressBar, Static, TextArea
+from textual.widgets import Header, Input, ProgressBar, Static, TextArea
 
 from quiz import stats
 from quiz.errors import UserError
 from quiz.scheduler import Rating
 from quiz.session import AnswerOutcome, Filters, SessionSummary, StudyItem, StudyMode, StudySession, study_day
+from tui.app import grade_in_ui_language
 from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
 from tui.widgets.answer import AnswerPad
-from tui.widgets.feedback import FeedbackPanel
+from tui.widgets.feedback import CHOICE_TYPES, FeedbackPanel
+from tui.widgets.footer import QuizFooter
 from tui.widgets.question import QuestionView
 from tui.widgets.text import duration, relative
+from tui.widgets.wrap import NBSP, Paragraph
+
+
+def _whole(text: str) -> str:
+    """``text`` that a wrapping line keeps in one piece (its inner spaces made no-break)."""
+    core = text.strip(" ")
+    start = text.index(core) if core else 0
+    return text[:start] + core.replace(" ", NBSP) + text[start + len(core):]
+
 
 RATING_KEYS = {Rating.Again: "key.again", Rating.Hard: "key.hard", Rating.Good: "key.good", Rating.Easy: "key.easy"}
 DRAFT_DELAY = 0.5
@@ -41,22 +52,35 @@ class StudyScreen(QuizScreen[None]):
     """States: ``asking`` (input focused), ``feedback`` (after grading), ``memorize``
     (背题模式: the answer shown), ``done`` (the summary)."""
 
+    # The same keys as in an exam where they mean the same: ^n moves on, ^f marks the question
+    # (收藏 here, 标记 there); ^b is an exam's 上一题 and unused here.
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("1", "rate(1)", "key.again", show=False),
         bind("2", "rate(2)", "key.hard", show=False),
         bind("3", "rate(3)", "key.good", show=False),
         bind("4", "rate(4)", "key.easy", show=False),
         bind("enter,n", "next", "key.next"),
+        bind("enter", "finish", "key.home_back"),
         bind("d", "dispute", "key.dispute"),
-        bind("ctrl+b", "bookmark", "key.bookmark"),
-        bind("ctrl+r", "memorize", "key.memorize"),
         bind("ctrl+n", "skip", "key.skip"),
+        bind("ctrl+f", "bookmark", "key.bookmark"),
+        bind("ctrl+r", "memorize", "key.memorize"),
     ]
 
-    def __init__(self, mode: str = "smart", *, topic: str | None = None, bank: str | None = None, session: StudySession | None = None) -> None:
+    def __init__(
+        self,
+        mode: str = "smart",
+        *,
+        topic: str | None = None,
+        bank: str | None = None,
+        qids: tuple[str, ...] = (),
+        session: StudySession | None = None,
+    ) -> None:
         super().__init__()
         self.mode = mode
-        self.filters = Filters(topics=(topic,) if topic is not None else (), banks=(bank,) if bank is not None else ())
+        self.filters = Filters(
+            topics=(topic,) if topic is not None else (), banks=(bank,) if bank is not None else (), qids=qids
+        )
         self.session = session
         self.state = "asking"
         self.item: StudyItem | None = None
@@ -76,8 +100,9 @@ class StudyScreen(QuizScreen[None]):
             yield Static(id="question-slot")
             yield Static(id="answer-slot")
             yield FeedbackPanel(id="feedback")
-            yield Static("", id="rating")
-        yield Footer()
+        # outside the scrolling body: the rating (and the summary's way out) stay on screen
+        yield Static("", id="rating")
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.query_one("#feedback").display = False
@@ -99,7 +124,9 @@ class StudyScreen(QuizScreen[None]):
         if mode == "smart" and not self.filters.empty:
             mode = "focus"
         chosen: StudyMode = mode  # type: ignore[assignment]
-        return StudySession.start(self.store, lib, self.quiz.profile, chosen, self.filters, now=self.quiz.clock)
+        return StudySession.start(
+            self.store, lib, self.quiz.profile, chosen, self.filters, now=self.quiz.clock, grader=grade_in_ui_language
+        )
 
     # -- showing ---------------------------------------------------------------
     def _show_current(self) -> None:
@@ -123,7 +150,7 @@ class StudyScreen(QuizScreen[None]):
             old.remove()
         body.mount(QuestionView(q, number=t("study.progress", n=item.index + 1, total=item.total)), after="#study-tags")
         draft = None if memorize else self.session.draft()
-        pad = AnswerPad(q, initial=draft, locked=memorize, show_key=memorize)
+        pad = AnswerPad(q, initial=draft, locked=memorize, show_key=memorize, autofocus=not memorize)
         if draft:
             self.notify(t("study.draft_restored"), timeout=2)
         body.mount(pad, before="#feedback")
@@ -133,12 +160,9 @@ class StudyScreen(QuizScreen[None]):
         rating.display = False
         if memorize:
             fb.show(q, None, None)
-            rating.update(Text(t("study.memorize_next"), style="dim"))
-            rating.display = True
             body.focus()
         else:
             fb.display = False
-            self.call_after_refresh(pad.focus_input)
         body.scroll_home(animate=False)
         self.shown_at = self.quiz.now()
         self.refresh_bindings()
@@ -207,9 +231,13 @@ class StudyScreen(QuizScreen[None]):
         self.outcome = outcome
         self.state = "feedback"
         q = self.item.question
+        typed = q.type not in CHOICE_TYPES
         for pad in self.query(AnswerPad):
             pad.freeze(show_key=True)
-        self.query_one("#feedback", FeedbackPanel).show(q, outcome.result, event.answer)
+            if typed:  # the feedback shows what was written, marked up: once is enough
+                pad.display = False
+        feedback = self.query_one("#feedback", FeedbackPanel)
+        feedback.show(q, outcome.result, event.answer, show_answer=typed)
         self._show_rating()
         if outcome.added_to_wrong_book:
             self.notify(t("study.added_wrong_book"), timeout=2)
@@ -217,26 +245,24 @@ class StudyScreen(QuizScreen[None]):
             self.notify(t("study.left_wrong_book"), timeout=2)
         body = self.query_one("#study-body", VerticalScroll)
         body.focus()
-        rating = self.query_one("#rating", Static)
-        self.call_after_refresh(rating.scroll_visible, animate=False)
+        self.call_after_refresh(body.scroll_to_widget, feedback, animate=False, top=True)
         self.refresh_bindings()
 
     def _show_rating(self) -> None:
         outcome = self.outcome
         line = Text()
         if outcome is not None and outcome.rating is not None:
-            line.append(t("study.rate_line"), style="bold")
+            # each piece is kept whole when the row wraps (no-break spaces inside it)
+            line.append(_whole(t("study.rate_line")), style="bold")
             for r, key in RATING_KEYS.items():
-                label = f" {int(r)} {t(key)} "
-                line.append(label, style="reverse bold" if r == outcome.rating else "dim")
+                line.append(_whole(f" {int(r)} {t(key)} "), style="reverse bold" if r == outcome.rating else "dim")
                 line.append(" ")
             if outcome.next_due is not None:
-                line.append("   " + t("study.next_due", when=relative(outcome.next_due, self.quiz.now())), style="cyan")
+                line.append("   " + _whole(t("study.next_due", when=relative(outcome.next_due, self.quiz.now()))), style="cyan")
             if outcome.in_wrong_book and not outcome.added_to_wrong_book:
-                line.append("   " + t("study.wrong_streak", streak=outcome.wrong_streak), style="dim")
-        line.append("\n" + t("study.hint.rate"), style="dim")
+                line.append("   " + _whole(t("study.wrong_streak", streak=outcome.wrong_streak)), style="dim")
         rating = self.query_one("#rating", Static)
-        rating.update(line)
+        rating.update(Paragraph(line))
         rating.display = True
 
     # -- bindings --------------------------------------------------------------
@@ -244,7 +270,9 @@ class StudyScreen(QuizScreen[None]):
         if action in ("rate", "dispute"):
             return self.state == "feedback" and self.outcome is not None and self.outcome.rating is not None
         if action == "next":
-            return self.state in ("feedback", "memorize", "done")
+            return self.state in ("feedback", "memorize")
+        if action == "finish":
+            return self.state == "done"
         if action == "skip":
             return self.state == "asking"
         if action in ("bookmark", "memorize"):
@@ -260,6 +288,9 @@ class StudyScreen(QuizScreen[None]):
         self.notify(t("study.rating_changed", rating=t(RATING_KEYS[Rating(value)])), timeout=1.5)
         if before is not None and before.in_wrong_book != self.outcome.in_wrong_book:
             self.notify(t("study.added_wrong_book") if self.outcome.in_wrong_book else t("study.left_wrong_book"), timeout=2)
+
+    def action_finish(self) -> None:
+        self.dismiss()
 
     def action_next(self) -> None:
         if self.state == "done":
@@ -320,7 +351,6 @@ class StudyScreen(QuizScreen[None]):
         self.summary = summary
         for old in self.query("QuestionView, AnswerPad"):
             old.remove()
-        self.query_one("#feedback").display = False
         self.query_one("#study-tags", Static).update("")
         lines: list[Text] = [Text(t("summary.title"), style="bold")]
         if not summary.total:
@@ -345,10 +375,12 @@ class StudyScreen(QuizScreen[None]):
                 days = (d - today).days
                 day = t("common.today") if days <= 0 else t("common.tomorrow") if days == 1 else t("common.in_days", days=days)
                 lines.append(Text("  " + t("summary.due_day", day=f"{day} {d:%m-%d}", count=n)))
-        lines.append(Text(""))
-        lines.append(Text(t("summary.back"), style="dim"))
-        rating = self.query_one("#rating", Static)
-        rating.update(Group(*lines))
-        rating.display = True
-        self.query_one("#study-body").focus()
+        self.query_one("#rating", Static).display = False
+        summary_box = self.query_one("#feedback", FeedbackPanel)
+        summary_box.remove_class("-correct", "-partial", "-wrong")
+        summary_box.update(Group(*(Paragraph(line) for line in lines)))
+        summary_box.display = True
+        body = self.query_one("#study-body", VerticalScroll)
+        body.focus()
+        body.scroll_home(animate=False)
         self.refresh_bindings()

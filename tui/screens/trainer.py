@@ -9,23 +9,33 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
 from quiz.library import Item
-from tui.i18n import colon, t
+from tui.i18n import colon, join, t
 from tui.screens.base import QuizScreen
 from tui.screens.browse import preview
 from tui.widgets.feedback import feedback_renderable
+from tui.widgets.footer import QuizFooter
 from tui.widgets.text import clip
 
 if TYPE_CHECKING:
-    from quiz.trainer.report import Report
+    from quiz.trainer.report import Report, WrongAnswer
 
 
 def _num(v: float | None, *, signed: bool = False) -> str:
     if v is None:
         return "-"
     return f"{v:+.2f}" if signed else f"{v:.2f}"
+
+
+def _shown(w: WrongAnswer) -> str:
+    """A common wrong answer as the trainer reads it, in the UI's language (blank, 对/错)."""
+    if not w.answer.strip():
+        return t("result.unanswered")
+    if w.shown in ("对", "错"):
+        return t("study.true") if w.shown == "对" else t("study.false")
+    return w.shown
 
 
 class TrainerScreen(QuizScreen[None]):
@@ -45,7 +55,7 @@ class TrainerScreen(QuizScreen[None]):
                 yield Input(placeholder=t("trainer.pick"), id="pg-qid")
                 yield Input(placeholder=t("trainer.candidate"), id="pg-answer")
                 yield Static("", id="playground-result")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -85,7 +95,7 @@ class TrainerScreen(QuizScreen[None]):
         for q in report.questions:
             if not q.attempts and not q.disputes:
                 continue
-            wrong = "、".join(f"{w.shown}×{w.count}" for w in q.wrong_answers[:3])
+            wrong = join(f"{_shown(w)}×{w.count}" for w in q.wrong_answers[:3])
             table.add_row(clip(q.qid, 30), str(q.attempts), _num(q.facility), _num(q.discrimination, signed=True),
                           clip(wrong, 28), str(len(q.disputes)) if q.disputes else "", key=q.qid)
         learners.border_title = t("trainer.learners")
@@ -105,9 +115,10 @@ class TrainerScreen(QuizScreen[None]):
             return
         lines: list[Text] = [Text(f"{q.qid}  {q.prompt or ''}", style="bold")]
         if q.wrong_answers:
-            lines.append(Text(t("trainer.col.wrong") + colon() + "；".join(f"{w.shown} ×{w.count}" for w in q.wrong_answers)))
+            lines.append(Text(t("trainer.col.wrong") + colon() + join(f"{_shown(w)} ×{w.count}" for w in q.wrong_answers)))
         for d in q.disputes:
-            lines.append(Text(f"⚑ {d.profile}{colon()}{d.answer}（{t('verdict.' + d.verdict) if d.verdict in ('correct', 'partial', 'wrong') else d.verdict}）"
+            verdict = t("verdict." + d.verdict) if d.verdict in ("correct", "partial", "wrong") else d.verdict
+            lines.append(Text(f"⚑ {d.profile}{colon()}{d.answer} ({verdict})"
                               + (f" — {d.note}" if d.note else ""), style="yellow"))
         box.update(Group(*lines))
 
@@ -132,7 +143,7 @@ class TrainerScreen(QuizScreen[None]):
         answer = self.query_one("#pg-answer", Input).value
         if item is None or not answer.strip():
             return
-        from quiz.grading import grade
+        from tui.app import grade_in_ui_language
 
-        result = grade(item.question, answer)
+        result = grade_in_ui_language(item.question, answer)
         self.query_one("#playground-result", Static).update(feedback_renderable(item.question, result, answer))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tui.i18n import t
 from tui.screens.question_list import QuestionListScreen
 
@@ -24,5 +26,13 @@ class WrongBookScreen(QuestionListScreen):
             for e in self.store.wrong_book(self.quiz.profile)
         ]
 
-    def remove_entry(self, qid: str) -> None:
-        self.store.remove_from_wrong_book(self.quiz.profile, qid)
+    def remove_entry(self, qid: str) -> Callable[[], None]:
+        profile = self.quiz.profile
+        entry = self.store.wrong_book_entry(profile, qid)
+        self.store.remove_from_wrong_book(profile, qid)
+
+        def put_back() -> None:
+            if entry is not None:
+                self.store.restore_wrong_book(profile, entry)
+
+        return put_back

@@ -23,6 +23,7 @@ from textual.widgets import Input, Static, TextArea
 from quiz.model import LETTERS, AnyQuestion, JudgeQuestion, MultiQuestion, SingleQuestion
 from tui.i18n import t
 from tui.keys import bind
+from tui.widgets.wrap import Paragraph
 
 TRUE_KEYS = {"t", "1", "a", "y", "对", "√"}
 FALSE_KEYS = {"f", "2", "b", "n", "错", "×"}
@@ -84,8 +85,14 @@ class ChoicePad(Widget, can_focus=True):
                 style = "bold red"
             elif chosen:
                 style = "bold"
-            pointer = "▸ " if (i == self.cursor and self.has_focus and not self.locked) else "  "
-            grid.add_row(Text(pointer + box + label, style=style), Text(c, style=style))
+            # readable without colour too: ✓ the right choice, ✗ a wrong pick (once the key is shown)
+            if i in self.key_marks:
+                pointer = "✓ "
+            elif chosen and self.key_marks:
+                pointer = "✗ "
+            else:
+                pointer = "▸ " if (i == self.cursor and self.has_focus and not self.locked) else "  "
+            grid.add_row(Text(pointer + box + label, style=style), Paragraph(Text(c, style=style)))
         return grid
 
     def answer_text(self) -> str:
@@ -190,12 +197,26 @@ class AnswerPad(Vertical):
             super().__init__()
             self.answer = answer
 
-    def __init__(self, question: AnyQuestion, *, initial: str | None = None, locked: bool = False, show_key: bool = False, id: str | None = None) -> None:
+    def __init__(
+        self,
+        question: AnyQuestion,
+        *,
+        initial: str | None = None,
+        locked: bool = False,
+        show_key: bool = False,
+        autofocus: bool = False,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.question = question
         self.initial = initial
         self.locked = locked
         self.show_key = show_key
+        self.autofocus = autofocus  # take the focus once mounted, so 1-4/A-D or typing work at once
+
+    def on_mount(self) -> None:
+        if self.autofocus and not self.locked:
+            self.focus_input()
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -241,7 +262,7 @@ class AnswerPad(Vertical):
 
     def focus_input(self) -> None:
         for w in self.query("ChoicePad, Input, ScenarioArea"):
-            w.focus()
+            w.focus(scroll_visible=False)
             return
 
     @on(ChoicePad.Submitted)

@@ -14,6 +14,7 @@ from textual.widget import Widget
 
 from tui.i18n import t
 from tui.keys import bind
+from tui.widgets.wrap import wrap_text
 
 CELL = 4  # cells per number: "■12 " fits numbers up to 999 with the mark
 
@@ -99,7 +100,8 @@ class AnswerSheet(Widget, can_focus=True):
                 out.append(f"{mark}{c.position + 1:<{CELL - 1}}", style=style.strip())
             out.append("\n")
             y += 1
-        out.append(t("exam.legend"), style="dim")
+        legend = wrap_text(Text(t("exam.legend"), style="dim"), max(8, (self.size.width or 34) - 2))
+        out.append_text(Text("\n").join(legend))
         return out
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:

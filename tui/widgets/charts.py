@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from rich.cells import cell_len
@@ -63,7 +64,7 @@ def heatmap(per_day: dict[date, int], today: date, weeks: int = 20) -> Text:
     return out
 
 
-def hbars(rows: list[tuple[str, float | None, str]], *, label_width: int = 14, bar_width: int = 20) -> Text:
+def hbars(rows: Sequence[tuple[str, float | None, str]], *, label_width: int = 14, bar_width: int = 20) -> Text:
     """Horizontal bars: (label, fraction or None for no data, text after the bar)."""
     out = Text()
     for i, (label, fraction, after) in enumerate(rows):
@@ -82,24 +83,36 @@ def hbars(rows: list[tuple[str, float | None, str]], *, label_width: int = 14, b
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 
 
-def columns(values: list[int], labels: list[str], *, height: int = 8, every: int = 7, style: str = "green", width: int = 0) -> Text:
+def columns(
+    values: list[int],
+    labels: list[str],
+    *,
+    height: int = 8,
+    every: int = 7,
+    style: str = "green",
+    width: int = 0,
+    top: int | None = None,
+) -> Text:
     """A column chart in text cells: a y axis, one column per value, labels every ``every`` columns.
 
-    ``width`` (cells, 0 for the narrowest) widens each column to fill it.
+    ``width`` (cells, 0 for the narrowest) widens each column to fill it; ``top`` fixes the
+    scale (100 for percentages), else the largest value is the top. Only whole numbers appear
+    on the axes, and a single value is a column like any other.
     """
-    top = max(values, default=0)
-    if top <= 0:
+    data_top = max(values, default=0)
+    if (data_top <= 0 and top is None) or not values:
         return Text(t("stats.no_data"), style="dim")
+    top = max(top or 0, data_top, 1)
     axis = len(str(top))
     n = max(1, len(values))
     col = max(1, (width - axis - 1) // n) if width else 1
     bar_w = col - 1 if col >= 3 else col
     out = Text()
     for row in range(height, 0, -1):
-        label = str(top) if row == height else (str(round(top / 2)) if row == (height + 1) // 2 else "")
+        label = str(top) if row == height else (str(round(top * row / height)) if row == (height + 1) // 2 else "")
         out.append(label.rjust(axis) + "┤" if label else " " * axis + "│", style="dim")
         for v in values:
-            level = v / top * height
+            level = max(0, v) / top * height
             if level >= row:
                 cell = "█"
             elif level > row - 1 and v > 0:
@@ -127,17 +140,80 @@ class ColumnChart(Widget):
     ColumnChart { height: 10; }
     """
 
-    def __init__(self, *, style: str = "green", every: int = 7, id: str | None = None) -> None:
+    def __init__(self, *, style: str = "green", every: int = 7, top: int | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.style = style
         self.every = every
+        self.top = top
         self.values: list[int] = []
         self.labels: list[str] = []
 
-    def set_data(self, values: list[int], labels: list[str]) -> None:
+    def set_data(self, values: list[int], labels: list[str], *, every: int | None = None) -> None:
         self.values = values
         self.labels = labels
+        if every is not None:
+            self.every = every
         self.refresh()
 
     def render(self) -> Text:
-        return columns(self.values, self.labels, height=8, every=self.every, style=self.style, width=self.size.width)
+        height = max(3, min(8, self.size.height - 2))  # two rows for the axis and its labels
+        return columns(self.values, self.labels, height=height, every=self.every, style=self.style, width=self.size.width, top=self.top)
+
+
+class HeatmapChart(Widget):
+    """:func:`heatmap` with as many weeks as its width holds (up to 26)."""
+
+    DEFAULT_CSS = """
+    HeatmapChart { height: 9; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.per_day: dict[date, int] = {}
+        self.today: date | None = None
+
+    def set_data(self, per_day: dict[date, int], today: date) -> None:
+        self.per_day = per_day
+        self.today = today
+        self.refresh()
+
+    def render(self) -> Text:
+        if self.today is None:
+            return Text("")
+        weeks = max(4, min(26, (self.size.width - 3) // 2))
+        return heatmap(self.per_day, self.today, weeks=weeks)
+
+
+class BarsChart(Widget):
+    """:func:`hbars` sized to its width: labels whole (up to half the width), the bar takes the rest."""
+
+    DEFAULT_CSS = """
+    BarsChart { height: auto; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[tuple[str, float | None, str]] = []
+
+    def set_data(self, rows: list[tuple[str, float | None, str]]) -> None:
+        self.rows = rows
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        return max(1, len(self.rows))
+
+    def render(self) -> Text:
+        if not self.rows:
+            return Text(t("stats.no_data"), style="dim")
+        label_w, bar_w = bar_widths(self.rows, self.size.width)
+        return hbars(self.rows, label_width=label_w, bar_width=bar_w)
+
+
+def bar_widths(rows: Sequence[tuple[str, float | None, str]], width: int) -> tuple[int, int]:
+    """Label and bar widths for :func:`hbars` rows in ``width`` cells: every label whole when it
+    can be (up to half the width), the text after the bar whole, the bar what is left (4 to 30)."""
+    longest = max((cell_len(label) for label, _, _ in rows), default=4)
+    after = max((cell_len(a) for _, _, a in rows), default=0)
+    label_w = min(longest, max(4, width // 2))
+    bar_w = max(4, min(30, width - label_w - after - 2))
+    return label_w, bar_w

@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from quiz.model import AnyQuestion
 from tui.i18n import t
+from tui.widgets.wrap import Paragraph
 
 
 def question_text(question: AnyQuestion, *, number: str = "") -> Text:
@@ -29,5 +30,5 @@ class QuestionView(Static):
     """
 
     def __init__(self, question: AnyQuestion, *, number: str = "", id: str | None = None) -> None:
-        super().__init__(question_text(question, number=number), id=id)
+        super().__init__(Paragraph(question_text(question, number=number)), id=id)
         self.question = question
