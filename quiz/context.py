@@ -50,6 +50,11 @@ class Context:
 
     def load_library(self) -> tuple[Library, list[Problem]]:
         """Every bank and exam under the banks folder, with the problems found."""
+        from quiz.errors import UserError
         from quiz.loader import load_paths
+        from quiz.text import printable
 
+        if not self.banks_dir.exists():
+            raise UserError(f"{printable(str(self.banks_dir), one_line=True)}: the bank folder does not exist "
+                            "(see --banks or QUIZ_BANKS)")
         return load_paths([self.banks_dir])
