@@ -568,12 +568,12 @@ class StudySession:
         if self.mode == "browse":
             if on:
                 return
-            self.mode = "sequential"
             with self.store.transaction() as c:
                 c.execute(
                     "UPDATE sessions SET mode = 'sequential', updated = ? WHERE id = ?",
                     (iso(to_utc(self.now())), self.session_id),
                 )
+            self.mode = "sequential"  # once stored: a failed write leaves the session as it was
             return
         if on and not self.memorize:
             self._peek = self.position

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quiz.scores import format_score, score_range
+from quiz.text import printable
 from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
@@ -149,7 +150,7 @@ class HomeScreen(QuizScreen[None]):
             today.append("  ·  ")
             today.append(t("home.leeches", count=ov.leeches), style="bold red")
         today.append("    ")
-        today.append(t("home.profile", profile=ov.profile), style="dim")
+        today.append(t("home.profile", profile=printable(ov.profile, one_line=True)), style="dim")
         self.query_one("#today", Static).update(today)
         self.query_one("#continue", Static).update(self._continue_text(data))
         exams_box = self.query_one("#exams")
@@ -209,7 +210,7 @@ class HomeScreen(QuizScreen[None]):
         if data.attempt is not None and self.library is not None and data.attempt.exam_id in self.library.exams:
             left = (data.attempt.deadline - self.quiz.now()).total_seconds()
             title = self.library.exams[data.attempt.exam_id].title
-            out.append("▶ " + t("home.continue_exam", title=title, left=duration(left)), style="bold yellow")
+            out.append("▶ " + t("home.continue_exam", title=printable(title, one_line=True), left=duration(left)), style="bold yellow")
             out.append("  [c]", style="dim")
         elif data.session is not None:
             s = data.session

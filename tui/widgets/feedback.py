@@ -8,7 +8,9 @@ from textual.widgets import Static
 
 from quiz.grading.result import GradeResult
 from quiz.model import LETTERS, AnyQuestion
+from quiz.text import printable
 from tui.i18n import colon, t
+from tui.widgets.text import plain
 
 FREE_TEXT = ("short", "scenario")
 VERDICT_STYLE = {"correct": "bold green", "partial": "bold yellow", "wrong": "bold red"}
@@ -18,7 +20,7 @@ VERDICT_MARK = {"correct": "✓", "partial": "◐", "wrong": "✗"}
 def _line(label: str, value: str, style: str = "") -> Text:
     out = Text()
     out.append(f"{label}{colon()}", style="bold")
-    out.append(value, style=style)
+    out.append(printable(value), style=style)
     return out
 
 
@@ -41,7 +43,7 @@ def feedback_renderable(question: AnyQuestion, result: GradeResult | None, answe
         parts.append(head)
         # the grader's feedback, unless it only says the verdict again ("回答正确。")
         if result.feedback and result.feedback.rstrip("。.") != t("verdict." + result.verdict):
-            parts.append(Text(result.feedback, style="italic"))
+            parts.append(plain(result.feedback, style="italic"))
         if answer is not None:
             parts.append(_line(t("feedback.your_answer"), answer_display(question, answer)))
     expected = result.expected if result is not None and result.expected else question.expected_text()
