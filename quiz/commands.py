@@ -114,6 +114,9 @@ def _read_batch(source: BinaryIO) -> Iterator[tuple[int, dict[str, Any] | str]]:
         except RecursionError:
             yield n, f"line {n}: JSON nested too deeply"
             continue
+        except ValueError:  # a number of more than 4,300 digits
+            yield n, f"line {n}: a number in it has too many digits"
+            continue
         if not isinstance(obj, dict) or "id" not in obj:
             yield n, f"line {n}: expected an object with `id` and `answer`"
             continue

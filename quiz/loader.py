@@ -783,20 +783,27 @@ def load_file(path: Path | str, *, use_cache: bool = True) -> LoadResult:
         hit = cache.get(p, key)
         if hit is not None:
             return LoadResult(p, hit, [], from_cache=True)
-    data, root, problems = parse_yaml(shown, raw)
-    if root is None:
-        return LoadResult(p, None, sorted(problems)[:MAX_PROBLEMS_PER_FILE], total=len(problems))
-    doc, more = _validate(shown, root, data)
-    if problems:  # a value already refused while reading (`!!bool maybe`) is not refused twice
-        taken = {(pr.line, pr.column) for pr in problems}
-        more = [pr for pr in more if (pr.line, pr.column) not in taken]
-        doc = None
-    found = problems + more
+    doc, found = validate_bytes(shown, raw)
     if found:
         return LoadResult(p, None, sorted(found)[:MAX_PROBLEMS_PER_FILE], total=len(found))
     if use_cache and doc is not None:
         cache.put(p, key, doc)
     return LoadResult(p, doc, [])
+
+
+def validate_bytes(label: str, raw: bytes) -> tuple[Bank | Exam | None, list[Problem]]:
+    """A bank or exam file's content validated on its own: the document, or every problem
+    (unsorted, uncapped). Used for files read, and for files about to be written."""
+    data, root, problems = parse_yaml(label, raw)
+    if root is None:
+        return None, problems
+    doc, more = _validate(label, root, data)
+    if problems:  # a value already refused while reading (`!!bool maybe`) is not refused twice
+        taken = {(pr.line, pr.column) for pr in problems}
+        more = [pr for pr in more if (pr.line, pr.column) not in taken]
+        doc = None
+    found = problems + more
+    return (None if found else doc), found
 
 
 def iter_files(paths: Iterable[Path | str]) -> list[Path]:

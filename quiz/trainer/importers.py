@@ -38,7 +38,7 @@ from quiz.context import Context
 from quiz.errors import UserError
 from quiz.fileio import check_output, write_atomic
 from quiz.model import ID_PATTERN, AnyQuestion, Bank, Question
-from quiz.text import printable
+from quiz.text import plural, printable
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv")
 GIFT_SUFFIXES = (".gift", ".txt")
@@ -520,7 +520,18 @@ def write_output(output: Path, text: str, *, inputs: Iterable[Path] = (), protec
 
 def write_bank(result: ImportResult, output: Path, schema_ref: str | None = None, *,
                inputs: Iterable[Path] = (), protect: Iterable[Path] = (), force: bool = False) -> None:
-    write_output(output, result.to_yaml(schema_ref), inputs=inputs, protect=protect, force=force)
+    """Write the bank atomically; never over an input or a database, over an existing file only with
+    ``force``; and never a bank that would not validate (UserError naming its first problem)."""
+    from quiz.loader import validate_bytes
+
+    text = result.to_yaml(schema_ref)
+    _doc, problems = validate_bytes(str(output), text.encode("utf-8"))
+    if problems:
+        first = min(problems)
+        raise UserError(f"{printable(str(output), one_line=True)}: not written: the imported bank would not validate "
+                        f"({plural(len(problems), 'problem')}, the first at line {first.line}: "
+                        f"{printable(first.message, one_line=True)})")
+    write_output(output, text, inputs=inputs, protect=protect, force=force)
 
 
 def print_notices(notices: list[ImportIssue]) -> None:
