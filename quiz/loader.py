@@ -11,6 +11,7 @@ every problem becomes a :class:`Problem`.
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 import re
 import stat
@@ -558,6 +559,7 @@ def _validation_problems(
     prefix: Sequence[Any] = (),
 ) -> list[Problem]:
     out = []
+    suggested = 0
     for e in err.errors(include_url=False, include_input=False):
         loc = (*prefix, *e["loc"])
         kind = e["type"]
@@ -569,7 +571,8 @@ def _validation_problems(
             node = _key_node(root, data, loc, keys)
             name = _short(loc[-1])
             msg = f"unknown field `{name}`"
-            model = _model_for(data, loc, top)
+            model = _model_for(data, loc, top) if suggested < MAX_PROBLEMS_PER_FILE else None
+            suggested += 1  # a suggestion costs a fuzzy match: only for as many fields as can be listed
             if model is not None:
                 names = [f.alias or n for n, f in model.model_fields.items()]
                 close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
@@ -794,6 +797,16 @@ def load_file(path: Path | str, *, use_cache: bool = True) -> LoadResult:
 def validate_bytes(label: str, raw: bytes) -> tuple[Bank | Exam | None, list[Problem]]:
     """A bank or exam file's content validated on its own: the document, or every problem
     (unsorted, uncapped). Used for files read, and for files about to be written."""
+    enabled = gc.isenabled()
+    gc.disable()  # the nodes and data are all kept: collections while building them only cost time
+    try:
+        return _validate_bytes(label, raw)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _validate_bytes(label: str, raw: bytes) -> tuple[Bank | Exam | None, list[Problem]]:
     data, root, problems = parse_yaml(label, raw)
     if root is None:
         return None, problems
