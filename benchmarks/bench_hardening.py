@@ -11,7 +11,7 @@ Cases, each validated from scratch (no cache) and reported as total time and tim
 * the issue's case: 8,000 duplicated keys (target: under 2 s; it took 13 s before);
 
 and the exam check on a library of Q questions with 10 overlapping sections (it took 21 s
-on every start before; now linear). The best of R runs is reported, as usual for timings
+on every start before issue 15; the matching of quiz.library.fill_sections is near linear). The best of R runs is reported, as usual for timings
 on a shared machine. Targets are checked here, by eye, not by a test.
 """
 
@@ -76,7 +76,7 @@ def validate(text: str) -> Callable[[], int]:
 
 def exam_check(questions: int, repeat: int) -> tuple[float, int]:
     from quiz.library import Library
-    from quiz.loader import exam_problems
+    from quiz.loader import _exam_problems
     from quiz.model import Bank, Exam, JudgeQuestion, SingleQuestion
 
     topics = [f"topic{i}" for i in range(12)]
@@ -95,7 +95,7 @@ def exam_check(questions: int, repeat: int) -> tuple[float, int]:
     exam = Exam.model_validate({"exam": "e", "title": "t", "time_limit_minutes": 60, "pass_score": 1,
                                 "sections": sections})
     found: list[object] = []
-    seconds = best(lambda: found.append(exam_problems(lib, exam, "exam.yaml")), repeat)
+    seconds = best(lambda: found.append(_exam_problems(lib, exam, "exam.yaml")), repeat)
     return seconds, len(found[-1])  # type: ignore[arg-type]
 
 
