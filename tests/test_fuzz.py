@@ -1,7 +1,7 @@
 """A seeded fuzz run over every input the program reads: banks and exams, grading batches, imports.
 
 Each case mutates a real input (the shipped banks and exams, a batch of answers, the
-import template as CSV and as a workbook, a GIFT file) with a seeded mutator that knows
+import template, a trainer's CSV and workbook, GIFT and Moodle XML files) with a seeded mutator that knows
 what breaks parsers: YAML tags with odd values, anchors and aliases, NaN and infinite
 and huge numbers, control and direction characters, markup, truncation, deep nesting,
 invalid UTF-8. The real command runs on it in this process, and the test asserts:
@@ -34,12 +34,12 @@ import pytest
 from quiz.cli import main
 from quiz.loader import load_file
 from quiz.trainer.spreadsheet import TEMPLATE_ROWS, rows_for_csv
-from tests.test_import_gift import GIFT
 
 REPO = Path(__file__).resolve().parent.parent
+IMPORTS = Path(__file__).resolve().parent / "data" / "import"
 BANK_FILES = sorted((REPO / "banks").glob("*.yaml")) + sorted((REPO / "banks" / "exams").glob("*.yaml"))
 CASE_SECONDS = 10  # generous for a loaded CI machine; a real hang never ends
-CASES = {"banks": 120, "batches": 150, "csv": 60, "gift": 60, "xlsx": 40}  # about 40 s in all on a busy machine
+CASES = {"banks": 120, "batches": 150, "csv": 50, "gift": 50, "xml": 40, "xlsx": 40}  # about 40 s on a busy machine
 
 TOKENS = [
     "!!bool maybe", '!!int ""', "!!timestamp abc", "!!float x", "!!binary !!", "!!python/object:os.system", "!x",
@@ -204,14 +204,18 @@ def test_fuzz_grade_batches(tmp_path: Path) -> None:
     cases("batches", step, CASES["batches"])
 
 
-@pytest.mark.parametrize("kind", ["csv", "gift", "xlsx"])
+@pytest.mark.parametrize("kind", ["csv", "gift", "xml", "xlsx"])
 def test_fuzz_imports(tmp_path: Path, kind: str) -> None:
     """Mutated import files: rows reported or imported; a written bank validates; the input is untouched."""
     import csv
 
     template = io.StringIO()
     csv.writer(template).writerows(rows_for_csv(TEMPLATE_ROWS))
-    sources = {"csv": template.getvalue(), "gift": GIFT}
+    sources = {
+        "csv": [template.getvalue(), (IMPORTS / "company.csv").read_text(encoding="utf-8-sig")],
+        "gift": [(IMPORTS / "constructs.gift").read_text(encoding="utf-8")],
+        "xml": [(IMPORTS / "constructs.xml").read_text(encoding="utf-8")],
+    }
 
     def step(seed: int) -> None:
         rng = random.Random(seed)
@@ -226,11 +230,11 @@ def test_fuzz_imports(tmp_path: Path, kind: str) -> None:
             for row in rows:
                 ws.append([re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", cell) for cell in row])
             wb.save(src)
-            if rng.random() < 0.2:  # a damaged workbook
-                raw = src.read_bytes()
+            if rng.random() < 0.2:  # a damaged workbook: ours, or a trainer's
+                raw = src.read_bytes() if rng.random() < 0.5 else (IMPORTS / "company.xlsx").read_bytes()
                 src.write_bytes(raw[: rng.randrange(len(raw))])
         else:
-            src.write_bytes(encode(rng, mutate(rng, sources[kind], rounds=4)))
+            src.write_bytes(encode(rng, mutate(rng, rng.choice(sources[kind]), rounds=4)))
         before = digest(src)
         code, _out, _err = run(["import", str(src), "-o", str(out), "--force"], f"import {kind}")
         if code in (0, 1) and out.exists():
