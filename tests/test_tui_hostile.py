@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input
+from textual.widgets import Input, Tree
 
 from quiz.context import Context
 from quiz.library import Library
@@ -169,14 +169,18 @@ async def test_every_screen_shows_hostile_text_literally_and_nothing_acts(tmp_pa
             await app.run_action(f"app.{action}")
             await settle(pilot)
             if action == "browse":
+                tree = app.screen.query_one(Tree)
+                tree.root.expand_all()
+                await pilot.pause()
                 for _ in range(4):  # down the tree to a question: its full preview
                     await pilot.press("down")
                 await pilot.pause()
+                assert "解析[/规则] [a]" in screen_text(app)  # the preview's explanation
             if action == "trainer":
                 app.screen.query_one("#pg-qid", Input).value = "evil/short"
                 app.screen.query_one("#pg-answer", Input).value = "试答" + H
                 await pilot.pause()
-            check(app, shows=action != "settings")
+            check(app)
         assert app.screen.query_one("#playground-result").render()  # the playground graded the answer
     assert acted == []
 
