@@ -38,7 +38,7 @@ from quiz.context import Context
 from quiz.errors import UserError
 from quiz.fileio import check_output, write_atomic
 from quiz.model import ID_PATTERN, AnyQuestion, Bank, Question
-from quiz.text import plural, printable
+from quiz.text import UNSAFE_RE, plural, printable
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv")
 GIFT_SUFFIXES = (".gift", ".txt")
@@ -356,8 +356,9 @@ def paragraph_keypoints(paragraph: str) -> list[dict[str, Any]]:
 
 # C0 and C1 controls except tab and newline, DEL, and the bidi embeddings, overrides and isolates: invisible,
 # and in a terminal or a browser able to move, hide or reorder the text around them.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_ANY_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# One definition for import, validate and display (quiz.text.UNSAFE_RE: also lone surrogates); the line
+# breaks among them (CR, U+2028, U+2029) are turned into newlines first.
+_CONTROL_RE = _ANY_RE = UNSAFE_RE
 _LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
 
 
