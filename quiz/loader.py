@@ -794,7 +794,7 @@ def load_file(path: Path | str, *, use_cache: bool = True) -> LoadResult:
     return LoadResult(p, doc, [])
 
 
-def validate_bytes(label: str, raw: bytes) -> tuple[Bank | Exam | None, list[Problem]]:
+def validate_bytes(label: str, raw: bytes) -> tuple[Bank | Exam | Lexicon | None, list[Problem]]:
     """A bank or exam file's content validated on its own: the document, or every problem
     (unsorted, uncapped). Used for files read, and for files about to be written."""
     enabled = gc.isenabled()
@@ -806,7 +806,7 @@ def validate_bytes(label: str, raw: bytes) -> tuple[Bank | Exam | None, list[Pro
             gc.enable()
 
 
-def _validate_bytes(label: str, raw: bytes) -> tuple[Bank | Exam | None, list[Problem]]:
+def _validate_bytes(label: str, raw: bytes) -> tuple[Bank | Exam | Lexicon | None, list[Problem]]:
     data, root, problems = parse_yaml(label, raw)
     if root is None:
         return None, problems
@@ -912,11 +912,18 @@ _LEXICON_HEAD_RE = re.compile(rb"^(?:thesaurus|violations)\s*:", re.MULTILINE)
 
 def _is_lexicon_file(path: Path) -> bool:
     """Whether a file is a thesaurus or violation-class file (a top-level key near its start)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
+    try:  # without blocking on a FIFO, and only a regular file (a device is reported by load_file)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 4096)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return _LEXICON_HEAD_RE.search(head) is not None and not re.search(rb"^(?:bank|exam)\s*:", head, re.MULTILINE)
 
 
