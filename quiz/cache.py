@@ -1,29 +1,34 @@
-"""A cache of validated banks, so a warm start skips YAML parsing and validation.
+"""A cache of validated banks, so a warm start skips YAML parsing and the checks across fields.
 
 An entry is keyed by the file's path and holds a hash of the file's bytes (and
 of this program's version): any change to the file, or a new release, misses.
-Entries are pickles of the validated models, written atomically; a cache that
-cannot be read or written is simply not used. The folder is ``$QUIZ_CACHE_DIR``,
-else ``$XDG_CACHE_HOME/seller-academy``, else ``~/.cache/seller-academy``.
+Entries are plain data, never code: a JSON header line (format, key, kind)
+followed by the validated document as JSON, which pydantic validates again on
+the way in (in its compiled core: fast). A missing, truncated, foreign or
+planted entry is a miss, never an error and never executed. Entries are
+written atomically; a cache that cannot be read or written is simply not
+used. The folder is ``$QUIZ_CACHE_DIR``, else ``$XDG_CACHE_HOME/seller-academy``,
+else ``~/.cache/seller-academy``.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
+import json
 import os
-import pickle
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from quiz import __version__
 
-_FORMAT = 1
+_FORMAT = 2  # 1 was pickle, never read again
 
 
 def _models_digest() -> str:
-    """A hash of the code that defines what is pickled: a changed model (a new field) is a miss,
+    """A hash of the code that defines what is cached and how it is checked: a changed model (a new field) is a miss,
     even between two checkouts of one version sharing the cache folder."""
     h = hashlib.blake2b(digest_size=8)
     here = Path(__file__).resolve().parent
@@ -36,6 +41,7 @@ def _models_digest() -> str:
 
 
 _SALT = f"{__version__}/{_FORMAT}/{_models_digest()}".encode()
+_MAX_ENTRY = 256 * 1024 * 1024
 
 
 def cache_dir() -> Path:
@@ -52,31 +58,52 @@ def content_key(raw: bytes) -> str:
 
 def _entry(path: Path) -> Path:
     name = hashlib.blake2b(str(path.resolve()).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-    return cache_dir() / f"{name}.pickle"
+    return cache_dir() / f"{name}.json"
+
+
+def _models() -> dict[str, Any]:
+    """The document kinds an entry may hold, by the name in its header."""
+    from quiz.grading.lexicon import Thesaurus, Violations
+    from quiz.model import Bank, Exam
+
+    return {"bank": Bank, "exam": Exam, "thesaurus": Thesaurus, "violations": Violations}
 
 
 def get(path: Path, key: str) -> Any | None:
-    """The cached document for this file content, or None."""
-    enabled = gc.isenabled()
-    gc.disable()  # unpickling thousands of models would otherwise trigger full collections
+    """The cached document for this file content, or None (a miss)."""
     try:
-        with open(_entry(path), "rb") as f:
-            stored_key, doc = pickle.load(f)
-    except Exception:  # a missing, truncated or foreign entry is a miss
+        entry = _entry(path)
+        if not entry.is_file() or entry.stat().st_size > _MAX_ENTRY:
+            return None
+        raw = entry.read_bytes()
+        head, sep, body = raw.partition(b"\n")
+        if not sep:
+            return None
+        header = json.loads(head)
+        if not isinstance(header, dict) or header.get("format") != _FORMAT or header.get("key") != key:
+            return None
+        model = _models().get(str(header.get("kind")))
+        return None if model is None else model.model_validate_json(body)
+    except (OSError, ValueError, ValidationError, RecursionError):  # missing, truncated, foreign: a miss
         return None
-    finally:
-        if enabled:
-            gc.enable()
-    return doc if stored_key == key else None
 
 
 def put(path: Path, key: str, doc: Any) -> None:
+    kind = next((name for name, model in _models().items() if type(doc) is model), None)
+    if kind is None:
+        return
+    header = json.dumps({"format": _FORMAT, "key": key, "kind": kind}).encode()
+    body = doc.model_dump_json(by_alias=True).encode()
     target = _entry(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump((key, doc), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(header + b"\n" + body)
+            os.replace(tmp, target)
+        except OSError:
+            os.unlink(tmp)
+            raise
     except OSError:
         return

@@ -17,6 +17,7 @@ from typing import cast
 
 from quiz.context import Context
 from quiz.errors import UserError
+from quiz.text import printable
 
 Handler = Callable[[argparse.Namespace, Context], int]
 
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("kind", nargs="?", choices=["bank", "exam", "thesaurus", "violations", "any"], default="any")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
     p = sub.add_parser("stats", help="the learner's progress")
     _common(p)
@@ -88,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="turn a spreadsheet, GIFT or Moodle XML file into a bank",
         epilog="Every row or question that cannot be used is reported on stderr as FILE:ROW: reason; how the "
         "importer read the file (its guesses) is listed after them under 'to check'. Without -o the bank is "
-        "printed. Exit status: 0 when everything came in, 1 when something was reported (the usable questions "
+        "printed. The output is never the input or a database; an existing file is replaced only with --force, "
+        "and always in one step (a crash leaves the old file). Exit status: 0 when everything came in, 1 when something was reported (the usable questions "
         "are still written), 2 on an error such as a missing file.",
     )
     _common(p)
@@ -96,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT.yaml")
     p.add_argument("--template", metavar="OUT.xlsx", help="write an empty template spreadsheet")
     p.add_argument("--bank-id", help="id of the bank written (default: from the file name)")
+    p.add_argument("--force", action="store_true", help="replace OUT.yaml (or the template) if it exists")
 
     p = sub.add_parser("lint", help="trainer warnings beyond validity",
                        epilog="Exit status: 0 when the files are valid (warnings alone do not fail, unless --strict), "
@@ -121,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "moodle-xml", "gift"],
                    help="csv: exam results (default); moodle-xml, gift: a bank (inferred from -o OUT.xml / OUT.gift)")
     p.add_argument("-o", "--output", metavar="OUT")
+    p.add_argument("--force", action="store_true", help="replace OUT (or results.csv) if it exists")
     return parser
 
 
@@ -142,10 +147,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = _resolve(spec or UI_HANDLER)
         return handler(args, ctx)
     except UserError as e:
-        print(f"quiz: {e}", file=sys.stderr)
+        print(f"quiz: {printable(str(e), one_line=True)}", file=sys.stderr)
         return 2
     except sqlite3.OperationalError as e:  # e.g. a database locked by another program for too long
-        print(f"quiz: {ctx.db_path}: database error: {e}", file=sys.stderr)
+        from quiz.store import StoreError
+
+        print(f"quiz: {StoreError.of(ctx.db_path, e)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -74,11 +74,14 @@ class Context:
         """
         from quiz.errors import UserError
         from quiz.loader import load_paths
+        from quiz.text import printable
 
         if not self.banks_dir.exists():
-            raise UserError(f"{self.banks_dir}: no such bank folder (--banks / QUIZ_BANKS)")
+            raise UserError(f"{printable(str(self.banks_dir), one_line=True)}: the bank folder does not exist "
+                            "(see --banks or QUIZ_BANKS)")
         if not self.banks_dir.is_dir():
-            raise UserError(f"{self.banks_dir}: not a folder (--banks / QUIZ_BANKS names the folder holding the banks)")
+            raise UserError(f"{printable(str(self.banks_dir), one_line=True)}: not a folder "
+                            "(--banks / QUIZ_BANKS names the folder holding the banks)")
         library, problems = load_paths([self.banks_dir])
         from quiz import index
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import difflib
 import functools
 import gc
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,8 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from quiz import cache
+from quiz.errors import UserError
+from quiz.fileio import InputError, read_input
 from quiz.grading.lexicon import (
     LEXICON_KEYS,
     Conjunction,
@@ -34,6 +38,7 @@ from quiz.grading.lexicon import (
 )
 from quiz.library import Library, fill_sections
 from quiz.model import QUESTION_TYPES, Bank, Exam, Example, KeyPoint, Question, Section
+from quiz.text import UNSAFE_RE, describe, find_unsafe, plural, printable
 
 try:  # libyaml's C parser is about 7x faster than the pure-Python one
     from yaml import CSafeLoader as _SafeLoader
@@ -41,8 +46,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 MAX_ALIAS_EXPANSION = 1_000_000
-MAX_PROBLEMS_PER_FILE = 200
-YAML_SUFFIXES = (".yaml", ".yml")
+MAX_PROBLEMS_PER_FILE = 200  # shown per file; LoadResult.total counts them all
+MAX_MESSAGE = 400  # characters of a problem's message: a quoted value may be long
+MAX_DEPTH = 64  # levels of nesting: a bank needs about six
+YAML_SUFFIXES = (".yaml", ".yml")  # in any case: BANK.YAML is a bank too
 
 
 
@@ -52,6 +59,8 @@ def _question_adapter() -> TypeAdapter[Any]:
     return TypeAdapter(Question)
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -65,27 +74,43 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        """``path:line:column: message`` on one line, every unsafe character shown as an escape."""
+        message = printable(self.message, one_line=True)
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 1] + "…"
+        return f"{printable(self.path, one_line=True)}:{self.line}:{self.column}: {message}"
 
 
 @dataclass
 class LoadResult:
     path: Path
     document: Bank | Exam | Lexicon | None
-    problems: list[Problem]
+    problems: list[Problem]  # the first MAX_PROBLEMS_PER_FILE, by place in the file
     from_cache: bool = False
+    total: int = -1  # every problem found (more than ``problems`` holds when capped)
+
+    def __post_init__(self) -> None:
+        if self.total < len(self.problems):
+            self.total = len(self.problems)
 
 
 class _TooLarge(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__("nested too deeply")
+        self.node = node
+
+
 class _Builder:
     """Nodes to plain data, recording duplicated keys; bounded alias expansion."""
 
-    def __init__(self, path: str, *, shared: bool = True) -> None:
+    def __init__(self, path: str, *, shared: bool = True, escapes: bool = True) -> None:
         self.path = path
         self.shared = shared  # False when the text has no anchors: no node can be reached twice
+        self.escapes = escapes  # False when the text has no backslash: no escape can make a control character
         self.problems: list[Problem] = []
         self.problem_nodes: list[yaml.Node] = []  # the node of each problem, to name its bank and question
         self._constructor = yaml.constructor.SafeConstructor()
@@ -113,36 +138,40 @@ class _Builder:
         self._sizes[key] = total
         return total
 
-    def build(self, node: yaml.Node) -> Any:
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
         key = id(node)
         if self.shared and key in self._memo:
             return self._memo[key]
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == _STR_TAG:
-                value: Any = node.value
-            else:
-                ctor = self._constructor.yaml_constructors.get(node.tag)
-                value = ctor(self._constructor, node) if ctor else node.value
+            value: Any = node.value if node.tag == _STR_TAG and not self.escapes else self._scalar(node)
         elif isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                self._check_collection_tag(node, "list")
             value = []
             if self.shared:
                 self._memo[key] = value
-            value.extend(self.build(child) for child in node.value)
+            if depth >= MAX_DEPTH:
+                raise _TooDeep(node)
+            value.extend([self.build(child, depth + 1) for child in node.value])
             return value
         elif isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP_TAG:
+                self._check_collection_tag(node, "mapping")
+            if depth >= MAX_DEPTH:
+                raise _TooDeep(node)
             value = {}
             if self.shared:
                 self._memo[key] = value
             first_at: dict[Any, yaml.Node] = {}
             for k_node, v_node in node.value:
                 if k_node.tag == _MERGE_TAG:
-                    merged = self.build(v_node)
+                    merged = self.build(v_node, depth + 1)
                     for m in merged if isinstance(merged, list) else [merged]:
                         if isinstance(m, dict):
                             for mk, mv in m.items():
                                 value.setdefault(mk, mv)
                     continue
-                k = self.build(k_node)
+                k = self.build(k_node, depth + 1)
                 try:
                     hash(k)
                 except TypeError:
@@ -152,11 +181,12 @@ class _Builder:
                     first = first_at[k].start_mark.line + 1
                     self._problem(
                         k_node,
-                        f"duplicated key `{_short(k)}` (first at line {first}); YAML would silently keep the last one",
+                        f"duplicated key `{_short(_spelled(k_node, k))}` (first at line {first}); "
+                        "YAML would silently keep the last one",
                     )
                     continue
                 first_at[k] = k_node
-                value[k] = self.build(v_node)
+                value[k] = self.build(v_node, depth + 1)
             return value
         else:  # pragma: no cover - yaml has no other node kinds
             value = None
@@ -164,14 +194,77 @@ class _Builder:
             self._memo[key] = value
         return value
 
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        raw = node.value
+        bad = UNSAFE_RE.search(raw)
+        if bad is not None:
+            self._problem(node, f"{describe(bad.group())}, written as an escape: {_UNSAFE_HINT}")
+        tag = node.tag
+        if tag == _STR_TAG:
+            return raw
+        if tag.startswith(_YAML_TAG):
+            kind = tag[len(_YAML_TAG):]
+            if kind in _SCALAR_KINDS:
+                try:
+                    return self._constructor.yaml_constructors[tag](self._constructor, node)
+                except Exception:
+                    self._problem(node, _bad_scalar(kind, raw))
+                    return raw
+            if kind in _COLLECTION_KINDS:
+                self._problem(node, f"a `!!{kind}` tag on a single value: a `!!{kind}` is a list or a mapping")
+                return raw
+            return raw  # !!merge, !!value: plain text here
+        self._problem(node, f"unknown YAML tag `{_short(tag)}`: quote the value if the `!` is part of the text")
+        return raw
+
+    def _check_collection_tag(self, node: yaml.Node, shape: str) -> None:
+        tag = node.tag
+        if tag.startswith(_YAML_TAG):
+            kind = tag[len(_YAML_TAG):]
+            if kind in _SCALAR_KINDS:
+                self._problem(node, f"a `!!{kind}` tag on a {shape}: `!!{kind}` is for a single value")
+        else:
+            self._problem(node, f"unknown YAML tag `{_short(tag)}` on a {shape}")
+
     def _problem(self, node: yaml.Node, message: str) -> None:
         m = node.start_mark
         self.problems.append(Problem(self.path, m.line + 1, m.column + 1, message))
         self.problem_nodes.append(node)
 
 
+_YAML_TAG = "tag:yaml.org,2002:"
+_SCALAR_KINDS = {
+    "null": "null (~)",
+    "bool": "true or false",
+    "int": "a whole number",
+    "float": "a number",
+    "binary": "base64 data",
+    "timestamp": "a date such as 2024-09-01",
+    "str": "text",
+}
+_COLLECTION_KINDS = frozenset({"seq", "map", "omap", "pairs", "set"})
+_UNSAFE_HINT = "bank text cannot hold terminal control, direction-override or line-separator characters; delete it"
+_INT_DIGITS = 4300  # Python's limit on converting digits to an int
+
+
+def _bad_scalar(kind: str, raw: str) -> str:
+    if kind in ("int", "float") and sum(ch.isdigit() for ch in raw) > _INT_DIGITS:
+        return f"a number with {sum(ch.isdigit() for ch in raw):,} digits: far too large"
+    return f"`{_short(raw)}` is not {_SCALAR_KINDS[kind]}" + (
+        "" if raw.strip() else " (it is empty)"
+    )
+
+
+def _spelled(node: yaml.Node, value: object) -> object:
+    """A key as the file spells it (``~``, ``yes``), for messages."""
+    return node.value if isinstance(node, yaml.ScalarNode) and node.value else value
+
+
 def _short(value: object, limit: int = 40) -> str:
-    text = value if isinstance(value, str) else repr(value)
+    """A value for a one-line message: printable, cut to ``limit`` characters; ``(none)`` for a null."""
+    if value is None:
+        return "(none)"
+    text = printable(value if isinstance(value, str) else repr(value), one_line=True)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -207,12 +300,43 @@ def _tab_problems(path: str, text: str) -> list[Problem]:
     return out
 
 
+def _unsafe_text(path: str, text: str) -> tuple[str, list[Problem]]:
+    """Every unsafe character written as itself, with its line and column (lines counted by
+    newlines, as an editor counts them); and the text with each one replaced by a character
+    YAML reads as plain text, so that YAML's own line numbers stay those of the file."""
+    problems: list[Problem] = []
+    pieces: list[str] = []
+    done = 0
+    line, line_start, counted_to = 1, 0, 0
+    for i, ch in find_unsafe(text):
+        if ch == "\r" and text.startswith("\n", i + 1):
+            continue  # a Windows line end
+        nl = text.count("\n", counted_to, i)
+        if nl:
+            line += nl
+            line_start = text.rfind("\n", counted_to, i) + 1
+        counted_to = i
+        if ch in "\r\x85\u2028\u2029":
+            hint = "YAML breaks the line there but editors do not, so every later line number would be off; use a newline"
+        else:
+            hint = _UNSAFE_HINT
+        problems.append(Problem(path, line, i - line_start + 1, f"{describe(ch)}: {hint}"))
+        pieces.append(text[done:i])
+        pieces.append(" " if ch in "\r\x85\u2028\u2029" else "\ufffd")
+        done = i + 1
+    if not problems:
+        return text, []
+    pieces.append(text[done:])
+    return "".join(pieces), problems
+
+
 def parse_yaml(path: str, raw: bytes) -> tuple[Any, yaml.Node | None, list[Problem]]:
     """Bytes to (data, root node, problems). Data is None when the file cannot be read as YAML."""
     text, problems = _decode(path, raw)
     if text is None:
         return None, None, problems
-    tabs = _tab_problems(path, text)
+    text, unsafe = _unsafe_text(path, text)
+    tabs = [*unsafe, *_tab_problems(path, text)]
     enabled = gc.isenabled()
     gc.disable()  # composing makes a node per value: collections midway would find nothing to free
     try:
@@ -237,8 +361,8 @@ def _parse_nodes(path: str, text: str, tabs: list[Problem]) -> tuple[Any, yaml.N
     except yaml.YAMLError as e:
         return None, None, [*tabs, Problem(path, 1, 1, f"YAML: {_short(str(e), 200)}")]
     if node is None:
-        return None, None, [Problem(path, 1, 1, "file is empty: a bank needs `bank:`, `title:` and `questions:`")]
-    builder = _Builder(path, shared="&" in text)
+        return None, None, [*tabs, Problem(path, 1, 1, "file is empty: a bank needs `bank:`, `title:` and `questions:`")]
+    builder = _Builder(path, shared="&" in text, escapes="\\" in text)
     if builder.shared and builder.expanded_size(node) > MAX_ALIAS_EXPANSION:
         m = node.start_mark
         return None, None, [
@@ -250,32 +374,43 @@ def _parse_nodes(path: str, text: str, tabs: list[Problem]) -> tuple[Any, yaml.N
         ]
     try:
         data = builder.build(node)
+    except _TooDeep as e:
+        m = e.node.start_mark
+        return None, None, [*tabs, Problem(path, m.line + 1, m.column + 1,
+                                           f"lists and mappings nested more than {MAX_DEPTH} levels deep; refused")]
     except (yaml.YAMLError, ValueError, TypeError) as e:
         return None, None, [*tabs, Problem(path, 1, 1, f"YAML value: {_short(str(e), 200)}")]
+    places = _paths_to(node, builder.problem_nodes)
     named = [
-        _with_place(problem, data, _path_to(node, target))
+        _with_place(problem, data, places.get(id(target), ()))
         for problem, target in zip(builder.problems, builder.problem_nodes, strict=True)
     ]
     return data, node, [*tabs, *named]
 
 
-def _path_to(root: yaml.Node, target: yaml.Node) -> tuple[Any, ...]:
-    """Where a key node stands in the document, as a location (searched only when there is a problem)."""
+def _paths_to(root: yaml.Node, targets: Sequence[yaml.Node]) -> dict[int, tuple[Any, ...]]:
+    """Where each target node stands in the document, as a location: one walk for all of them."""
+    wanted = {id(t) for t in targets}
+    out: dict[int, tuple[Any, ...]] = {}
+    if not wanted:
+        return out
     stack: list[tuple[yaml.Node, tuple[Any, ...]]] = [(root, ())]
     seen: set[int] = set()
-    while stack:
+    while stack and len(out) < len(wanted):
         node, loc = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
+        if id(node) in wanted:
+            out.setdefault(id(node), loc)
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
-                if k is target:
-                    return loc
+                if id(k) in wanted:
+                    out.setdefault(id(k), loc)
                 stack.append((v, (*loc, k.value if isinstance(k, yaml.ScalarNode) else None)))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((child, (*loc, i)) for i, child in enumerate(node.value))
-    return ()
+    return out
 
 
 def _with_place(problem: Problem, data: Any, loc: tuple[Any, ...]) -> Problem:
@@ -288,19 +423,36 @@ def _with_place(problem: Problem, data: Any, loc: tuple[Any, ...]) -> Problem:
 # -- locating validation errors -------------------------------------------------
 
 
-def _node_at(root: yaml.Node, data: Any, loc: Sequence[Any]) -> tuple[yaml.Node, bool]:
+class _Keys:
+    """Key lookups in mapping nodes: each mapping is indexed once, so locating N problems
+    in a mapping of N keys is linear, not quadratic."""
+
+    def __init__(self) -> None:
+        self._maps: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
+
+    def get(self, node: yaml.MappingNode, key: object) -> tuple[yaml.Node, yaml.Node] | None:
+        m = self._maps.get(id(node))
+        if m is None:
+            m = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    m.setdefault(k.value, (k, v))
+            self._maps[id(node)] = m
+        return m.get(str(key))
+
+
+def _node_at(root: yaml.Node, data: Any, loc: Sequence[Any], keys: _Keys) -> tuple[yaml.Node, bool]:
     """The node a pydantic location points at, and whether it is a key (unknown field)."""
     node, here = root, data
     for part in loc:
         if isinstance(node, yaml.MappingNode) and isinstance(here, dict):
             if part in here:
-                for k_node, v_node in node.value:
-                    if isinstance(k_node, yaml.ScalarNode) and k_node.value == str(part):
-                        if isinstance(here[part], (dict, list)) or part != loc[-1]:
-                            node = v_node
-                        else:
-                            return v_node, False
-                        break
+                found = keys.get(node, part)
+                if found is not None:
+                    if isinstance(here[part], (dict, list)) or part != loc[-1]:
+                        node = found[1]
+                    else:
+                        return found[1], False
                 here = here[part]
                 continue
             if here.get("type") == part:  # the tag pydantic puts in a union's location
@@ -314,12 +466,12 @@ def _node_at(root: yaml.Node, data: Any, loc: Sequence[Any]) -> tuple[yaml.Node,
     return node, False
 
 
-def _key_node(root: yaml.Node, data: Any, loc: Sequence[Any]) -> yaml.Node:
-    parent, _ = _node_at(root, data, loc[:-1])
+def _key_node(root: yaml.Node, data: Any, loc: Sequence[Any], keys: _Keys) -> yaml.Node:
+    parent, _ = _node_at(root, data, loc[:-1], keys)
     if isinstance(parent, yaml.MappingNode):
-        for k_node, _v in parent.value:
-            if isinstance(k_node, yaml.ScalarNode) and k_node.value == str(loc[-1]):
-                return k_node
+        found = keys.get(parent, loc[-1])
+        if found is not None:
+            return found[0]
     return parent
 
 
@@ -395,39 +547,87 @@ def _field_path(loc: Sequence[Any], data: Any) -> str:
     return "".join(parts)
 
 
+def _value_at(data: Any, loc: Sequence[Any]) -> Any:
+    """The input value at a pydantic location (skipping a union's tag), or None."""
+    here = data
+    for part in loc:
+        if isinstance(here, dict):
+            if part in here:
+                here = here[part]
+            elif here.get("type") != part:
+                return None
+        elif isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
+            here = here[part]
+        else:
+            return None
+    return here
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _validation_problems(
-    path: str, root: yaml.Node, data: Any, err: ValidationError, top: type[BaseModel], prefix: Sequence[Any] = ()
+    path: str, root: yaml.Node, data: Any, err: ValidationError, top: type[BaseModel], keys: _Keys,
+    prefix: Sequence[Any] = (),
 ) -> list[Problem]:
     out = []
+    suggested = 0
     for e in err.errors(include_url=False, include_input=False):
         loc = (*prefix, *e["loc"])
         kind = e["type"]
         field = _field_path(loc, data)
-        if kind == "extra_forbidden":
-            node = _key_node(root, data, loc)
-            name = str(loc[-1])
+        if kind == "invalid_key":
+            node, _ = _node_at(root, data, loc[:-1], keys)
+            msg = f"a field name must be text, not `{_short(loc[-1])}`"
+        elif kind == "extra_forbidden":
+            node = _key_node(root, data, loc, keys)
+            name = _short(loc[-1])
             msg = f"unknown field `{name}`"
-            model = _model_for(data, loc, top)
+            model = _model_for(data, loc, top) if suggested < MAX_PROBLEMS_PER_FILE else None
+            suggested += 1  # a suggestion costs a fuzzy match: only for as many fields as can be listed
             if model is not None:
                 names = [f.alias or n for n, f in model.model_fields.items()]
                 close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
                 if close:
                     msg += f" (did you mean `{close[0]}`?)"
         else:
-            node, _ = _node_at(root, data, loc if kind != "missing" else loc[:-1])
+            node, _ = _node_at(root, data, loc if kind != "missing" else loc[:-1], keys)
             if kind == "missing":
                 msg = f"missing required field `{loc[-1]}`"
             elif kind == "union_tag_invalid":
                 msg = f"unknown question type (expected one of {', '.join(QUESTION_TYPES)})"
-                node, _ = _node_at(root, data, (*loc, "type"))
+                node, _ = _node_at(root, data, (*loc, "type"), keys)
             elif kind == "union_tag_not_found":
                 msg = f"question has no `type` (one of {', '.join(QUESTION_TYPES)})"
             elif kind in ("bool_type", "bool_parsing"):
                 msg = f"`{field}` must be true or false"
             elif kind in ("model_type", "dict_type"):
                 msg = f"`{field}` must be a mapping of fields" if field else "must be a mapping of fields"
+            elif kind in ("int_type", "int_from_float", "int_parsing"):
+                msg = f"`{field}` must be a whole number" if field else "must be a whole number"
+            elif kind in ("float_type", "float_parsing"):
+                msg = f"`{field}` must be a number" if field else "must be a number"
+                given = _value_at(data, loc)
+                if isinstance(given, str):
+                    msg += f", not the text `{_short(given)}`"
+                    if _looks_numeric(given) and "e" in given.lower():
+                        msg += " (YAML reads a number with an exponent only with a decimal point and a sign: 1.0e+12)"
+                    elif _looks_numeric(given):
+                        msg += " (remove the quotes)"
+                elif isinstance(given, bool):
+                    msg += ", not true/false"
+            elif kind in ("string_type", "string_unicode"):
+                msg = f"`{field}` must be text" if field else "must be text"
+            elif kind == "finite_number":
+                msg = f"`{field}` must be a finite number (not .inf or .nan)" if field else "must be a finite number"
             else:
-                msg = f"`{field}`: {e['msg']}" if field else e["msg"]
+                text = e["msg"].removeprefix("Value error, ")
+                msg = f"`{field}`: {text}" if field else text
         place = _describe_place(data, loc)
         m = node.start_mark
         out.append(Problem(path, m.line + 1, m.column + 1, f"{place}: {msg}" if place else msg))
@@ -447,7 +647,9 @@ def _init_question_models() -> None:
 _init_question_models()
 
 
-def _bank_semantic_problems(path: str, root: yaml.Node, data: dict[str, Any], bank: Bank | None) -> list[Problem]:
+def _bank_semantic_problems(
+    path: str, root: yaml.Node, data: dict[str, Any], bank: Bank | None, keys: _Keys
+) -> list[Problem]:
     """Checks across fields and questions, on every question that validated."""
     out: list[Problem] = []
     raw_qs = data.get("questions")
@@ -460,10 +662,10 @@ def _bank_semantic_problems(path: str, root: yaml.Node, data: dict[str, Any], ba
         qid = raw.get("id")
         if isinstance(qid, str):
             if qid in seen:
-                node, _ = _node_at(root, data, ("questions", i, "id"))
-                first, _ = _node_at(root, data, ("questions", seen[qid], "id"))
+                node, _ = _node_at(root, data, ("questions", i, "id"), keys)
+                first, _ = _node_at(root, data, ("questions", seen[qid], "id"), keys)
                 out.append(Problem(path, node.start_mark.line + 1, node.start_mark.column + 1,
-                                   f"bank {_short(data.get('bank'))}: duplicate question id `{qid}` "
+                                   f"bank {_short(data.get('bank'))}: duplicate question id `{_short(qid)}` "
                                    f"(first at line {first.start_mark.line + 1})"))
             else:
                 seen[qid] = i
@@ -476,7 +678,7 @@ def _bank_semantic_problems(path: str, root: yaml.Node, data: dict[str, Any], ba
                 continue
         for sub, message in [*q.problems(), *_class_name_problems(q)]:
             loc = ("questions", i, *sub)
-            node, _ = _node_at(root, data, loc)
+            node, _ = _node_at(root, data, loc, keys)
             m = node.start_mark
             out.append(Problem(path, m.line + 1, m.column + 1, f"{_describe_place(data, loc)}: {message}"))
     return out
@@ -529,22 +731,23 @@ def _validate_lexicon(path: str, root: yaml.Node, data: dict[str, Any]) -> tuple
     top: type[Thesaurus] | type[Violations] = Thesaurus if "thesaurus" in data else Violations
     kind = "thesaurus" if top is Thesaurus else "violations"
     name = _short(data.get(kind))
+    keys = _Keys()
     try:
         doc = top.model_validate(data)
     except ValidationError as e:
         found = [
             Problem(p.path, p.line, p.column, f"{kind} {name}: {p.message}")
-            for p in _validation_problems(path, root, data, e, top)
+            for p in _validation_problems(path, root, data, e, top, keys)
         ]
         # the checks across groups or classes still run on the parts that are well formed
         for loc, message in _partial_lexicon_problems(data, top):
-            node, _ = _node_at(root, data, loc)
+            node, _ = _node_at(root, data, loc, keys)
             m = node.start_mark
             found.append(Problem(path, m.line + 1, m.column + 1, f"{kind} {name}: {message}"))
         return None, sorted(found)
     out = []
     for loc, message in doc.problems():
-        node, _ = _node_at(root, data, loc)
+        node, _ = _node_at(root, data, loc, keys)
         m = node.start_mark
         out.append(Problem(path, m.line + 1, m.column + 1, f"{kind} {_short(data.get(kind))}: {message}"))
     return (None if out else doc), out
@@ -563,58 +766,116 @@ def _validate(path: str, root: yaml.Node, data: Any) -> tuple[Bank | Exam | Lexi
         m = root.start_mark
         return None, [Problem(path, m.line + 1, m.column + 1, "a file is a bank or an exam, not both (`bank:` and `exam:`)")]
     top: type[BaseModel] = Bank if "bank" in data else Exam
+    keys = _Keys()
     try:
         doc = top.model_validate(data)
     except ValidationError as e:
-        problems = _validation_problems(path, root, data, e, top)
+        problems = _validation_problems(path, root, data, e, top, keys)
         if top is Bank:
-            problems += _bank_semantic_problems(path, root, data, None)
+            problems += _bank_semantic_problems(path, root, data, None, keys)
         return None, problems
     if isinstance(doc, Bank):
-        problems = _bank_semantic_problems(path, root, data, doc)
+        problems = _bank_semantic_problems(path, root, data, doc, keys)
         return (None if problems else doc), problems
     assert isinstance(doc, Exam)
-    return doc, []
+    problems = []
+    for sub, message in doc.problems():
+        node, _ = _node_at(root, data, sub, keys)
+        m = node.start_mark
+        problems.append(Problem(path, m.line + 1, m.column + 1, f"{_describe_place(data, sub)}: {message}"))
+    return (None if problems else doc), problems
 
 
 def load_file(path: Path | str, *, use_cache: bool = True) -> LoadResult:
-    """One bank or exam file, validated on its own (exam pools are checked by :func:`load_paths`)."""
+    """One bank or exam file, validated on its own (exam pools are checked by :func:`load_paths`).
+
+    A folder, a FIFO, a device or a file over :data:`quiz.fileio.MAX_INPUT_BYTES` is a
+    problem, found without reading it.
+    """
     p = Path(path)
     shown = str(path)
     try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        return LoadResult(p, None, [Problem(shown, 1, 1, "no such file")])
-    except IsADirectoryError:
-        return LoadResult(p, None, [Problem(shown, 1, 1, "is a folder, not a bank file")])
-    except OSError as e:
-        return LoadResult(p, None, [Problem(shown, 1, 1, f"cannot read: {e.strerror or e}")])
+        raw = read_input(p, what="bank file")
+    except InputError as e:
+        return LoadResult(p, None, [Problem(shown, 1, 1, e.reason)])
     key = cache.content_key(raw) if use_cache else ""
     if use_cache:
         hit = cache.get(p, key)
         if hit is not None:
             return LoadResult(p, hit, [], from_cache=True)
-    data, root, problems = parse_yaml(shown, raw)
-    if root is None:
-        return LoadResult(p, None, problems)
-    doc, more = _validate(shown, root, data)
-    problems = sorted(problems + more)[:MAX_PROBLEMS_PER_FILE]
-    if problems:
-        return LoadResult(p, None, problems)
+    doc, found = validate_bytes(shown, raw)
+    if found:
+        return LoadResult(p, None, sorted(found)[:MAX_PROBLEMS_PER_FILE], total=len(found))
     if use_cache and doc is not None:
         cache.put(p, key, doc)
     return LoadResult(p, doc, [])
 
 
+def validate_bytes(label: str, raw: bytes) -> tuple[Bank | Exam | Lexicon | None, list[Problem]]:
+    """A bank or exam file's content validated on its own: the document, or every problem
+    (unsorted, uncapped). Used for files read, and for files about to be written."""
+    enabled = gc.isenabled()
+    gc.disable()  # the nodes and data are all kept: collections while building them only cost time
+    try:
+        return _validate_bytes(label, raw)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _validate_bytes(label: str, raw: bytes) -> tuple[Bank | Exam | Lexicon | None, list[Problem]]:
+    data, root, problems = parse_yaml(label, raw)
+    if root is None:
+        return None, problems
+    doc, more = _validate(label, root, data)
+    if problems:  # a value already refused while reading (`!!bool maybe`) is not refused twice
+        taken = {(pr.line, pr.column) for pr in problems}
+        more = [pr for pr in more if (pr.line, pr.column) not in taken]
+        doc = None
+    found = problems + more
+    return (None if found else doc), found
+
+
 def iter_files(paths: Iterable[Path | str]) -> list[Path]:
+    """Every bank or exam file named or found under the folders named (see :func:`find_files`)."""
+    return find_files(paths)[0]
+
+
+def find_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Problem]]:
+    """The files named, and every ``*.yaml``/``*.yml`` (any case) under the folders named, sorted;
+    with a problem for each folder that cannot be read and each such name that is not a
+    regular file (a FIFO named ``x.yaml`` is reported, never opened)."""
     out: list[Path] = []
+    problems: list[Problem] = []
     for path in paths:
         p = Path(path)
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.suffix in YAML_SUFFIXES and f.is_file()))
-        else:
+        if not p.is_dir():
             out.append(p)
-    return out
+            continue
+        found: list[Path] = []
+
+        def unreadable(e: OSError, top: Path = p) -> None:
+            where = e.filename if e.filename is not None else top
+            problems.append(Problem(str(where), 1, 1, f"cannot read this folder ({e.strerror or e}): "
+                                                      "its banks and exams were not loaded"))
+
+        for folder, dirs, names in os.walk(p, onerror=unreadable):
+            dirs.sort()
+            for name in names:
+                if not name.lower().endswith(YAML_SUFFIXES):
+                    continue
+                f = Path(folder) / name
+                try:
+                    mode = os.stat(f).st_mode
+                except OSError as e:
+                    problems.append(Problem(str(f), 1, 1, f"cannot read: {e.strerror or e}"))
+                    continue
+                if stat.S_ISREG(mode):
+                    found.append(f)
+                elif not stat.S_ISDIR(mode):
+                    problems.append(Problem(str(f), 1, 1, "is not a regular file (a pipe or a device); skipped"))
+        out.extend(sorted(found))
+    return out, problems
 
 
 def _exam_problems(lib: Library, exam: Exam, path: str) -> list[Problem]:
@@ -649,20 +910,18 @@ def _exam_problems(lib: Library, exam: Exam, path: str) -> list[Problem]:
 
 
 def _exam_section_lines(path: str) -> dict[int, int]:
-    """Line of each section's `- title:` in an exam file, for pointing at sections."""
+    """Line of each section of an exam file (from the YAML nodes), for pointing at sections."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        raw = read_input(path, what="exam file")
+        _data, root, _problems = parse_yaml(path, raw)
+    except UserError:
         return {}
-    lines: dict[int, int] = {}
-    in_sections = False
-    for n, ln in enumerate(text.splitlines(), 1):
-        if ln.startswith("sections:"):
-            in_sections = True
-            continue
-        if in_sections and re.match(r"^\s*-\s", ln):
-            lines[len(lines)] = n
-    return lines
+    if not isinstance(root, yaml.MappingNode):
+        return {}
+    found = _Keys().get(root, "sections")
+    if found is None or not isinstance(found[1], yaml.SequenceNode):
+        return {}
+    return {i: item.start_mark.line + 1 for i, item in enumerate(found[1].value)}
 
 
 _LEXICON_HEAD_RE = re.compile(rb"^(?:thesaurus|violations)\s*:", re.MULTILINE)
@@ -670,11 +929,18 @@ _LEXICON_HEAD_RE = re.compile(rb"^(?:thesaurus|violations)\s*:", re.MULTILINE)
 
 def _is_lexicon_file(path: Path) -> bool:
     """Whether a file is a thesaurus or violation-class file (a top-level key near its start)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
+    try:  # without blocking on a FIFO, and only a regular file (a device is reported by load_file)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 4096)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return _LEXICON_HEAD_RE.search(head) is not None and not re.search(rb"^(?:bank|exam)\s*:", head, re.MULTILINE)
 
 
@@ -718,13 +984,14 @@ def example_problems(lib: Library) -> list[Problem]:
         data = root = None
         if path is not None:
             try:
-                data, root, _ = parse_yaml(shown, path.read_bytes())
-            except OSError:
+                data, root, _ = parse_yaml(shown, read_input(path, what="bank file"))
+            except UserError:
                 pass
+        keys = _Keys()
         for qi, ei, message in bad:
             line = column = 1
             if root is not None:
-                node, _ = _node_at(root, data, ("questions", qi, "examples", ei, "answer"))
+                node, _ = _node_at(root, data, ("questions", qi, "examples", ei, "answer"), keys)
                 line, column = node.start_mark.line + 1, node.start_mark.column + 1
             out.append(Problem(shown, line, column, message))
     return out
@@ -740,11 +1007,24 @@ def load_paths(
 
     Banks with problems are left out of the library; exams are checked against the
     banks loaded here, or against the library ``reference()`` gives when the
-    paths hold no bank (validating an exam file on its own).
+    paths hold no bank (validating an exam file on its own). Use
+    :func:`load_paths_counted` for the exact number of problems (at most
+    :data:`MAX_PROBLEMS_PER_FILE` per file are listed).
     """
+    lib, problems, _total = load_paths_counted(paths, reference=reference, use_cache=use_cache)
+    return lib, problems
+
+
+def load_paths_counted(
+    paths: Iterable[Path | str],
+    *,
+    reference: Callable[[], Library] | None = None,
+    use_cache: bool = True,
+) -> tuple[Library, list[Problem], int]:
+    """:func:`load_paths` with the total number of problems found (the list is capped per file)."""
     lib = Library()
-    problems: list[Problem] = []
-    files = iter_files(paths)
+    files, problems = find_files(paths)
+    total = len(problems)
     exams: list[tuple[Exam, Path]] = []
     bank_files: dict[str, Path] = {}
     # a trainer's thesaurus and violation classes first: the banks' grading and checks use them
@@ -753,6 +1033,7 @@ def load_paths(
     for f in files:
         res = load_file(f, use_cache=use_cache)
         problems.extend(res.problems)
+        total += res.total
         doc = res.document
         if isinstance(doc, (Thesaurus, Violations)):
             from quiz.grading import lexicon
@@ -761,12 +1042,14 @@ def load_paths(
         elif isinstance(doc, Bank):
             if doc.bank in bank_files:
                 problems.append(Problem(str(f), 1, 1, f"bank id `{doc.bank}` is already used by {bank_files[doc.bank]}"))
+                total += 1
                 continue
             bank_files[doc.bank] = f
             lib.add_bank(doc, f)
         elif isinstance(doc, Exam):
             if doc.exam in lib.exams:
                 problems.append(Problem(str(f), 1, 1, f"exam id `{doc.exam}` is already used by {lib.exam_paths[doc.exam]}"))
+                total += 1
                 continue
             exams.append((doc, f))
             lib.add_exam(doc, f)
@@ -775,5 +1058,11 @@ def load_paths(
         found = _exam_problems(pool_lib, exam, str(f))
         if found:
             problems.extend(found)
+            total += len(found)
             del lib.exams[exam.exam]  # an exam that cannot be drawn is not offered
-    return lib, problems
+    return lib, problems, total
+
+
+def summary(problems: int, files: int) -> str:
+    """``20,000 problems in 1 file``: exact counts, for ``quiz validate`` and ``quiz lint``."""
+    return f"{plural(problems, 'problem')} in {plural(files, 'file')}"

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Annotated, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, field_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 LETTERS = "ABCDEFGH"
@@ -23,7 +23,28 @@ QuestionType = Literal["single", "multi", "judge", "short", "numeric", "scenario
 QUESTION_TYPES: tuple[str, ...] = ("single", "multi", "judge", "short", "numeric", "scenario")
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
-Text = Annotated[str, Field(min_length=1)]
+
+# Characters that show nothing on their own: spaces of every width, zero-width and format
+# characters (U+200B, U+FEFF, U+2060), combining marks, and the "filler" letters (U+3164 ...).
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Me", "Cs", "Co", "Cn"})
+_FILLERS = frozenset("ᅟᅠㅤﾠ⠀")
+
+
+def _visible(v: str) -> str:
+    if v and unicodedata.category(v[0])[0] in "LNPS" and v[0] not in _FILLERS:
+        return v  # starts with a letter, digit, punctuation or symbol: visible (the usual case, decided at once)
+    if not any(not ch.isspace() and ch not in _FILLERS and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+               for ch in v):
+        raise ValueError("is blank: it holds only spaces or invisible characters")
+    return v
+
+
+Text = Annotated[str, Field(min_length=1), AfterValidator(_visible)]
+# A number that is a number: not true/false (YAML's `yes`), not infinite, not NaN.
+Finite = Annotated[StrictFloat, Field(allow_inf_nan=False)]
+MAX_MINUTES = 24 * 60
+MAX_POINTS = 1000
+MAX_COUNT = 1000
 
 
 class _Strict(BaseModel):
@@ -41,7 +62,7 @@ class KeyPoint(_Strict):
 
     point: Text
     any: list[Text] = Field(min_length=1)
-    weight: float = Field(default=1.0, gt=0)
+    weight: Finite = Field(default=1.0, gt=0, le=100)
     # The decision the question turns on: without it the answer is never ``correct``.
     required: bool = False
     # Who does or pays what the point says: an answer that gives it to another party does not make the point.
@@ -252,20 +273,41 @@ class _FreeText(QuestionBase):
     # (third-person advice). Unset: a scenario is answered as the seller.
     voice: Literal["seller", "buyer", "neutral"] | None = None
 
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        out = super().problems()
+        for field in ("keypoints", "forbidden"):
+            for i, k in enumerate(getattr(self, field)):
+                if isinstance(k, KeyPoint):
+                    out += _empty_phrases(k.any, (field, i, "any"), "phrase")
+        return out
+
+
+def _empty_phrases(phrases: list[str], loc: tuple[str | int, ...], what: str) -> list[tuple[tuple[str | int, ...], str]]:
+    """Phrases that the grader's normalisation (no spaces, no punctuation) turns into nothing."""
+    from quiz.grading.normalize import normalize  # the grader's own rule; imported late (it imports this module)
+
+    return [
+        ((*loc, i), f"{what} {p!r} is only punctuation or spaces: once normalised it is empty and matches nothing")
+        for i, p in enumerate(phrases)
+        if not normalize(p)
+    ]
+
 
 class ShortQuestion(_FreeText):
     type: Literal["short"]
     answers: list[Text] = Field(min_length=1)
     reject: list[Text] = Field(default_factory=list)
-    threshold: float | None = Field(default=None, ge=0, le=100)
-    pass_: float = Field(default=1.0, gt=0, le=1, alias="pass")
+    threshold: Finite | None = Field(default=None, ge=0, le=100)
+    pass_: Finite = Field(default=1.0, gt=0, le=1, alias="pass")
 
     def feedback_keys(self) -> frozenset[str]:
         # an accepted or rejected form, written exactly: shown to a learner whose answer matched it
         return frozenset(self.answers) | frozenset(self.reject) | super().feedback_keys()
 
     def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
-        out = self._feedback_problems()
+        out = super().problems()
+        out += _empty_phrases(self.answers, ("answers",), "accepted answer")
+        out += _empty_phrases(self.reject, ("reject",), "rejected answer")
         accepted = {_fold(a): a for a in self.answers}
         for i, r in enumerate(self.reject):
             if _fold(r) in accepted:
@@ -278,10 +320,10 @@ class ShortQuestion(_FreeText):
 
 class NumericQuestion(QuestionBase):
     type: Literal["numeric"]
-    answer: float
+    answer: Finite
     unit: str | None = None
     units: list[Text] = Field(default_factory=list)
-    tolerance: float = Field(default=0, ge=0)
+    tolerance: Finite = Field(default=0, ge=0)
 
     @field_validator("answer", mode="before")
     @classmethod
@@ -298,7 +340,7 @@ class NumericQuestion(QuestionBase):
 class ScenarioQuestion(_FreeText):
     type: Literal["scenario"]
     keypoints: list[KeyPoint] = Field(min_length=1)
-    pass_: float = Field(default=0.6, gt=0, le=1, alias="pass")
+    pass_: Finite = Field(default=0.6, gt=0, le=1, alias="pass")
     sample_answer: str | None = None
 
     def expected_text(self) -> str:
@@ -329,21 +371,28 @@ class Section(_Strict):
     topics: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     banks: list[str] = Field(default_factory=list)
-    count: int = Field(ge=1)
-    points: float = Field(gt=0)
+    count: StrictInt = Field(ge=1, le=MAX_COUNT)
+    points: Finite = Field(gt=0, le=MAX_POINTS)
 
 
 class Exam(_Strict):
     exam: Id
     title: Text
     description: str | None = None
-    time_limit_minutes: float = Field(gt=0)
-    pass_score: float = Field(ge=0)
+    time_limit_minutes: Finite = Field(gt=0, le=MAX_MINUTES)
+    pass_score: Finite = Field(ge=0)
     sections: list[Section] = Field(min_length=1)
 
     @property
     def total_points(self) -> float:
         return sum(s.count * s.points for s in self.sections)
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Checks across fields: (location below the exam, message) pairs."""
+        if self.pass_score > self.total_points:
+            return [(("pass_score",), f"pass_score {self.pass_score:g} is above the paper's total of "
+                                      f"{self.total_points:g} points: nobody could pass")]
+        return []
 
 
 AnyQuestion: TypeAlias = SingleQuestion | MultiQuestion | JudgeQuestion | ShortQuestion | NumericQuestion | ScenarioQuestion

@@ -443,18 +443,19 @@ class StudySession:
         )
         card = self.scheduler.review(prev_card, auto, t, seconds)
         new_queue: str | None = None
+        queue = list(self.queue)  # the session's own queue changes only once this answer is recorded (a retry)
         if self.mode == "smart":
             # the siblings still ahead are buried for the day: the feedback just gave their answer away
             family = self.library.family(it.qid)
             if family is not None:
-                rest = self.queue[self.position + 1 :]
+                rest = queue[self.position + 1 :]
                 kept = [q for q in rest if q == it.qid or self.library.family(q) != family]
                 if len(kept) != len(rest):
-                    self.queue[self.position + 1 :] = kept
-                    new_queue = dumps(self.queue)
-            if not result.correct and card.due <= t + RELEARN_WITHIN and self.queue.count(it.qid) <= MAX_REQUEUE:
-                self.queue.append(it.qid)
-                new_queue = dumps(self.queue)
+                    queue[self.position + 1 :] = kept
+                    new_queue = dumps(queue)
+            if not result.correct and card.due <= t + RELEARN_WITHIN and queue.count(it.qid) <= MAX_REQUEUE:
+                queue.append(it.qid)
+                new_queue = dumps(queue)
         rec = self.store.record_answer(
             profile=self.profile,
             qid=it.qid,
@@ -474,6 +475,7 @@ class StudySession:
             wrong_book_streak=self.settings.wrong_book_streak,
             position_scope=self.filters.scope() if self.mode == "sequential" else None,
         )
+        self.queue[:] = queue
         self.position += 1
         out = AnswerOutcome(
             qid=it.qid,
@@ -531,16 +533,17 @@ class StudySession:
 
     def _advance(self, t: datetime, step: int = 1) -> None:
         left = self.queue[self.position] if step > 0 and self.position < len(self.queue) else None
-        self.position = max(0, min(len(self.queue), self.position + step))
+        position = max(0, min(len(self.queue), self.position + step))
         with self.store.transaction() as c:
             c.execute(
-                "UPDATE sessions SET position = ?, updated = ? WHERE id = ?", (self.position, iso(t), self.session_id)
+                "UPDATE sessions SET position = ?, updated = ? WHERE id = ?", (position, iso(t), self.session_id)
             )
             if left is not None and self.mode == "sequential":  # 顺序练习 resumes after a skipped question too
                 c.execute(
                     "INSERT OR REPLACE INTO positions (profile, scope, qid, updated) VALUES (?, ?, ?, ?)",
                     (self.profile, self.filters.scope(), left, iso(t)),
                 )
+        self.position = position  # moved only once stored: a failed write leaves the session where it was
 
     @property
     def _at(self) -> int:
@@ -581,12 +584,12 @@ class StudySession:
         if self.mode == "browse":
             if on:
                 return
-            self.mode = "sequential"
             with self.store.transaction() as c:
                 c.execute(
                     "UPDATE sessions SET mode = 'sequential', updated = ? WHERE id = ?",
                     (iso(to_utc(self.now())), self.session_id),
                 )
+            self.mode = "sequential"  # once stored: a failed write leaves the session as it was
             return
         if on and not self.memorize:
             self._peek = self.position

@@ -65,7 +65,6 @@ Definitions (every function takes ``now``; a *study day* starts at the learner's
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from collections.abc import Callable, Iterable
@@ -82,6 +81,7 @@ from quiz.scheduler import Card, SpacedScheduler, State, to_utc, utc_now
 from quiz.scores import format_score, score_range, score_value
 from quiz.session import check_changed_questions, day_start, start_of_day, study_day
 from quiz.store import CardSummary, Settings, Store, iso
+from quiz.text import plural, printable, safe_json
 
 MASTERED_STABILITY_DAYS = 21.0
 MASTERY_HORIZON_DAYS = 7
@@ -717,13 +717,14 @@ def cli_stats(args: argparse.Namespace, ctx: Context) -> int:
                 r.exam_id: {**r.to_json(), "best": score_value(best[r.exam_id].score) if r.exam_id in best else None}
                 for r in readiness
             }
-            print(json.dumps(data, ensure_ascii=False, indent=2))
+            print(safe_json(data, indent=2))
         else:
-            print(_human(ov, readiness, best, ctx.language or store.get_settings(ctx.profile).language))
+            print(printable(_human(ov, readiness, best, ctx.language or store.get_settings(ctx.profile).language)))
     finally:
         store.close()
     if problems:
-        print(f"quiz: {len(problems)} problem(s) in the banks were skipped; run `quiz validate`", file=sys.stderr)
+        print(f"quiz: {plural(len(problems), 'problem')} in the banks: those files were skipped; run `quiz validate`",
+              file=sys.stderr)
     return 0
 
 

@@ -61,6 +61,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -74,6 +75,7 @@ if TYPE_CHECKING:
 from quiz.dbfile import check_db_path as _check_file
 from quiz.errors import UserError
 from quiz.scheduler import Card, Rating, State, to_utc, utc_now
+from quiz.text import printable
 
 SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 5000
@@ -380,6 +382,69 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
+# --------------------------------------------------------------------------- errors and refusals
+
+# the tables every quiz database has had since schema 1
+_QUIZ_TABLES = frozenset({"profiles", "settings", "cards", "reviews", "wrong_book", "bookmarks", "sessions"})
+
+
+class StoreError(UserError):
+    """The progress database cannot be written (or read) right now: locked by another
+    program past the busy timeout, read-only, or the disk is full. Nothing of the
+    failed write was kept; the same call can be retried."""
+
+    @classmethod
+    def of(cls, path: Path, e: sqlite3.Error) -> StoreError:
+        text = str(e).lower()
+        if "locked" in text or "busy" in text:
+            why = (f"is locked by another program (waited {BUSY_TIMEOUT_MS // 1000} s); "
+                   "close the other program or try again")
+        elif "readonly" in text or "read-only" in text:
+            why = "is read-only; quiz cannot save progress there (check its permissions, or give another --db)"
+        elif "full" in text:
+            why = "cannot be written: the disk is full; free some space and try again"
+        elif "disk i/o" in text:
+            why = "cannot be written: disk I/O error"
+        else:
+            why = f"cannot be used ({e})"
+        return cls(f"{printable(str(path), one_line=True)}: the progress database {why}")
+
+
+def _check_tables(p: Path, conn: sqlite3.Connection, version: int) -> None:
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not _QUIZ_TABLES <= names:
+        raise UserError(
+            f"{p}: a SQLite database of another program (user_version {version}, without quiz's tables), "
+            "not a quiz progress database; give another --db"
+        )
+
+
+def _inspect(p: Path) -> None:
+    """Refuse a database quiz must not touch, reading it through a read-only connection only."""
+    uri = "file:" + urllib.parse.quote(str(p.resolve())) + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error:
+        return  # cannot even be opened read-only: the read-write open reports why
+    try:
+        version, has_tables = conn.execute(
+            "SELECT user_version, (SELECT count(*) FROM sqlite_master) FROM pragma_user_version"
+        ).fetchone()
+        if version > SCHEMA_VERSION:
+            raise UserError(
+                f"{p}: written by a newer version of quiz (schema {version}, this version reads up to "
+                f"{SCHEMA_VERSION}); upgrade quiz or use another --db"
+            )
+        if version == 0 and has_tables:
+            raise UserError(f"{p}: a SQLite database, but not a quiz progress database")
+        if version > 0:
+            _check_tables(p, conn, version)
+    except sqlite3.DatabaseError as e:
+        raise StoreError.of(p, e) from None
+    finally:
+        conn.close()
+
+
 # --------------------------------------------------------------------------- store
 
 
@@ -408,6 +473,8 @@ class Store:
         """
         p = Path(path)
         _check_file(p)
+        if p.exists():
+            _inspect(p)  # refuses a foreign or newer database through a read-only connection: the file is untouched
         try:
             conn = sqlite3.connect(
                 str(p), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
@@ -427,6 +494,8 @@ class Store:
                 )
             if version == 0 and has_tables:
                 raise UserError(f"{p}: a SQLite database, but not a quiz progress database")
+            if version > 0:
+                _check_tables(p, conn, version)
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -436,7 +505,7 @@ class Store:
                 store._migrate(version)
         except sqlite3.DatabaseError as e:
             conn.close()
-            raise UserError(f"{p}: cannot use the progress database ({e})") from None
+            raise StoreError.of(p, e) from None
         except BaseException:
             conn.close()
             raise
@@ -495,13 +564,26 @@ class Store:
             if conn.in_transaction:
                 yield conn
                 return
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as e:  # locked past the busy timeout, read-only
+                raise StoreError.of(self.path, e) from None
             try:
                 yield conn
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as e:  # disk full, read-only, locked: nothing of it was written
+                self._rollback()
+                raise StoreError.of(self.path, e) from None
             except BaseException:
-                conn.execute("ROLLBACK")
+                self._rollback()
                 raise
-            conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:  # SQLite may have rolled back already (disk full)
+                pass
 
     # -- profiles and settings ---------------------------------------------
     def ensure_profile(self, profile: str, now: datetime | None = None) -> None:

@@ -27,7 +27,7 @@ def test_validate_good_folder_exits_0(tmp_path: Path) -> None:
     (tmp_path / "b.yaml").write_text(GOOD, encoding="utf-8")
     out = quiz("validate", str(tmp_path))
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "1 bank(s), 6 question(s)" in out.stdout
+    assert "1 bank, 6 questions" in out.stdout
 
 
 def test_validate_bad_file_prints_each_problem_and_exits_1(tmp_path: Path) -> None:
@@ -51,7 +51,7 @@ def test_global_options_work_before_or_after_the_subcommand(tmp_path: Path) -> N
     (tmp_path / "b.yaml").write_text(GOOD, encoding="utf-8")
     for args in (("--banks", str(tmp_path), "validate"), ("validate", "--banks", str(tmp_path))):
         out = quiz(*args)
-        assert out.returncode == 0 and "6 question(s)" in out.stdout, (args, out.stdout, out.stderr)
+        assert out.returncode == 0 and "6 questions" in out.stdout, (args, out.stdout, out.stderr)
 
 
 def test_grade_one_answer_prints_one_json_object(tmp_path: Path) -> None:

@@ -202,7 +202,7 @@ def test_cli_exit_codes_and_stderr(tmp_path: Path, capsys: pytest.CaptureFixture
     assert f"{bad}:8: skipped:" in err and f"{bad}:10: skipped:" in err
     assert len(load_ok(out2).questions) == 8
 
-    assert main(["import", str(bad), "-o", str(out2), "--bank-id", "Bad Id"]) == 2
+    assert main(["import", str(bad), "-o", str(out2), "--force", "--bank-id", "Bad Id"]) == 2
     assert "--bank-id" in capsys.readouterr().err
     assert main(["import", str(tmp_path / "missing.csv"), "-o", str(out2)]) == 2
     assert "no such file" in capsys.readouterr().err

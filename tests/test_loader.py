@@ -103,7 +103,7 @@ def test_library_indexes_questions_with_bank_tags(tmp_path: Path) -> None:
         ("      - id: q\n        type: single\n        prompt: x\n        choices: [a, b]\n        answer: C\n", 8, "answer 'C' names no choice"),
         ("      - id: q\n        type: multi\n        prompt: x\n        choices: [a, b]\n        answer: [A, 丁]\n", 8, "answer '丁' names no choice"),
         ("      - id: q\n        type: short\n        prompt: x\n        answers: [有门槛]\n        reject: [无门槛, 有门槛]\n", 8, "'有门槛' is both an accepted answer and in reject"),
-        ("      - id: q\n        type: numeric\n        prompt: x\n        answer: 很多\n", 7, "`answer`: Input should be a valid number"),
+        ("      - id: q\n        type: numeric\n        prompt: x\n        answer: 很多\n", 7, "`answer` must be a number, not the text `很多`"),
         ("      - id: q\n        type: judge\n        prompt: x\n        answer: true\n        difficulty: 9\n", 8, "`difficulty`"),
         ("      - id: q\n        type: essay\n        prompt: x\n", 5, "unknown question type"),
         ("      - id: q\n        prompt: x\n", 4, "question has no `type`"),
@@ -297,7 +297,7 @@ def test_a_broken_file_is_never_served_from_cache(tmp_path: Path) -> None:
 def test_corrupt_cache_entry_is_a_miss(tmp_path: Path) -> None:
     p = write(tmp_path, GOOD)
     load_file(p)
-    for entry in cache.cache_dir().glob("*.pickle"):
+    for entry in cache.cache_dir().glob("*.json"):
         entry.write_bytes(b"garbage")
     res = load_file(p)
     assert not res.from_cache and res.document is not None
@@ -307,7 +307,7 @@ def test_shipped_schema_files_match_the_models() -> None:
     root = Path(__file__).resolve().parent.parent / "banks" / "schema"
     for kind in ("bank", "exam", "thesaurus", "violations"):
         shipped = json.loads((root / f"{kind}.schema.json").read_text(encoding="utf-8"))
-        assert shipped == schema(kind), f"regenerate with: quiz schema {kind} -o banks/schema/{kind}.schema.json"
+        assert shipped == schema(kind), f"regenerate with: quiz schema {kind} --force -o banks/schema/{kind}.schema.json"
 
 
 def test_schema_forbids_unknown_fields_and_knows_types() -> None:

@@ -22,11 +22,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from quiz.context import Context
 from quiz.dbfile import check_db_path
 from quiz.errors import UserError
+from quiz.text import UNSAFE_RE, printable, strip_unsafe
 from tui import i18n
 from tui.commands import MainCommands, QuizPalette, ScreenCommands, ThemeCommands
 from tui.i18n import t
@@ -132,6 +135,12 @@ class QuizApp(App[int]):
             self.theme = theme_name(setting)
             return
         self.save_settings(replace(self.settings, theme=setting))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """A toast, always as plain text: messages carry bank and learner text (a topic, an exam's
+        section title, an error naming either), which must never be read as markup."""
+        super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout, markup=False)
 
     # -- services ---------------------------------------------------------------
     @property
@@ -248,7 +257,10 @@ class QuizApp(App[int]):
         from quiz.session import check_changed_questions
 
         if self.library is not None and self._store is not None:
-            check_changed_questions(self._store, self.library, self.profile)
+            try:
+                check_changed_questions(self._store, self.library, self.profile)
+            except UserError as e:  # the database is locked or read-only: flagged next time
+                self.notify(t("app.save_failed_retry", message=str(e)), severity="warning", timeout=6)
 
     # -- settings, language and profiles ----------------------------------------
     def apply_settings(self, settings: Settings, *, language: str | None = None) -> None:
@@ -279,7 +291,8 @@ class QuizApp(App[int]):
         self.set_language("en" if i18n.language() == "zh" else "zh")
 
     def switch_profile(self, profile: str) -> None:
-        """Study as another learner (created when new); every screen shows that learner."""
+        """Study as another learner (created when new); every screen shows that learner.
+        UserError (StoreError) when the profile cannot be stored."""
         self.store.ensure_profile(profile, self.now())
         self.profile = profile
         self.ctx.profile = profile
@@ -434,6 +447,20 @@ class QuizApp(App[int]):
     @on(LibraryRefreshed)
     def _ignore(self) -> None:  # the app itself has nothing to redraw
         pass
+
+    # -- what the learner types is text, never a terminal control ------------------------
+    @on(Input.Changed)
+    def _plain_input(self, event: Input.Changed) -> None:
+        """A pasted escape sequence or direction override is dropped from any text box (an Input
+        draws its value as it is: ESC would reach the terminal)."""
+        if UNSAFE_RE.search(event.value):
+            event.input.value = " ".join(strip_unsafe(event.value).splitlines())
+
+    @on(TextArea.Changed)
+    def _plain_text_area(self, event: TextArea.Changed) -> None:
+        text = event.text_area.text
+        if UNSAFE_RE.search(text):
+            event.text_area.text = strip_unsafe(text)
 
 
 def _check_changed(store: Store, library: Library, profile: str) -> None:

@@ -33,6 +33,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "app.error": ("出错了：{message}", "Something went wrong: {message}"),
     "app.quit_title": ("要退出吗？", "Quit?"),
     "app.quit_hint": ("按 {key} 退出（Ctrl+C 用于复制）", "Press {key} to quit (Ctrl+C copies)"),
+    "app.save_failed": ("学习记录没有保存：{message}。答案仍保留在屏幕上，稍后会自动重试（按 Enter 立即重试）",
+                        "Not saved: {message}. Your answer stays on screen and is retried in a moment (Enter retries now)"),
+    "app.save_failed_retry": ("没有保存：{message}。请稍后再试", "Not saved: {message}. Try again in a moment"),
+    "app.saved_after_all": ("已保存", "Saved"),
     # -- bindings ---------------------------------------------------------
     "key.quit": ("退出", "Quit"),
     "key.back": ("返回", "Back"),

@@ -206,7 +206,12 @@ def cli_export(args: argparse.Namespace, ctx: Context) -> int:
     if args.output and args.output != "-":
         from quiz.trainer.importers import write_output
 
-        write_output(Path(args.output), export.text)
+        source = Path(args.target)
+        if not source.is_file():  # a bank id: the bank's file in the banks in use
+            found = ctx.load_library()[0].bank_paths.get(bank.bank)
+            source = found if found is not None else source
+        write_output(Path(args.output), export.text, inputs=[source], protect=[ctx.db_path],
+                     force=bool(getattr(args, "force", False)))
         where = args.output
     else:
         sys.stdout.write(export.text)

@@ -26,6 +26,7 @@ import os
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from quiz.context import Context
 from quiz.errors import UserError
+from quiz.fileio import check_output, write_atomic
 from quiz.model import ID_PATTERN, AnyQuestion, Bank, Question
+from quiz.text import UNSAFE_RE, plural, printable
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv")
 GIFT_SUFFIXES = (".gift", ".txt")
@@ -64,7 +67,8 @@ class ImportIssue:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+        text = f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+        return printable(text, one_line=True)
 
 
 Note = str | tuple[int, str]  # a message about the draft's own line, or (line, message)
@@ -352,8 +356,9 @@ def paragraph_keypoints(paragraph: str) -> list[dict[str, Any]]:
 
 # C0 and C1 controls except tab and newline, DEL, and the bidi embeddings, overrides and isolates: invisible,
 # and in a terminal or a browser able to move, hide or reorder the text around them.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_ANY_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# One definition for import, validate and display (quiz.text.UNSAFE_RE: also lone surrogates); the line
+# breaks among them (CR, U+2028, U+2029) are turned into newlines first.
+_CONTROL_RE = _ANY_RE = UNSAFE_RE
 _LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
 
 
@@ -507,17 +512,27 @@ def schema_ref_for(output: Path, banks_dir: Path) -> str | None:
         return schema.resolve().as_uri()
 
 
-def write_output(output: Path, text: str) -> None:
-    """Write a file the trainer asked for (a bank, an export). Every such write goes through here."""
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise UserError(f"{output}: cannot write: {e.strerror or e}") from e
+def write_output(output: Path, text: str, *, inputs: Iterable[Path] = (), protect: Iterable[Path] = (),
+                 force: bool = False) -> None:
+    """Write a file the trainer asked for (a bank, an export). Every such write goes through here: atomically
+    (:mod:`quiz.fileio`), never over an input or a database, over an existing file only with ``force``."""
+    write_atomic(output, text, inputs=inputs, protect=protect, force=force)
 
 
-def write_bank(result: ImportResult, output: Path, schema_ref: str | None = None) -> None:
-    write_output(output, result.to_yaml(schema_ref))
+def write_bank(result: ImportResult, output: Path, schema_ref: str | None = None, *,
+               inputs: Iterable[Path] = (), protect: Iterable[Path] = (), force: bool = False) -> None:
+    """Write the bank atomically; never over an input or a database, over an existing file only with
+    ``force``; and never a bank that would not validate (UserError naming its first problem)."""
+    from quiz.loader import validate_bytes
+
+    text = result.to_yaml(schema_ref)
+    _doc, problems = validate_bytes(str(output), text.encode("utf-8"))
+    if problems:
+        first = min(problems)
+        raise UserError(f"{printable(str(output), one_line=True)}: not written: the imported bank would not validate "
+                        f"({plural(len(problems), 'problem')}, the first at line {first.line}: "
+                        f"{printable(first.message, one_line=True)})")
+    write_output(output, text, inputs=inputs, protect=protect, force=force)
 
 
 def print_notices(notices: list[ImportIssue]) -> None:
@@ -535,11 +550,16 @@ def cli_import(args: argparse.Namespace, ctx: Context) -> int:
     Exit 0 when every row came in, 1 when some rows or data were reported on
     stderr (the usable questions are still written), 2 on a user error.
     """
+    force = bool(getattr(args, "force", False))
+    inputs = [Path(args.file)] if args.file else []
+    protect = [ctx.db_path]
+    if args.output and args.output != "-" and all(p.exists() for p in inputs):  # refused before a long import
+        check_output(Path(args.output), inputs=inputs, protect=protect, force=force)
     if args.template:
         from quiz.trainer.spreadsheet import write_template
 
-        write_template(Path(args.template))
-        print(f"wrote the template {args.template}", file=sys.stderr)
+        write_template(Path(args.template), inputs=inputs, protect=protect, force=force)
+        print(f"wrote the template {printable(args.template, one_line=True)}", file=sys.stderr)
         if not args.file:
             return 0
     if not args.file:
@@ -549,12 +569,12 @@ def cli_import(args: argparse.Namespace, ctx: Context) -> int:
         print(issue, file=sys.stderr)
     print_notices(result.notices)
     if result.bank is None:
-        print(f"quiz: nothing imported from {args.file}: no usable question (found {result.found})", file=sys.stderr)
+        print(f"quiz: nothing imported from {printable(args.file, one_line=True)}: no usable question (found {result.found})", file=sys.stderr)
         return 1
     if args.output and args.output != "-":
         out = Path(args.output)
-        write_bank(result, out, schema_ref_for(out, ctx.banks_dir))
-        where = args.output
+        write_bank(result, out, schema_ref_for(out, ctx.banks_dir), inputs=inputs, protect=protect, force=force)
+        where = printable(args.output, one_line=True)
     else:
         sys.stdout.write(result.to_yaml())
         where = "stdout"

@@ -85,7 +85,9 @@ class LintWarning:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.qid}: {self.message}"
+        from quiz.text import printable
+
+        return printable(f"{self.path}:{self.line}: {self.qid}: {self.message}", one_line=True)
 
 
 @dataclass

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
+import io
 import math
 import sys
 import unicodedata
@@ -49,10 +49,12 @@ from typing import Any
 from quiz.context import Context
 from quiz.errors import UserError
 from quiz.exam import ExamAttempt
+from quiz.fileio import check_output, write_atomic
 from quiz.library import Library, fingerprint
 from quiz.model import AnyQuestion, JudgeQuestion, MultiQuestion, SingleQuestion
 from quiz.scores import format_score
 from quiz.store import Store, parse_ts
+from quiz.text import printable, safe_json
 
 MIN_LEARNERS = 8  # 27% of 8 is two learners per group: fewer says nothing
 GROUP_SHARE = 0.27
@@ -443,9 +445,9 @@ def format_report(report: Report, *, limit: int | None = None) -> str:
 def cli_report(args: argparse.Namespace, ctx: Context) -> int:
     report = report_for(ctx)
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        print(safe_json(report.to_json(), indent=2))
     else:
-        print(format_report(report))
+        print(printable(format_report(report)))
     return 0
 
 
@@ -497,15 +499,13 @@ def _num(v: float | None) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.4g}"
 
 
-def export_results(store: Store, path: Path, library: Library | None = None) -> ExportSummary:
-    """Write the CSV (UTF-8 with BOM, so Excel on Chinese Windows reads it right)."""
+def export_results(store: Store, path: Path, library: Library | None = None, *, force: bool = False) -> ExportSummary:
+    """Write the CSV (UTF-8 with BOM, so Excel on Chinese Windows reads it right), atomically;
+    never over the database (UserError), over an existing file only with ``force``."""
     rows = export_rows(store, library)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8-sig", newline="") as f:
-            csv.writer(f).writerows(rows)
-    except OSError as e:
-        raise UserError(f"{path}: cannot write: {e.strerror or e}") from e
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    write_atomic(path, buf.getvalue(), protect=[store.path], force=force, encoding="utf-8-sig")
     kinds = Counter(r[0] for r in rows[1:])
     return ExportSummary(path, kinds["考试"], kinds["答题"])
 
@@ -514,8 +514,9 @@ def cli_export(args: argparse.Namespace, ctx: Context) -> int:
     out = Path(args.output)
     if out.suffix.lower() not in ("", ".csv", ".txt"):
         raise UserError(f"{out}: export writes CSV; name the file .csv")
+    check_output(out, protect=[ctx.db_path], force=args.force)  # before the database is opened
     library, _problems = ctx.load_library()
     with open_store(ctx) as store:
-        summary = export_results(store, out, library)
+        summary = export_results(store, out, library, force=args.force)
     print(f"wrote {summary.attempts} exam attempt(s) and {summary.answers} answer(s) to {out}", file=sys.stderr)
     return 0

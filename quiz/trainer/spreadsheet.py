@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from quiz.errors import UserError
+from quiz.fileio import atomic_output, write_atomic
 from quiz.model import LETTERS
 from quiz.trainer.importers import Draft, ImportIssue, ReadResult, paragraph_keypoints
 
@@ -970,18 +971,17 @@ _TEMPLATE_HELP = [
 ]
 
 
-def write_template(path: Path) -> None:
+def write_template(path: Path, *, inputs: Iterable[Path] = (), protect: Iterable[Path] = (), force: bool = False) -> None:
     """The import template: the header row, one example row of each type, and a 说明 sheet.
 
     A ``.csv`` path gets the same rows as CSV (UTF-8 with BOM, which Excel opens right).
+    Written atomically (:mod:`quiz.fileio`): never over an input or a database, over an
+    existing file only with ``force``.
     """
     if path.suffix.lower() == ".csv":
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("w", encoding="utf-8-sig", newline="") as f:
-                csv.writer(f).writerows(rows_for_csv(TEMPLATE_ROWS))
-        except OSError as e:
-            raise UserError(f"{path}: cannot write: {e.strerror or e}") from e
+        buf = io.StringIO()
+        csv.writer(buf).writerows(rows_for_csv(TEMPLATE_ROWS))
+        write_atomic(path, buf.getvalue(), inputs=inputs, protect=protect, force=force, encoding="utf-8-sig")
         return
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UserError(f"{path}: the template is a workbook; name it .xlsx (or .csv)")
@@ -1009,11 +1009,8 @@ def write_template(path: Path) -> None:
         help_ws.append(list(line))
     help_ws.column_dimensions["A"].width = 14
     help_ws.column_dimensions["B"].width = 100
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        wb.save(path)
-    except OSError as e:
-        raise UserError(f"{path}: cannot write: {e.strerror or e}") from e
+    with atomic_output(path, inputs=inputs, protect=protect, force=force) as f:
+        wb.save(f)
 
 
 def rows_for_csv(rows: Iterable[dict[str, Any]]) -> list[list[str]]:

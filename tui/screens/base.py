@@ -34,6 +34,11 @@ class QuizScreen(Screen[R], Generic[R]):
     def store(self) -> Store:
         return self.quiz.store
 
+    def leave(self) -> None:
+        """Dismiss this screen from a callback of its own (``call_after_refresh``): a dismiss
+        awaited there, as Textual awaits a callback's result, raises ScreenError."""
+        self.dismiss()
+
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
             self.dismiss()

@@ -14,12 +14,13 @@ from textual.widgets import Header, Static, Tree
 
 from quiz.library import Item
 from quiz.model import LETTERS, AnyQuestion, KeyPoint
+from quiz.text import printable
 from tui.i18n import colon, join, t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
 from tui.widgets.footer import QuizFooter
 from tui.widgets.question import question_text
-from tui.widgets.text import clip
+from tui.widgets.text import clip, plain
 from tui.widgets.wrap import Paragraph
 
 
@@ -29,10 +30,10 @@ def _keypoints(title: str, points: list[KeyPoint] | list[KeyPoint | str]) -> lis
     out: list[RenderableType] = [Text(title, style="bold")]
     for k in points:
         if isinstance(k, str):  # a violation class, recognised by meaning
-            out.append(Text(f"  • {k}"))
+            out.append(plain(f"  • {k}"))
             continue
         w = f" ×{k.weight:g}" if k.weight != 1 else ""
-        out.append(Text(f"  • {k.point}{w}{colon()}" + " | ".join(k.any)))
+        out.append(plain(f"  • {k.point}{w}{colon()}" + " | ".join(k.any)))
     return out
 
 
@@ -41,29 +42,29 @@ def preview(item: Item) -> RenderableType:
     q: AnyQuestion = item.question
     parts: list[RenderableType] = [
         question_text(q),
-        Text(t("browse.meta", qid=item.qid, type=t("type." + q.type), difficulty=q.difficulty or "-"), style="dim"),
+        plain(t("browse.meta", qid=item.qid, type=t("type." + q.type), difficulty=q.difficulty or "-"), style="dim"),
         Text(""),
     ]
     if q.type in ("single", "multi"):
         parts.append(Text(t("browse.choices"), style="bold"))
         for i, c in enumerate(q.choices):
-            parts.append(Text(f"  {LETTERS[i]}. {c}"))
+            parts.append(plain(f"  {LETTERS[i]}. {c}"))
     if q.type in ("single", "multi", "judge", "numeric"):
-        parts.append(Text(f"{t('browse.answer')}{colon()}{q.expected_text()}", style="green"))
+        parts.append(plain(f"{t('browse.answer')}{colon()}{q.expected_text()}", style="green"))
     if q.type == "numeric":
         extra = []
         if q.tolerance:
             extra.append(t("browse.tolerance", tolerance=f"{q.tolerance:g}"))
         if q.units:
-            extra.append(t("browse.units", units=join(q.units)))
+            extra.append(t("browse.units", units=printable(join(q.units))))
         if extra:
             parts.append(Text("  " + "  ".join(extra), style="dim"))
     if q.type == "short":
         parts.append(Text(t("browse.accepted"), style="bold"))
-        parts.extend(Text(f"  ✓ {a}", style="green") for a in q.answers)
+        parts.extend(plain(f"  ✓ {a}", style="green") for a in q.answers)
         if q.reject:
             parts.append(Text(t("browse.rejected"), style="bold"))
-            parts.extend(Text(f"  ✗ {r}", style="red") for r in q.reject)
+            parts.extend(plain(f"  ✗ {r}", style="red") for r in q.reject)
     if q.type in ("short", "scenario"):
         parts.extend(_keypoints(t("browse.keypoints"), q.keypoints))
         parts.extend(_keypoints(t("browse.forbidden"), q.forbidden))
@@ -71,14 +72,14 @@ def preview(item: Item) -> RenderableType:
             parts.append(Text(t("browse.pass", percent=round(q.pass_ * 100)), style="dim"))
     if q.type == "scenario" and q.sample_answer:
         parts.append(Text(t("browse.sample"), style="bold"))
-        parts.append(Text("  " + q.sample_answer.strip()))
+        parts.append(plain("  " + q.sample_answer.strip()))
     if q.explanation:
         parts.append(Text(""))
-        parts.append(Text(f"{t('feedback.explanation')}{colon()}{q.explanation.strip()}"))
+        parts.append(plain(f"{t('feedback.explanation')}{colon()}{q.explanation.strip()}"))
     if q.source or q.as_of:
-        source = Text(f"{t('feedback.source')}{colon()}{(q.source or '-').strip()}", style="dim")
+        source = plain(f"{t('feedback.source')}{colon()}{(q.source or '-').strip()}", style="dim")
         if q.as_of:
-            source.append(t("feedback.as_of", date=q.as_of))
+            source.append(t("feedback.as_of", date=printable(q.as_of)))
         parts.append(source)
     return Group(*(Paragraph(p) if isinstance(p, Text) else p for p in parts))
 
@@ -112,14 +113,14 @@ class BrowseScreen(QuizScreen[None]):
             return
         for bank_id, bank in lib.banks.items():
             items = lib.select(banks=[bank_id])
-            bnode = tree.root.add(t("home.bank_line", title=bank.title, count=len(items)), data=f"bank:{bank_id}", expand=True)
+            bnode = tree.root.add(plain(t("home.bank_line", title=bank.title, count=len(items))), data=f"bank:{bank_id}", expand=True)
             topics: dict[str, list[Item]] = {}
             for it in items:
                 topics.setdefault(it.topic, []).append(it)
             for topic, its in topics.items():
-                tnode = bnode.add(t("home.bank_line", title=topic or t("browse.no_topic"), count=len(its)), data=f"topic:{topic}")
+                tnode = bnode.add(plain(t("home.bank_line", title=topic or t("browse.no_topic"), count=len(its))), data=f"topic:{topic}")
                 for it in its:
-                    tnode.add_leaf(clip(f"[{t('type_short.' + it.type)}] {it.question.prompt}", 48), data=f"q:{it.qid}")
+                    tnode.add_leaf(plain(clip(f"[{t('type_short.' + it.type)}] {it.question.prompt}", 48)), data=f"q:{it.qid}")
         tree.root.expand()
         self._show_problems()
 
@@ -131,7 +132,7 @@ class BrowseScreen(QuizScreen[None]):
             box.set_class(False, "-bad")
             return
         lines = [Text(t("browse.problems", count=len(probs)), style="bold red")]
-        lines.extend(Text(str(p), style="red") for p in probs[:12])
+        lines.extend(plain(str(p), style="red") for p in probs[:12])
         if len(probs) > 12:
             lines.append(Text(f"… +{len(probs) - 12}", style="red"))
         box.update(Group(*lines))

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from quiz.errors import UserError
 from quiz.exam import ExamAttempt, ExamOver, ExamResult
+from quiz.store import StoreError
 from tui.app import grade_in_ui_language
 from tui.i18n import join, t
 from tui.keys import bind
@@ -31,7 +32,7 @@ from tui.widgets.answer import AnswerPad
 from tui.widgets.answer_sheet import AnswerSheet, SheetCell
 from tui.widgets.footer import QuizFooter
 from tui.widgets.question import QuestionView
-from tui.widgets.text import duration
+from tui.widgets.text import duration, plain
 from tui.widgets.timer import Countdown
 from tui.widgets.wrap import Paragraph
 
@@ -113,7 +114,7 @@ class ExamPicker(QuizScreen[None]):
             count = sum(s.count for s in exam.sections)
             line = t("exam.pick_line", title=exam.title, count=count, minutes=f"{exam.time_limit_minutes:g}",
                      pass_score=f"{exam.pass_score:g}", total=f"{exam.total_points:g}")
-            box.add_option(Option(line, id=exam_id))
+            box.add_option(Option(plain(line), id=exam_id))
         box.highlighted = 0
 
     @on(OptionList.OptionSelected)
@@ -142,6 +143,7 @@ class ExamScreen(QuizScreen[None]):
         self._timer: Timer | None = None
         self._draft_timer: Timer | None = None
         self._over = False
+        self._failing = False  # a save failed (database locked, read-only, full) and was reported
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -162,13 +164,13 @@ class ExamScreen(QuizScreen[None]):
                 self.attempt = self._open()
             except UserError as e:
                 self.notify(str(e), severity="error")
-                self.call_after_refresh(self.dismiss)
+                self.call_after_refresh(self.leave)
                 return
         attempt = self.attempt
         if attempt.is_submitted:
             self.call_after_refresh(self._finish, attempt.submit(), True)
             return
-        self.query_one("#exam-title", Static).update(attempt.exam.title)
+        self.query_one("#exam-title", Static).update(plain(attempt.exam.title))
         self.query_one("#sheet", AnswerSheet).sections = [s.title for s in attempt.exam.sections]
         first_blank = next((q.position for q in attempt.questions if not q.answered), 0)
         self._show(first_blank)
@@ -198,7 +200,11 @@ class ExamScreen(QuizScreen[None]):
             self._save_draft()  # what was typed before the time ran out is the answer
             if self._over:
                 return
-        result = attempt.check_deadline()
+        try:
+            result = attempt.check_deadline()
+        except StoreError as e:  # time is up but the score could not be stored: tried again next second
+            self._store_failed(e)
+            return
         if result is not None:
             self._finish(result, True)
             return
@@ -209,7 +215,10 @@ class ExamScreen(QuizScreen[None]):
         attempt = self.attempt
         assert attempt is not None
         self.position = position
-        attempt.visit(position)
+        try:
+            attempt.visit(position)
+        except StoreError:  # only the time spent on the last question: counted at the next visit
+            pass
         eq = attempt.question(position)
         body = self.query_one("#exam-question", VerticalScroll)
         for old in self.query("QuestionView, AnswerPad"):
@@ -219,7 +228,7 @@ class ExamScreen(QuizScreen[None]):
         body.mount(QuestionView(eq.question, number=number))
         pad = AnswerPad(eq.question, initial=eq.answer, autofocus=True)
         body.mount(pad)
-        self.query_one("#exam-section", Static).update(t("exam.section", title=eq.section_title, points=f"{eq.points:g}"))
+        self.query_one("#exam-section", Static).update(plain(t("exam.section", title=eq.section_title, points=f"{eq.points:g}")))
         self._update_sheet()
         body.scroll_home(animate=False)
 
@@ -235,9 +244,10 @@ class ExamScreen(QuizScreen[None]):
             status.append(f"   ⚑ {flagged}", style="yellow")
         self.query_one("#exam-status", Static).update(status)
 
-    def _save_typed(self) -> None:
-        """Keep what is in the answer box (typed text, or choices toggled without Enter)."""
-        self._save_draft()
+    def _save_typed(self) -> bool:
+        """Keep what is in the answer box (typed text, or choices toggled without Enter); False if it
+        could not be saved (it stays in the box)."""
+        return self._save_draft()
 
     @on(Input.Changed)
     @on(TextArea.Changed)
@@ -248,18 +258,20 @@ class ExamScreen(QuizScreen[None]):
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
 
-    def _save_draft(self) -> None:
-        """Save the answer box's content as the answer of the question shown (a draft)."""
+    def _save_draft(self) -> bool:
+        """Save the answer box's content as the answer of the question shown (a draft); False if it
+        could not be saved."""
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
         attempt = self.attempt
         if attempt is None or self._over or attempt.is_submitted:
-            return
+            return True
         for pad in self.query(AnswerPad):
             text = pad.typed_text() or pad.current_answer()
             if text.strip() != (attempt.question(self.position).answer or "").strip():
-                self._save(self.position, text, draft=True)
+                return self._save(self.position, text, draft=True)
+        return True
 
     def _save(self, position: int, text: str, *, draft: bool = False) -> bool:
         attempt = self.attempt
@@ -269,9 +281,18 @@ class ExamScreen(QuizScreen[None]):
         except ExamOver as over:
             self._finish(over.result, True)
             return False
+        except StoreError as e:  # not saved: the answer stays in its box; Enter (or moving on) saves it again
+            self._store_failed(e)
+            return False
+        self._failing = False
         if draft:
             self._update_sheet()
         return True
+
+    def _store_failed(self, e: StoreError) -> None:
+        if not self._failing:  # once, not every second
+            self.notify(t("app.save_failed", message=str(e)), severity="error", timeout=8)
+        self._failing = True
 
     @on(AnswerPad.Submitted)
     def _answered(self, event: AnswerPad.Submitted) -> None:
@@ -288,8 +309,7 @@ class ExamScreen(QuizScreen[None]):
 
     @on(AnswerSheet.Jump)
     def _jump(self, event: AnswerSheet.Jump) -> None:
-        self._save_typed()
-        if not self._over:
+        if self._save_typed() and not self._over:
             self._show(event.position)
 
     # -- actions -------------------------------------------------------------------
@@ -299,8 +319,7 @@ class ExamScreen(QuizScreen[None]):
             return
         target = self.position + step
         if 0 <= target < len(attempt.questions):
-            self._save_typed()
-            if not self._over:
+            if self._save_typed() and not self._over:
                 self._show(target)
 
     def action_flag(self) -> None:
@@ -308,9 +327,17 @@ class ExamScreen(QuizScreen[None]):
         if attempt is None or self._over:
             return
         flagged = not attempt.question(self.position).flagged
-        attempt.flag(self.position, flagged)
+        if not self._save_typed() or self._over:
+            return
+        try:
+            attempt.flag(self.position, flagged)
+        except StoreError as e:
+            self._store_failed(e)
+            return
+        except ExamOver as over:
+            self._finish(over.result, True)
+            return
         self.notify(t("exam.flagged") if flagged else t("exam.unflagged"), timeout=1)
-        self._save_typed()
         self._show(self.position)
 
     def action_sheet(self) -> None:
@@ -320,23 +347,33 @@ class ExamScreen(QuizScreen[None]):
         attempt = self.attempt
         if attempt is None or self._over:
             return
-        self._save_typed()
-        if self._over:
+        if not self._save_typed() or self._over:
             return
         unanswered = [q.position for q in attempt.questions if not q.answered]
         flagged = [q.position for q in attempt.questions if q.flagged]
 
         def confirmed(yes: bool | None) -> None:
             if yes and self.attempt is not None and not self._over:
-                self._finish(self.attempt.submit(), False)
+                try:
+                    result = self.attempt.submit()
+                except StoreError as e:  # not submitted: the exam goes on; submit again
+                    self._failing = False
+                    self._store_failed(e)
+                    return
+                self._finish(result, False)
 
         self.app.push_screen(ConfirmSubmit(unanswered, flagged), confirmed)
 
     def action_back(self) -> None:
-        """Leaving keeps the attempt running: home offers to resume it while time is left."""
-        self._save_typed()
+        """Leaving keeps the attempt running: home offers to resume it while time is left
+        (not while what was typed cannot be saved: it stays on screen)."""
+        if not self._save_typed():
+            return
         if self.attempt is not None and not self._over:
-            self.attempt.visit(None)
+            try:
+                self.attempt.visit(None)
+            except StoreError:  # only the time spent on the last question
+                pass
         self.dismiss()
 
     def _finish(self, result: ExamResult, timed_out: bool) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quiz.scores import format_score, score_range
+from quiz.text import printable
 from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
@@ -183,7 +184,7 @@ class HomeScreen(QuizScreen[None]):
             today.append("  ·  ")
             today.append(t("home.leeches", count=ov.leeches), style="bold red")
         today.append("    ")
-        today.append(t("home.profile", profile=ov.profile), style="dim")
+        today.append(t("home.profile", profile=printable(ov.profile, one_line=True)), style="dim")
         self.query_one("#today", Static).update(today)
         self.query_one("#continue", Static).update(self._continue_text(data))
         exams_box = self.query_one("#exams")
@@ -269,7 +270,7 @@ class HomeScreen(QuizScreen[None]):
         if data.attempt is not None and data.attempt.exam_id in data.library.exams:
             left = (data.attempt.deadline - self.quiz.now()).total_seconds()
             title = data.library.exams[data.attempt.exam_id].title
-            out.append("▶ " + t("home.continue_exam", title=title, left=duration(left)), style="bold yellow")
+            out.append("▶ " + t("home.continue_exam", title=printable(title, one_line=True), left=duration(left)), style="bold yellow")
             out.append("  [c]", style="dim")
         elif data.session is not None:
             s = data.session

@@ -12,12 +12,13 @@ from textual.binding import BindingType
 from textual.widgets import DataTable, Header, Select, Static
 
 from quiz.library import Item
+from quiz.store import StoreError
 from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
 from tui.screens.browse import preview
 from tui.widgets.footer import QuizFooter
-from tui.widgets.text import clip
+from tui.widgets.text import clip, plain
 
 ALL = "__all__"
 
@@ -77,7 +78,7 @@ class QuestionListScreen(QuizScreen[None]):
         topics = sorted({it.topic for qid, _ in rows if (it := self._item(qid)) is not None and it.topic})
         select = self.query_one("#topic-filter", Select)
         with select.prevent(Select.Changed):
-            select.set_options([(tp, tp) for tp in topics])
+            select.set_options([(plain(clip(tp, 40)), tp) for tp in topics])
             if self.topic in topics:
                 select.value = self.topic
             else:
@@ -92,7 +93,7 @@ class QuestionListScreen(QuizScreen[None]):
             if self.topic is not None and topic != self.topic:
                 continue
             prompt = item.question.prompt if item is not None else qid
-            table.add_row(clip(prompt, 56), clip(topic, 14), info, key=qid)
+            table.add_row(plain(clip(prompt, 56)), plain(clip(topic, 14)), plain(info), key=qid)
             shown += 1
         preview_box = self.query_one("#list-preview", Static)
         if not shown:
@@ -105,7 +106,7 @@ class QuestionListScreen(QuizScreen[None]):
         qid = event.row_key.value
         item = self._item(qid) if qid else None
         box = self.query_one("#list-preview", Static)
-        box.update(preview(item) if item is not None else Text(qid or "", style="dim"))
+        box.update(preview(item) if item is not None else plain(qid or "", style="dim"))
 
     @on(Select.Changed, "#topic-filter")
     def _filter(self, event: Select.Changed) -> None:
@@ -127,7 +128,12 @@ class QuestionListScreen(QuizScreen[None]):
         qid = self._current_qid()
         if qid is None:
             return
-        self.undo_stack.append((qid, self.remove_entry(qid)))
+        try:
+            entry = self.remove_entry(qid)
+        except StoreError as e:
+            self.notify(t("app.save_failed_retry", message=str(e)), severity="error", timeout=8)
+            return
+        self.undo_stack.append((qid, entry))
         self.notify(t("list.removed_undo"), timeout=4)
         self.refresh_view()
         self.refresh_bindings()

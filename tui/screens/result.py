@@ -17,6 +17,7 @@ from quiz.errors import UserError
 from quiz.exam import ExamAttempt, ExamResult, QuestionResult
 from quiz.model import AnyQuestion
 from quiz.scores import format_score
+from quiz.text import printable
 from tui.app import grade_in_ui_language
 from tui.i18n import colon, t
 from tui.keys import bind
@@ -24,7 +25,7 @@ from tui.screens.base import QuizScreen
 from tui.widgets.feedback import VERDICT_MARK, VERDICT_STYLE, feedback_renderable
 from tui.widgets.footer import QuizFooter
 from tui.widgets.question import question_text
-from tui.widgets.text import clip, duration
+from tui.widgets.text import clip, duration, plain
 from tui.widgets.wrap import Paragraph
 
 
@@ -32,6 +33,7 @@ def _item_lines(label: str, items: list[str], width: int, *, max_lines: int) -> 
     """``label`` then ``items`` (each kept whole) separated by `` · ``, in at most ``max_lines`` lines
     of ``width`` cells; items that do not fit are counted at the end (``…+3``)."""
     lines: list[Text] = [Text(label, style="bold")]
+    items = [printable(item, one_line=True) for item in items]  # topic names: bank text
     sep = " · "
     for i, item in enumerate(items):
         line = lines[-1]
@@ -113,7 +115,7 @@ class ResultScreen(QuizScreen[None]):
         r = self.result
         head = Text()
         head.append(t("result.title") + "  ", style="bold")
-        head.append(r.title + "\n")
+        head.append(printable(r.title) + "\n")
         head.append(t("result.score", score=_pts(r.score), total=_pts(r.total)), style="bold")
         head.append("   ")
         head.append(f" {t('result.pass') if r.passed else t('result.fail')} ", style="bold reverse green" if r.passed else "bold reverse red")
@@ -131,12 +133,12 @@ class ResultScreen(QuizScreen[None]):
         sections.clear(columns=True)
         sections.add_columns(t("result.col.section"), t("result.col.correct"), t("result.col.score"))
         for s in r.sections:
-            sections.add_row(s.title, f"{s.correct}/{s.count}", f"{_pts(s.earned)}/{_pts(s.points)}")
+            sections.add_row(plain(s.title), f"{s.correct}/{s.count}", f"{_pts(s.earned)}/{_pts(s.points)}")
         topics = self.query_one("#result-topics", DataTable)
         topics.clear(columns=True)
         topics.add_columns(t("result.col.topic"), t("result.col.correct"), t("result.col.score"))
         for tp in r.topics:
-            topics.add_row(tp.topic or t("browse.no_topic"), f"{tp.correct}/{tp.count}", f"{_pts(tp.earned)}/{_pts(tp.points)}")
+            topics.add_row(plain(tp.topic or t("browse.no_topic")), f"{tp.correct}/{tp.count}", f"{_pts(tp.earned)}/{_pts(tp.points)}")
 
         self._show_breakdown()
         self._fill_questions()
@@ -172,7 +174,7 @@ class ResultScreen(QuizScreen[None]):
                 verdict = Text(f"– {t('result.not_answered')}", style="dim")
             prompt = self._question(qr)
             table.add_row(str(qr.position + 1), verdict, f"{_pts(qr.earned)}/{_pts(qr.points)}",
-                          clip(prompt.prompt if prompt else qr.qid, width), key=str(qr.position))
+                          plain(clip(prompt.prompt if prompt else qr.qid, width)), key=str(qr.position))
         if shown:
             self._detail(shown[0])
         else:
@@ -190,13 +192,13 @@ class ResultScreen(QuizScreen[None]):
         q = self._question(qr)
         box = self.query_one("#review-detail", Static)
         if q is None:
-            box.update(Text(qr.qid, style="dim"))
+            box.update(plain(qr.qid, style="dim"))
             return
         if not qr.answered:  # nothing was graded: the question, 未作答, and the right answer
             box.update(Group(
                 Paragraph(question_text(q, number=f"#{qr.position + 1}")), Text(""),
                 Text(t("result.not_answered"), style="bold"),
-                Text.assemble((t("feedback.expected") + "  ", "bold"), (q.expected_text(), "green")),
+                Text.assemble((t("feedback.expected") + "  ", "bold"), (printable(q.expected_text()), "green")),
             ))
         else:
             answer = qr.answer or t("result.unanswered")
@@ -238,7 +240,7 @@ class HistoryScreen(QuizScreen[None]):
             title = lib.exams[a.exam_id].title if lib is not None and a.exam_id in lib.exams else a.exam_id
             passed = Text(t("result.pass") if a.passed else t("result.fail"), style="green" if a.passed else "red")
             when = a.started.astimezone().strftime("%Y-%m-%d %H:%M")
-            table.add_row(when, title, f"{_pts(a.score or 0)}/{_pts(a.total)}", passed, key=str(a.attempt_id))
+            table.add_row(when, plain(title), f"{_pts(a.score or 0)}/{_pts(a.total)}", passed, key=str(a.attempt_id))
         if not attempts:
             table.add_row(t("result.no_history"), "", "", "")
 

@@ -21,6 +21,7 @@ from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
 from tui.widgets.footer import QuizFooter
+from tui.widgets.text import plain
 
 PROFILE_RE = re.compile(r"^[\w\-]{1,40}$")
 LANGUAGE_OPTIONS = [("简体中文", "zh"), ("English", "en")]
@@ -34,7 +35,7 @@ class SettingsScreen(QuizScreen[None]):
         with VerticalScroll(id="settings-form"):
             with Horizontal(classes="row"):
                 yield Label(t("settings.profile"), id="lbl-profile")
-                yield Select[str]([(p, p) for p in self._profiles()], allow_blank=False, id="profile")
+                yield Select[str]([(plain(p), p) for p in self._profiles()], allow_blank=False, id="profile")
             with Horizontal(classes="row"):
                 yield Label(t("settings.new_profile"), id="lbl-new-profile")
                 yield Input(placeholder=t("settings.new_profile"), id="new-profile")
@@ -144,7 +145,7 @@ class SettingsScreen(QuizScreen[None]):
         profiles = self._profiles()
         profile = self.query_one("#profile", Select)
         with profile.prevent(Select.Changed):
-            profile.set_options([(p, p) for p in profiles])
+            profile.set_options([(plain(p), p) for p in profiles])
             profile.value = self.quiz.profile
         language = self.query_one("#language", Select)
         with language.prevent(Select.Changed):
@@ -182,7 +183,11 @@ class SettingsScreen(QuizScreen[None]):
     @on(Select.Changed, "#profile")
     def _switch(self, event: Select.Changed) -> None:
         if isinstance(event.value, str) and event.value != self.quiz.profile:
-            self.quiz.switch_profile(event.value)
+            try:
+                self.quiz.switch_profile(event.value)
+            except UserError as e:
+                self.notify(str(e), severity="error")
+                return
             self.notify(t("settings.switched", profile=event.value))
             self.refresh_view()
 
@@ -194,7 +199,11 @@ class SettingsScreen(QuizScreen[None]):
         if not PROFILE_RE.match(name):
             self.notify(t("settings.bad_profile"), severity="error")
             return
-        self.quiz.switch_profile(name)
+        try:
+            self.quiz.switch_profile(name)
+        except UserError as e:
+            self.notify(str(e), severity="error")
+            return
         box.value = ""
         self.notify(t("settings.switched", profile=name))
         self.refresh_view()

@@ -21,6 +21,7 @@ from tui.i18n import t
 from tui.screens.base import QuizScreen
 from tui.widgets.charts import BarsChart, ColumnChart, HeatmapChart, bar_widths, hbars
 from tui.widgets.footer import QuizFooter
+from tui.widgets.text import plain
 from tui.widgets.wrap import Paragraph
 
 
@@ -132,7 +133,7 @@ class StatsScreen(QuizScreen[None]):
         for r in data.readiness:
             low, high = score_range(r.low, r.high)
             key = "stats.readiness_exam_day" if ov.days_to_exam is not None and ov.days_to_exam > 0 else "stats.readiness_line"
-            line = Text(t(key, title=r.title, low=low, high=high, total=format_score(r.total), pass_score=format_score(r.pass_score)),
+            line = plain(t(key, title=r.title, low=low, high=high, total=format_score(r.total), pass_score=format_score(r.pass_score)),
                         style="green" if r.likely_pass else "yellow")
             if r.exam_id in best:
                 line.append("  " + t("stats.best", score=format_score(best[r.exam_id].score)), style="dim")

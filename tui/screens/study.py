@@ -24,6 +24,7 @@ from quiz import stats
 from quiz.errors import UserError
 from quiz.scheduler import Rating
 from quiz.session import AnswerOutcome, Filters, SessionSummary, StudyItem, StudyMode, StudySession, study_day
+from quiz.store import StoreError
 from tui.app import grade_in_ui_language
 from tui.i18n import t
 from tui.keys import bind
@@ -42,6 +43,8 @@ def _whole(text: str) -> str:
     start = text.index(core) if core else 0
     return text[:start] + core.replace(" ", NBSP) + text[start + len(core):]
 
+
+RETRY_SECONDS = 2.0  # a failed save (database locked, read-only, disk full) is tried again this often
 
 RATING_KEYS = {Rating.Again: "key.again", Rating.Hard: "key.hard", Rating.Good: "key.good", Rating.Easy: "key.easy"}
 DRAFT_DELAY = 0.5
@@ -88,6 +91,8 @@ class StudyScreen(QuizScreen[None]):
         self.shown_at: datetime | None = None
         self.summary: SessionSummary | None = None
         self._draft_timer: Timer | None = None
+        self._retry: Timer | None = None  # a failed save of the answer, tried again
+        self._failing = False  # a save failed (database locked, read-only, full) and was reported
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -112,7 +117,7 @@ class StudyScreen(QuizScreen[None]):
                 self.session = self._start(self.mode)
             except UserError as e:
                 self.notify(str(e), severity="error")
-                self.call_after_refresh(self.dismiss)
+                self.call_after_refresh(self.leave)
                 return
         self.mode = self.session.mode
         self._show_current()
@@ -215,19 +220,46 @@ class StudyScreen(QuizScreen[None]):
         if self.session is None or self.state != "asking":
             return
         for pad in self.query(AnswerPad):
-            self.session.save_draft(pad.typed_text())
+            try:
+                self.session.save_draft(pad.typed_text())
+            except StoreError as e:  # the text is still in the box; saved with the answer, or at the next key
+                self._store_failed(e)
+
+    def _store_failed(self, e: StoreError, key: str = "app.save_failed_retry") -> None:
+        """Say once that saving failed (database locked, read-only, disk full), not at every attempt."""
+        if not self._failing:
+            self.notify(t(key, message=str(e)), severity="error", timeout=8)
+        self._failing = True
 
     # -- answering -------------------------------------------------------------
     @on(AnswerPad.Submitted)
     def _answered(self, event: AnswerPad.Submitted) -> None:
+        self._submit(event.answer)
+
+    def _submit(self, answer: str, *, retry: bool = False) -> None:
         if self.state != "asking" or self.session is None or self.item is None:
             return
+        if self._retry is not None:
+            self._retry.stop()
+            self._retry = None
         now = self.quiz.now()
         seconds = (now - self.shown_at).total_seconds() if self.shown_at else None
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
-        outcome = self.session.answer(event.answer, seconds)
+        try:
+            outcome = self.session.answer(answer, seconds)
+        except StoreError as e:
+            # Nothing was recorded: the answer stays on screen, and is tried again in a moment
+            # (Enter tries at once). The session has not moved on.
+            if not retry:
+                self._failing = False
+                self._store_failed(e, "app.save_failed")
+            self._retry = self.set_timer(RETRY_SECONDS, lambda: self._submit(answer, retry=True))
+            return
+        if self._failing:
+            self.notify(t("app.saved_after_all"), timeout=3)
+            self._failing = False
         self.outcome = outcome
         self.state = "feedback"
         q = self.item.question
@@ -237,7 +269,7 @@ class StudyScreen(QuizScreen[None]):
             if typed:  # the feedback shows what was written, marked up: once is enough
                 pad.display = False
         feedback = self.query_one("#feedback", FeedbackPanel)
-        feedback.show(q, outcome.result, event.answer, show_answer=typed)
+        feedback.show(q, outcome.result, answer, show_answer=typed)
         self._show_rating()
         if outcome.added_to_wrong_book:
             self.notify(t("study.added_wrong_book"), timeout=2)
@@ -283,7 +315,12 @@ class StudyScreen(QuizScreen[None]):
         if self.session is None or self.state != "feedback":
             return
         before = self.outcome
-        self.outcome = self.session.override_rating(Rating(value))
+        try:
+            self.outcome = self.session.override_rating(Rating(value))
+        except StoreError as e:
+            self._failing = False
+            self._store_failed(e)
+            return
         self._show_rating()
         self.notify(t("study.rating_changed", rating=t(RATING_KEYS[Rating(value)])), timeout=1.5)
         if before is not None and before.in_wrong_book != self.outcome.in_wrong_book:
@@ -299,25 +336,45 @@ class StudyScreen(QuizScreen[None]):
         if self.session is None:
             return
         if self.state == "memorize":
-            self.session.skip()
+            try:
+                self.session.skip()
+            except StoreError as e:
+                self._failing = False
+                self._store_failed(e)
+                return
         self._show_current()
 
     def action_skip(self) -> None:
         if self.session is not None and self.state == "asking":
             self._save_draft()
-            self.session.skip()
+            try:
+                self.session.skip()
+            except StoreError as e:
+                self._failing = False
+                self._store_failed(e)
+                return
             self._show_current()
 
     def action_dispute(self) -> None:
         if self.session is not None and self.state == "feedback":
-            self.session.dispute_last()
+            try:
+                self.session.dispute_last()
+            except StoreError as e:
+                self._failing = False
+                self._store_failed(e)
+                return
             self.notify(t("study.disputed"))
 
     def action_bookmark(self) -> None:
         item = self.item
         if item is None:
             return
-        on_now = self.store.toggle_bookmark(self.quiz.profile, item.qid, self.quiz.now())
+        try:
+            on_now = self.store.toggle_bookmark(self.quiz.profile, item.qid, self.quiz.now())
+        except StoreError as e:
+            self._failing = False
+            self._store_failed(e)
+            return
         self.item = replace(item, bookmarked=on_now)
         self._update_tags()
         self.notify(t("study.bookmarked") if on_now else t("study.unbookmarked"), timeout=1.5)
@@ -330,7 +387,12 @@ class StudyScreen(QuizScreen[None]):
         if self.state == "asking":
             self._save_draft()
         on_now = not self.session.memorizing
-        self.session.set_memorize(on_now)
+        try:
+            self.session.set_memorize(on_now)
+        except StoreError as e:
+            self._failing = False
+            self._store_failed(e)
+            return
         if on_now:
             self.notify(t("study.memorize_on"), timeout=2)
         else:
@@ -341,13 +403,18 @@ class StudyScreen(QuizScreen[None]):
         """Leave; an unfinished session stays in the store and home offers to continue it."""
         if self.state == "asking":
             self._save_draft()
+        if self._retry is not None:
+            self._retry.stop()
         self.dismiss()
 
     # -- the end -----------------------------------------------------------------
     def _show_summary(self) -> None:
         assert self.session is not None
         self.state = "done"
-        summary = self.session.finish()
+        try:
+            summary = self.session.finish()
+        except StoreError:  # not marked finished: home offers to continue it, which ends it at once
+            summary = self.session.summary()
         self.summary = summary
         for old in self.query("QuestionView, AnswerPad"):
             old.remove()

@@ -17,7 +17,7 @@ from tui.screens.base import QuizScreen
 from tui.screens.browse import preview
 from tui.widgets.feedback import feedback_renderable
 from tui.widgets.footer import QuizFooter
-from tui.widgets.text import clip
+from tui.widgets.text import clip, plain
 
 if TYPE_CHECKING:
     from quiz.trainer.report import Report, WrongAnswer
@@ -96,13 +96,13 @@ class TrainerScreen(QuizScreen[None]):
             if not q.attempts and not q.disputes:
                 continue
             wrong = join(f"{_shown(w)}×{w.count}" for w in q.wrong_answers[:3])
-            table.add_row(clip(q.qid, 30), str(q.attempts), _num(q.facility), _num(q.discrimination, signed=True),
-                          clip(wrong, 28), str(len(q.disputes)) if q.disputes else "", key=q.qid)
+            table.add_row(plain(clip(q.qid, 30)), str(q.attempts), _num(q.facility), _num(q.discrimination, signed=True),
+                          plain(clip(wrong, 28)), str(len(q.disputes)) if q.disputes else "", key=q.qid)
         learners.border_title = t("trainer.learners")
         learners.add_columns(t("trainer.col.learner"), t("trainer.col.answers"), t("trainer.col.accuracy"), t("trainer.col.exams"))
         for lr in report.learners:
             acc = f"{lr.accuracy * 100:.0f}%" if lr.accuracy is not None else "-"
-            learners.add_row(lr.profile, str(lr.answers), acc, f"{lr.exams_passed}/{lr.exams_taken}")
+            learners.add_row(plain(clip(lr.profile, 30)), str(lr.answers), acc, f"{lr.exams_passed}/{lr.exams_taken}")
         note.update(Text(t("trainer.no_report"), style="dim") if not table.row_count else "")
 
     @on(DataTable.RowHighlighted, "#report-items")
@@ -113,12 +113,12 @@ class TrainerScreen(QuizScreen[None]):
         if q is None:
             box.update("")
             return
-        lines: list[Text] = [Text(f"{q.qid}  {q.prompt or ''}", style="bold")]
+        lines: list[Text] = [plain(f"{q.qid}  {q.prompt or ''}", style="bold")]
         if q.wrong_answers:
-            lines.append(Text(t("trainer.col.wrong") + colon() + join(f"{_shown(w)} ×{w.count}" for w in q.wrong_answers)))
+            lines.append(plain(t("trainer.col.wrong") + colon() + join(f"{_shown(w)} ×{w.count}" for w in q.wrong_answers)))
         for d in q.disputes:
             verdict = t("verdict." + d.verdict) if d.verdict in ("correct", "partial", "wrong") else d.verdict
-            lines.append(Text(f"⚑ {d.profile}{colon()}{d.answer} ({verdict})"
+            lines.append(plain(f"⚑ {d.profile}{colon()}{d.answer} ({verdict})"
                               + (f" — {d.note}" if d.note else ""), style="yellow"))
         box.update(Group(*lines))
 

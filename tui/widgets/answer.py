@@ -21,8 +21,10 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from quiz.model import LETTERS, AnyQuestion, JudgeQuestion, MultiQuestion, SingleQuestion
+from quiz.text import printable
 from tui.i18n import t
 from tui.keys import bind
+from tui.widgets.text import plain
 from tui.widgets.wrap import Paragraph
 
 TRUE_KEYS = {"t", "1", "a", "y", "对", "√"}
@@ -92,7 +94,7 @@ class ChoicePad(Widget, can_focus=True):
                 pointer = "✗ "
             else:
                 pointer = "▸ " if (i == self.cursor and self.has_focus and not self.locked) else "  "
-            grid.add_row(Text(pointer + box + label, style=style), Paragraph(Text(c, style=style)))
+            grid.add_row(Text(pointer + box + label, style=style), Paragraph(plain(c, style=style)))
         return grid
 
     def answer_text(self) -> str:
@@ -233,13 +235,13 @@ class AnswerPad(Vertical):
             if not self.locked:
                 yield Static(t("study.hint.judge"), classes="hint")
         elif q.type == "scenario":
-            area = ScenarioArea(self.initial or "", soft_wrap=True, show_line_numbers=False)
+            area = ScenarioArea(printable(self.initial or ""), soft_wrap=True, show_line_numbers=False)
             area.read_only = self.locked
             yield area
             if not self.locked:
                 yield Static(t("study.hint.scenario"), classes="hint")
         else:
-            yield Input(value=self.initial or "", placeholder=t("study.placeholder"), disabled=self.locked)
+            yield Input(value=printable(self.initial or "", one_line=True), placeholder=t("study.placeholder"), disabled=self.locked)
             if not self.locked:
                 yield Static(t("study.hint.text"), classes="hint")
 

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from quiz.text import printable
 from tui.i18n import t
 from tui.keys import bind
 from tui.widgets.wrap import wrap_text
@@ -87,7 +88,7 @@ class AnswerSheet(Widget, can_focus=True):
         y = 0
         for title, cells in self._layout():
             if title is not None:
-                out.append(title + "\n", style="dim")
+                out.append(printable(title, one_line=True) + "\n", style="dim")
                 y += 1
             self._rows.append((y, [c.position for c in cells]))
             for c in cells:

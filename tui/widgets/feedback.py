@@ -22,7 +22,9 @@ from textual.widgets import Static
 
 from quiz.grading.result import GradeResult
 from quiz.model import LETTERS, AnyQuestion
+from quiz.text import UNSAFE_RE, printable
 from tui.i18n import colon, join, language, t
+from tui.widgets.text import plain
 from tui.widgets.wrap import Paragraph
 
 FREE_TEXT = ("short", "scenario")
@@ -53,7 +55,7 @@ def _line(label: str, value: str | Text, style: str = "") -> Text:
     if isinstance(value, Text):
         out.append_text(value)
     else:
-        out.append(value, style=style)
+        out.append(printable(value), style=style)
     return out
 
 
@@ -98,8 +100,8 @@ def spans_of(result: GradeResult, answer: str) -> list[tuple[int, int, str, str]
 
 
 def marked_answer(answer: str, spans: Iterable[tuple[int, int, str, str]]) -> Text:
-    """``answer`` with each span styled by its kind."""
-    text = Text(answer)
+    """``answer`` with each span styled by its kind (an unsafe character shown as ``�``, so offsets hold)."""
+    text = Text(UNSAFE_RE.sub("\ufffd", answer))
     for start, end, kind, _ in spans:
         text.stylize(SPAN_STYLE[kind], start, end)
     return text
@@ -200,7 +202,7 @@ def feedback_renderable(
         # a scenario's note sums up the key points listed below: said once, there
         note = grader_note(result.feedback, expected)
         if note and note.rstrip("。.") != t("verdict." + result.verdict):  # not the verdict said again
-            parts.append(Text(note, style="italic"))
+            parts.append(plain(note, style="italic"))
     wrong = result is None or result.verdict != "correct"
     if question.type == "judge":
         if wrong or not key_shown:
@@ -221,7 +223,7 @@ def feedback_renderable(
             parts.append(_line(t("feedback.violations"), join(result.violations), "red"))
     if result is not None:
         for note in result.answer_feedback:
-            parts.append(Text("» " + note.strip(), style="cyan"))
+            parts.append(plain("» " + note.strip(), style="cyan"))
     if question.explanation:
         parts.append(_line(t("feedback.explanation"), question.explanation.strip()))
     source = _source(question)

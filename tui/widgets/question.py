@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from quiz.model import AnyQuestion
+from quiz.text import printable
 from tui.i18n import t
 from tui.widgets.wrap import Paragraph
 
@@ -14,11 +15,11 @@ def question_text(question: AnyQuestion, *, number: str = "") -> Text:
     out = Text()
     out.append(f" {t('type.' + question.type)} ", style="bold reverse")
     if question.topic:
-        out.append(f"  {question.topic}", style="italic")
+        out.append(f"  {printable(question.topic)}", style="italic")
     if number:
         out.append(f"  {number}", style="dim")
     out.append("\n\n")
-    out.append(question.prompt.strip(), style="bold")
+    out.append(printable(question.prompt.strip()), style="bold")
     return out
 
 

@@ -1,4 +1,13 @@
-"""Text measured in terminal cells: a Chinese character is two cells wide."""
+"""Text measured in terminal cells (a Chinese character is two cells wide), and bank or
+learner text made safe to show.
+
+Bank and learner text is data, never markup and never a terminal control: every place
+the UI shows it goes through :func:`plain` (a ``Text``, which no widget reads as markup,
+with every unsafe character shown as an escape: :func:`quiz.text.printable`), or through
+:func:`fit`/:func:`clip`, which make it printable too. A ``str`` handed to a Static,
+an Option, a Tree label, a DataTable cell or a Select option would be read as markup:
+``[/规则]`` crashes it and ``[@click=...]`` makes a link that runs an action.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +16,17 @@ from datetime import datetime
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
+from quiz.text import printable
+
+
+def plain(text: str, style: str = "") -> Text:
+    """Bank or learner text to show as it is: never markup, never a terminal control."""
+    return Text(printable(text), style=style)
+
 
 def fit(text: str, width: int) -> str:
-    """``text`` cut (with an ellipsis) or padded to exactly ``width`` cells."""
-    text = " ".join(text.split())
+    """``text`` cut (with an ellipsis) or padded to exactly ``width`` cells (printable, one line)."""
+    text = " ".join(printable(text).split())
     if width <= 0:
         return ""
     if cell_len(text) <= width:
@@ -19,8 +35,8 @@ def fit(text: str, width: int) -> str:
 
 
 def clip(text: str, width: int) -> str:
-    """``text`` on one line, cut with an ellipsis to at most ``width`` cells (not padded)."""
-    text = " ".join(text.split())
+    """``text`` on one line, cut with an ellipsis to at most ``width`` cells (not padded; printable)."""
+    text = " ".join(printable(text).split())
     if cell_len(text) <= width:
         return text
     return set_cell_size(text, max(0, width - 1)).rstrip() + "…"
