@@ -94,7 +94,7 @@ async def test_every_screen_shows_hostile_text_literally_and_nothing_acts(tmp_pa
         screen = app.screen
         assert isinstance(screen, StudyScreen)
         check(app)
-        await pilot.press("ctrl+b")  # bookmark the first question
+        await pilot.press("ctrl+f")  # bookmark the first question
         await pilot.pause()
         while screen.state == "asking":
             assert screen.item is not None
@@ -231,11 +231,11 @@ async def test_a_locked_database_keeps_the_answer_on_screen_and_retries(tmp_path
         await pilot.press("enter")
         await pilot.pause()
         app.store.conn.execute("PRAGMA query_only = ON")
-        await pilot.press("ctrl+b")
+        await pilot.press("ctrl+f")
         await pilot.pause()
         assert any("read-only" in n.message for n in app._notifications)
         app.store.conn.execute("PRAGMA query_only = OFF")
-        await pilot.press("ctrl+b")
+        await pilot.press("ctrl+f")
         await pilot.pause()
         assert app.store.bookmarks(ctx.profile)  # saved once writable again
         assert isinstance(app.screen, StudyScreen)  # the app went on
