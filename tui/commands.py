@@ -30,6 +30,7 @@ MAIN_ACTIONS: tuple[tuple[str, str], ...] = (
     ("cmd.settings", "settings"),
     ("cmd.trainer", "trainer"),
     ("cmd.language", "toggle_language"),
+    ("cmd.logout", "logout"),
 )
 
 
@@ -39,7 +40,11 @@ class MainCommands(Provider):
     def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = cast("QuizApp", self.app)
         out: list[tuple[str, str, Callable[[], object]]] = []
+        access = app.access
         for key, action in MAIN_ACTIONS:
+            name = action.partition("(")[0]
+            if not access.allows(name) or (name == "logout" and not access.served):
+                continue  # a served learner's palette never lists the trainer's tools
             out.append((t(key), action, partial(app.run_action, action)))
         return out
 

@@ -36,6 +36,7 @@ MENU: tuple[tuple[str, str], ...] = (
     ("browse", "home.menu.browse"),
     ("settings", "home.menu.settings"),
     ("trainer", "home.menu.trainer"),
+    ("logout", "home.menu.logout"),
 )
 
 
@@ -61,6 +62,7 @@ class HomeScreen(QuizScreen[None]):
         bind("b", "app.browse", "key.browse"),
         bind("o", "app.settings", "key.settings"),
         bind("q", "app.quit", "key.quit", show=False),
+        bind("l", "app.logout", "key.logout"),
     ]
 
     def __init__(self) -> None:
@@ -105,7 +107,11 @@ class HomeScreen(QuizScreen[None]):
         menu = self.query_one("#menu", OptionList)
         highlighted = menu.highlighted
         menu.clear_options()
-        menu.add_options([Option(t(key), id=action) for action, key in MENU])
+        access = self.quiz.access
+        menu.add_options([
+            Option(t(key), id=action) for action, key in MENU
+            if access.allows(action) and (action != "logout" or access.served)
+        ])
         menu.highlighted = highlighted if highlighted is not None else 0
 
     # -- data ---------------------------------------------------------------
