@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,12 +19,13 @@ from quiz.scores import format_score, score_range
 from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
-from tui.widgets.text import duration, fit, meter
+from tui.widgets.text import clip, duration, fit, meter
 
 if TYPE_CHECKING:  # the core is imported by the worker, after the first paint
     from quiz.exam import AttemptInfo
     from quiz.session import SessionInfo
     from quiz.stats import ExamHistoryEntry, Overview, Readiness, TopicStats
+    from quiz.team import AssignmentStatus, DisputeCase
 
 MENU: tuple[tuple[str, str], ...] = (
     ("study", "home.menu.study"),
@@ -49,6 +52,8 @@ class HomeData:
     attempt: AttemptInfo | None
     best: dict[str, ExamHistoryEntry]
     readiness: dict[str, Readiness]
+    tasks: list[AssignmentStatus]  # what a trainer set this learner (quiz.team)
+    notices: list[DisputeCase]  # this learner's disputes resolved lately
 
 
 class HomeScreen(QuizScreen[None]):
@@ -74,6 +79,7 @@ class HomeScreen(QuizScreen[None]):
         with Vertical(id="home-top"):
             yield Static(t("app.loading"), id="today")
             yield Static("", id="continue")
+        yield Static("", id="home-notes")
         with Horizontal(id="home-main"):
             with Vertical(id="home-left"):
                 yield OptionList(id="topics")
@@ -82,6 +88,7 @@ class HomeScreen(QuizScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#home-notes").display = False
         self.query_one("#topics").border_title = t("home.banks")
         self.query_one("#exams").border_title = t("home.exams")
         self.query_one("#menu").border_title = t("home.menu")
@@ -119,7 +126,7 @@ class HomeScreen(QuizScreen[None]):
     def load_data(self) -> None:
         if not self.quiz.ready:
             return
-        from quiz import stats
+        from quiz import stats, team
         from quiz.exam import ExamAttempt
         from quiz.session import StudySession
 
@@ -133,7 +140,9 @@ class HomeScreen(QuizScreen[None]):
         readiness: dict[str, Readiness] = {}
         for exam_id in lib.exams:
             readiness[exam_id] = stats.exam_readiness(store, lib, profile, exam_id, now)
-        data = HomeData(ov, session, attempt, best, readiness)
+        tasks = [st for st in team.learner_assignments(store, lib, profile, now)
+                 if not st.done or now - st.assignment.due < timedelta(days=1)]
+        data = HomeData(ov, session, attempt, best, readiness, tasks, team.notices(store, profile, now))
         self.app.call_from_thread(self._show, data)
 
     def _show(self, data: HomeData) -> None:
@@ -162,6 +171,7 @@ class HomeScreen(QuizScreen[None]):
         exams_box.border_title = t("home.exams")
         if ov.days_to_exam is not None and ov.days_to_exam > 0:
             exams_box.border_title += " · " + t("home.exam_countdown", days=ov.days_to_exam)
+        self._show_notes(data)
         topics = self.query_one("#topics", OptionList)
         highlighted = topics.highlighted
         topics.clear_options()
@@ -200,6 +210,44 @@ class HomeScreen(QuizScreen[None]):
                 exams.add_option(Option(t("app.no_exams"), disabled=True))
         if highlighted is not None and highlighted < exams.option_count:
             exams.highlighted = highlighted
+
+    def _show_notes(self, data: HomeData) -> None:
+        """The trainer's assignments and the answers to this learner's disputes (none: nothing shown)."""
+        box = self.query_one("#home-notes", Static)
+        lines: list[Text] = []
+        lib = self.library
+        now = self.quiz.now()
+        for st in data.tasks:
+            a = st.assignment
+            if a.kind == "exam":
+                title = lib.exams[a.target].title if lib is not None and a.target in lib.exams else a.target
+                what = t("assign.what.exam", title=title)
+            else:
+                what = t("assign.what.topic", topic=a.target)
+            line = Text("▸ ", style="bold")
+            line.append(t("home.task_line", what=what, due=a.due.astimezone().strftime("%m-%d %H:%M")))
+            if st.done:
+                line.append("  " + t("assign.done"), style="green")
+            elif a.due < now:
+                line.append("  " + t("assign.overdue"), style="bold red")
+            elif st.total:
+                line.append("  " + t("assign.progress", done=st.answered, total=st.total), style="yellow")
+            if a.note:
+                line.append(f"  {clip(a.note, 40)}", style="dim")
+            lines.append(line)
+        for case in data.notices[:3]:
+            item = lib.get(case.qid) if lib is not None else None
+            prompt = clip(item.question.prompt if item is not None else case.qid, 40)
+            accepted = case.status == "accepted"
+            line = Text("✓ " if accepted else "✗ ", style="green" if accepted else "red")
+            line.append(t("home.notice.accepted" if accepted else "home.notice.rejected", prompt=prompt))
+            if case.resolution_note:
+                line.append(f"  — {clip(case.resolution_note, 50)}", style="italic")
+            lines.append(line)
+        box.display = bool(lines)
+        if lines:
+            box.border_title = t("home.tasks")
+            box.update(Group(*lines))
 
     @staticmethod
     def _mastery_line(label: Text, ts: TopicStats | None) -> Text:
