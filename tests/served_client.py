@@ -102,12 +102,15 @@ class ServedSession:
     async def type(self, text: str) -> None:
         await self.send(text)
 
-    async def wait_for(self, *needles: str, timeout: float = 30.0, absent: tuple[str, ...] = ()) -> str:
-        """Wait until the screen shows every one of ``needles`` (and none of ``absent``); return it."""
+    async def wait_for(self, *needles: str, timeout: float = 30.0, absent: tuple[str, ...] = (),
+                       any_of: tuple[str, ...] = ()) -> str:
+        """Wait until the screen shows every one of ``needles``, none of ``absent`` and (if given)
+        one of ``any_of``; return it."""
         deadline = time.monotonic() + timeout
         while True:
             text = self.text()
-            if all(n in text for n in needles) and not any(a in text for a in absent):
+            if (all(n in text for n in needles) and not any(a in text for a in absent)
+                    and (not any_of or any(a in text for a in any_of))):
                 return text
             left = deadline - time.monotonic()
             if left <= 0 or self.closed.is_set():
@@ -178,9 +181,6 @@ async def login(session: ServedSession, name: str, password: str) -> None:
     """Type a name and a password into the login screen."""
     await session.wait_for("登录", "账号")
     await session.type(name)
-    await asyncio.sleep(0.2)
-    await session.press("enter")
-    await asyncio.sleep(0.5)  # the password box takes the focus
+    await session.press("enter")  # to the password box, before the next key is handled
     await session.type(password)
-    await asyncio.sleep(0.2)
     await session.press("enter")

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.actions import SkipAction
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
@@ -32,11 +33,15 @@ if TYPE_CHECKING:
 class LoginScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("f2", "app.toggle_language", "key.language"),
+        # a priority binding runs before the app hands the next key to a widget: the password typed
+        # right after Enter lands in the password box however slow the server is
+        Binding("enter", "enter", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.busy = False
+        self.waiting = False
         self.attempts = 0
 
     @property
@@ -73,9 +78,12 @@ class LoginScreen(Screen[None]):
     def _say(self, key: str, *, error: bool = False, **values: object) -> None:
         self.query_one("#login-message", Static).update(Text(t(key, **values), style="bold red" if error else "dim"))
 
-    @on(Input.Submitted, "#login-name")
-    def _name_done(self) -> None:
-        self.query_one("#login-password", Input).focus()
+    def action_enter(self) -> None:
+        """Enter in the name box moves to the password box at once; elsewhere Enter goes on to the
+        focused widget in its turn (after the keys typed before it), and logs in from there."""
+        if self.focused is not self.query_one("#login-name", Input):
+            raise SkipAction()
+        self.set_focus(self.query_one("#login-password", Input))
 
     @on(Input.Submitted, "#login-password")
     @on(Button.Pressed, "#login-button")
@@ -85,17 +93,26 @@ class LoginScreen(Screen[None]):
         name_box = self.query_one("#login-name", Input)
         password_box = self.query_one("#login-password", Input)
         name, password = name_box.value.strip(), password_box.value
-        password_box.value = ""
         if not name or not password:
+            password_box.value = ""
             self._say("login.missing", error=True)
             (name_box if not name else password_box).focus()
             return
-        if self.quiz._store is None:  # the database is still being opened
+        if self.quiz._store is None:  # the database is still being opened: log in as soon as it is
             self._say("app.loading")
+            if not self.waiting:
+                self.waiting = True
+                self.set_timer(0.2, self._retry)
             return
+        password_box.value = ""
         self.busy = True
         self._say("login.checking")
         self.check(name, password)
+
+    def _retry(self) -> None:
+        self.waiting = False
+        if self.is_attached and not self.busy:
+            self._submit()
 
     @work(thread=True, exclusive=True, group="login")
     def check(self, name: str, password: str) -> None:
