@@ -38,7 +38,7 @@ import aiohttp  # noqa: E402
 from quiz.accounts import add_account  # noqa: E402
 from quiz.scheduler import utc_now  # noqa: E402
 from quiz.store import Store  # noqa: E402
-from tests.served_client import Server, ServedSession, login  # noqa: E402
+from tests.served_client import ServedSession, Server, login  # noqa: E402
 
 HINTS = ("按 1-", "按 T/1", "输入答案后按回车", "写下你的处理方法", "按数字或字母选择多个选项")
 

@@ -188,7 +188,8 @@ def _replay_card(c: sqlite3.Connection, store: Store, profile: str, qid: str, sc
         return  # never scheduled (or reset by the learner): nothing to rebuild
     sched = scheduler or SpacedScheduler(desired_retention=store.get_settings(profile).desired_retention)
     card: Card | None = None
-    reps = lapses = 0
+    reps = lapses = fails = 0
+    last: int | None = None
     for ts, rating, seconds in c.execute(
         "SELECT ts, rating, seconds FROM reviews WHERE profile = ? AND qid = ? AND rating IS NOT NULL ORDER BY id",
         (profile, qid),
@@ -197,13 +198,15 @@ def _replay_card(c: sqlite3.Connection, store: Store, profile: str, qid: str, sc
         card = sched.review(card, Rating(int(rating)), parse_ts(ts), seconds)
         reps += 1
         lapses += before == State.Review and card.state == State.Relearning
+        fails += int(rating) == int(Rating.Again)
+        last = int(rating)
     if card is None:
         return
     c.execute(
         "UPDATE cards SET card = ?, due = ?, state = ?, stability = ?, difficulty = ?, last_review = ?, reps = ?,"
-        " lapses = ? WHERE profile = ? AND qid = ?",
+        " lapses = ?, fails = ?, last_rating = ? WHERE profile = ? AND qid = ?",
         (card.to_json(), iso(card.due), int(card.state), card.stability, card.difficulty,
-         iso(card.last_review) if card.last_review else None, reps, lapses, profile, qid),
+         iso(card.last_review) if card.last_review else None, reps, lapses, fails, last, profile, qid),
     )
 
 

@@ -21,7 +21,7 @@ import pytest
 from quiz.context import Context
 from quiz.errors import UserError
 from quiz.store import Store
-from tests.served_client import ROOT, Server, ServedSession, login
+from tests.served_client import ROOT, ServedSession, Server, login
 from tests.test_served import OTHER, SECRET_ANSWER, make_team_db
 from tests.tui_support import TUI_BANKS
 from tui.serve import prepare, session_command

@@ -47,7 +47,7 @@ def test_an_accepted_dispute_regrades_the_answer_card_and_wrong_book(store: Stor
     expected = SCHED.review(None, Rating.Good, T0, 20)  # as if it had been graded right the first time
     card = store.get_card("li", qid)
     assert card is not None and card.due == expected.due and card.stability == expected.stability
-    assert card.reps == 1 and card.lapses == 0
+    assert card.reps == 1 and card.lapses == 0 and card.fails == 0 and card.last_rating == int(Rating.Good)
     assert not store.in_wrong_book("li", qid)
     orig = store.execute("SELECT original_verdict, original_score FROM disputes WHERE id = ?", (dispute_id,)).fetchone()
     assert orig == ("wrong", 0.0)
@@ -153,3 +153,23 @@ def test_the_team_lists_accounts_and_profiles_with_their_progress(tmp_path: Path
         assert (li.role, li.answers, li.accuracy, li.seen, li.questions) == ("learner", 1, 1.0, 1, len(LIB))
         assert li.readiness[0].exam_id == "tui-mock" and li.readiness[0].total == 8
         assert rows["default"].role is None and rows["default"].open_disputes == 1
+
+
+def test_a_v5_database_gains_accounts_and_keeps_its_disputes(tmp_path: Path) -> None:
+    from quiz.store import MIGRATIONS, SCHEMA_VERSION
+
+    path = tmp_path / "old.db"
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    for step in MIGRATIONS[:5]:
+        step(conn)
+    conn.execute("PRAGMA user_version = 5")
+    conn.execute("INSERT INTO disputes (ts, profile, qid, answer, verdict) VALUES ('2026-01-01T00:00:00+00:00', 'li', 'b/q', 'x', 'wrong')")
+    conn.close()
+    with Store.open(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 6
+        [case] = team.disputes(store)
+        assert case.open and case.resolution_note is None
+        add_account(store, "li", "secret-pass", now=T0)  # the learner with a history gets an account
+        assert team.team_names(store) == [("li", "learner", True)]
