@@ -33,6 +33,8 @@ HANDLERS: dict[str, str] = {
     "lint": "quiz.trainer.lint:cli_lint",
     "report": "quiz.trainer.report:cli_report",
     "export": "quiz.trainer.exporters:cli_export",
+    "users": "quiz.accounts:cli_users",
+    "serve": "tui.serve:cli_serve",
 }
 UI_HANDLER = "tui.app:cli_home"
 
@@ -126,6 +128,34 @@ def build_parser() -> argparse.ArgumentParser:
                    help="csv: exam results (default); moodle-xml, gift: a bank (inferred from -o OUT.xml / OUT.gift)")
     p.add_argument("-o", "--output", metavar="OUT")
     p.add_argument("--force", action="store_true", help="replace OUT (or results.csv) if it exists")
+
+    p = sub.add_parser("users", help="accounts for the served app (quiz serve)")
+    _common(p)
+    users = p.add_subparsers(dest="users_command", metavar="ACTION")
+    u = users.add_parser("add", help="create an account (its name is the learner's profile)")
+    _common(u)
+    u.add_argument("name", metavar="NAME")
+    u.add_argument("--trainer", action="store_true", help="a trainer: sees the team and the trainer tools")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    u = users.add_parser("list", help="every account, its role and whether it is active")
+    _common(u)
+    u = users.add_parser("passwd", help="change an account's password")
+    _common(u)
+    u.add_argument("name", metavar="NAME")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    u = users.add_parser("remove", help="disable an account (its history is kept)")
+    _common(u)
+    u.add_argument("name", metavar="NAME")
+
+    p = sub.add_parser(
+        "serve", help="serve the app to browsers (every session starts at a login screen)",
+        epilog="Binds to 127.0.0.1 unless --host says otherwise; put it behind a reverse proxy with TLS "
+        "(see the README) and give --public-url the address browsers use.",
+    )
+    _common(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--public-url", metavar="URL", help="the address browsers reach, e.g. https://quiz.example.com")
     return parser
 
 

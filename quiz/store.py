@@ -44,7 +44,14 @@ Tables (read directly by the trainer tools; columns are stable):
   answer_original, flagged, answered_at, verdict, score, earned, seconds (time spent on the
   question))``: ``answer`` is what is in the answer box (saved as typed); ``verdict`` is NULL
   for a question left blank (未作答).
-* ``disputes(id, ts, profile, qid, review_id, answer, verdict, score, note, status)``
+* ``disputes(id, ts, profile, qid, review_id, answer, verdict, score, note, status ('open',
+  'accepted', 'rejected'), resolved_at, resolved_by, resolution_note (the trainer's note the learner sees),
+  original_verdict, original_score (the grading before an accepted dispute regraded it))``
+* ``accounts(name PK (= the learner's profile), role ('learner' | 'trainer'), password
+  (``scrypt$n$r$p$salt$hash``, never the password), created, updated, disabled (NULL or when removed))``
+* ``login_failures(name PK, failures, last_failure, locked_until)``: failed logins in a row, per name
+* ``assignments(id, created, created_by, kind ('exam' | 'topic'), target (exam id or topic), due, note,
+  cancelled)`` and ``assignment_learners(assignment_id, profile)``: work a trainer set
 
 Schema history: v1 (first release): everything above except ``positions``,
 ``exam_answers.answer_original`` and ``reviews.fingerprint``; v2 adds them;
@@ -53,7 +60,8 @@ for the statistics; v5 drops the reviews v4 recorded for questions left blank in
 cards and 错题本 entries only they made), adds ``cards.fails``/``cards.last_rating`` (filled from the history),
 the settings ``day_start_hour``/``leech_threshold``/``exam_date``, the study draft
 ``sessions.draft_qid``/``sessions.draft``, ``exam_answers.seconds`` and the readiness
-predictions on ``exam_attempts``.
+predictions on ``exam_attempts``; v6 adds the served app's accounts and login failures, the
+dispute resolutions and the trainer's assignments (:mod:`quiz.accounts`, :mod:`quiz.team`).
 """
 
 from __future__ import annotations
@@ -77,7 +85,7 @@ from quiz.errors import UserError
 from quiz.scheduler import Card, Rating, State, to_utc, utc_now
 from quiz.text import printable
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 5000
 
 Mode = Literal["smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse", "retry", "exam"]
@@ -370,12 +378,39 @@ def _migrate_v5(conn: sqlite3.Connection) -> None:
     # questions answered today (sibling burying) read reviews by (profile, ts): already indexed
 
 
+def _migrate_v6(conn: sqlite3.Connection) -> None:
+    """The served app: accounts, login failures, dispute resolutions, assignments."""
+    conn.execute(
+        "CREATE TABLE accounts (name TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('learner', 'trainer')),"
+        " password TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL, disabled TEXT)"
+    )
+    conn.execute(
+        "CREATE TABLE login_failures (name TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_failure TEXT NOT NULL,"
+        " locked_until TEXT)"
+    )
+    for col in ("resolved_at TEXT", "resolved_by TEXT", "resolution_note TEXT", "original_verdict TEXT",
+                "original_score REAL"):
+        conn.execute(f"ALTER TABLE disputes ADD COLUMN {col}")
+    conn.execute("CREATE INDEX disputes_profile ON disputes (profile, status)")
+    conn.execute(
+        "CREATE TABLE assignments (id INTEGER PRIMARY KEY, created TEXT NOT NULL, created_by TEXT NOT NULL,"
+        " kind TEXT NOT NULL CHECK (kind IN ('exam', 'topic')), target TEXT NOT NULL, due TEXT NOT NULL,"
+        " note TEXT NOT NULL DEFAULT '', cancelled TEXT)"
+    )
+    conn.execute(
+        "CREATE TABLE assignment_learners (assignment_id INTEGER NOT NULL REFERENCES assignments(id),"
+        " profile TEXT NOT NULL, PRIMARY KEY (assignment_id, profile)) WITHOUT ROWID"
+    )
+    conn.execute("CREATE INDEX assignment_learners_profile ON assignment_learners (profile)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_v1,
     _migrate_v2,
     _migrate_v3,
     _migrate_v4,
     _migrate_v5,
+    _migrate_v6,
 ]
 """``MIGRATIONS[i]`` takes a database from version ``i`` to ``i + 1``; append, never edit."""
 

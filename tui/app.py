@@ -26,6 +26,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
+from quiz.access import Access
 from quiz.context import Context
 from quiz.dbfile import check_db_path
 from quiz.errors import UserError
@@ -37,6 +38,7 @@ from tui.keys import bind, localize_all
 from tui.messages import LibraryRefreshed
 
 if TYPE_CHECKING:
+    from quiz.accounts import Account
     from quiz.grading.result import GradeResult
     from quiz.library import Library
     from quiz.loader import Problem
@@ -92,12 +94,18 @@ class QuizApp(App[int]):
         problems: list[Problem] | None = None,
         start: Start | None = None,
         language: str | None = None,
+        served: bool = False,
+        account: Account | None = None,
     ) -> None:
         super().__init__()
         self.ctx = ctx
         self.clock = clock
         self._store = store
-        self.profile = ctx.profile
+        self.access = Access(served=served, account=account)
+        # served: the learner is whoever logged in (nobody until then); at a terminal, the --profile
+        self.profile = account.name if account is not None else "" if served else ctx.profile
+        if served:
+            ctx.profile = self.profile
         self._settings: Settings | None = None
         self.language_override = language
         self.fatal: str | None = None
@@ -105,7 +113,7 @@ class QuizApp(App[int]):
         self.problems: list[Problem] = list(problems or [])
         self.start = start or Start()
         self.title = t("app.title")
-        self.sub_title = t("app.subtitle")
+        self.sub_title = self._sub_title()
         self._started = False
 
     # -- time ---------------------------------------------------------------
@@ -114,7 +122,8 @@ class QuizApp(App[int]):
 
     # -- Textual's own commands and notices, in the learner's language ------------
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Only what makes sense here, translated (Textual's key panel and screenshots speak English)."""
+        """Only what makes sense here, translated (Textual's key panel and screenshots speak English; a
+        screenshot would also be saved on the server in a served session)."""
         yield SystemCommand(t("cmd.theme"), t("cmd.theme_help"), self.action_change_theme)
         yield SystemCommand(t("cmd.quit"), t("cmd.key", key="^q"), self.action_quit)
 
@@ -163,12 +172,24 @@ class QuizApp(App[int]):
         """The store is open and the banks are loaded."""
         return self._store is not None and self._settings is not None and self.library is not None
 
+    @property
+    def served(self) -> bool:
+        """Running for a browser (``quiz serve``): accounts, roles and refusals apply."""
+        return self.access.served
+
+    @property
+    def logged_in(self) -> bool:
+        """Someone's progress is on the screen: a served session after login, or the terminal app."""
+        return not self.served or self.access.logged_in
+
     # -- start-up -------------------------------------------------------------
     def on_mount(self) -> None:
-        """Paint the home screen at once; open the store and load the banks off the UI thread."""
+        """Paint the first screen at once (home, or the login screen when served and nobody
+        has logged in); open the store and load the banks off the UI thread."""
         from tui.screens.home import HomeScreen
+        from tui.screens.login import LoginScreen
 
-        self.push_screen(HomeScreen())
+        self.push_screen(HomeScreen() if self.logged_in else LoginScreen())
         self.call_after_refresh(self.open_services)  # the frame first, then the store and the numbers
 
     @work(thread=True, exclusive=True, group="services")
@@ -186,14 +207,20 @@ class QuizApp(App[int]):
                 from quiz.store import Store
 
                 store = Store.open(self.ctx.db_path)
-            store.ensure_profile(self.profile, self.clock())
-            settings = store.get_settings(self.profile)
+            if self.logged_in:
+                store.ensure_profile(self.profile, self.clock())
+                settings = store.get_settings(self.profile)
+            else:
+                from quiz.store import Settings
+
+                settings = Settings()
             self.call_from_thread(self._store_ready, store, settings)
             library, problems = self.library, self.problems
             if library is None:
                 self._preview()
                 library, problems = self.ctx.load_library()
-            _check_changed(store, library, self.profile)
+            if self.logged_in:
+                _check_changed(store, library, self.profile)
         except UserError as e:
             self.call_from_thread(self._fail, str(e))
             return
@@ -218,7 +245,7 @@ class QuizApp(App[int]):
         home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
         if quick is None or home is None:
             return
-        data = home.compute(quick)
+        data = home.compute(quick, assignments=False)
         painted = threading.Event()
 
         def show() -> None:
@@ -248,7 +275,7 @@ class QuizApp(App[int]):
             screen.post_message(LibraryRefreshed())
         if problems:
             self.notify(t("app.load_problems", count=len(problems)), severity="warning", timeout=6)
-        if not self._started:
+        if not self._started and self.logged_in:
             self._started = True
             self._open_start()
 
@@ -256,7 +283,7 @@ class QuizApp(App[int]):
         """Let the core flag the learner's questions that changed in their banks (never a crash)."""
         from quiz.session import check_changed_questions
 
-        if self.library is not None and self._store is not None:
+        if self.library is not None and self._store is not None and self.logged_in:
             try:
                 check_changed_questions(self._store, self.library, self.profile)
             except UserError as e:  # the database is locked or read-only: flagged next time
@@ -273,13 +300,22 @@ class QuizApp(App[int]):
         i18n.set_language(lang)
         localize_all(self if self.is_running else None)
         self.title = t("app.title")
-        self.sub_title = t("app.subtitle")
+        self.sub_title = self._sub_title()
         if self.is_running:
             for screen in self.screen_stack:
                 screen.post_message(LibraryRefreshed())
 
+    def _sub_title(self) -> str:
+        account = self.access.account
+        if account is None:
+            return t("app.subtitle")
+        return t("login.signed_in_trainer" if account.is_trainer else "login.signed_in", name=account.name)
+
     def save_settings(self, settings: Settings) -> None:
         """Store the settings (UserError from the core for a bad value) and apply them."""
+        if not self.logged_in:  # the login screen's language switch: nobody's settings to store
+            self.apply_settings(settings)
+            return
         self.store.save_settings(self.profile, settings)
         self.apply_settings(settings)
 
@@ -292,7 +328,10 @@ class QuizApp(App[int]):
 
     def switch_profile(self, profile: str) -> None:
         """Study as another learner (created when new); every screen shows that learner.
-        UserError (StoreError) when the profile cannot be stored."""
+        UserError (StoreError) when the profile cannot be stored. Only at the server's terminal:
+        a served session is its account's learner and no one else."""
+        if not self.allowed("switch_profile"):
+            return
         self.store.ensure_profile(profile, self.now())
         self.profile = profile
         self.ctx.profile = profile
@@ -300,6 +339,82 @@ class QuizApp(App[int]):
         self.on_library_changed()
         for screen in self.screen_stack:
             screen.post_message(LibraryRefreshed())
+
+    # -- accounts (served) ---------------------------------------------------------
+    def login(self, account: Account) -> None:
+        """``account`` logged in (checked by the login screen against the database): it is the
+        learner from now on; its settings apply and its home replaces the login screen."""
+        from tui.screens.home import HomeScreen
+
+        self.access = Access(served=self.served, account=account)
+        self.profile = account.name
+        self.ctx.profile = account.name
+        store = self.store
+        store.ensure_profile(account.name, self.now())
+        self.apply_settings(store.get_settings(account.name), language=self.language_override)
+        self.on_library_changed()
+        while len(self.screen_stack) > 2:  # e.g. the command palette, opened while the password was checked
+            self.pop_screen()
+        self.switch_screen(HomeScreen())
+        self.sub_title = self._sub_title()
+
+    def action_logout(self) -> None:
+        """Leave the account: every screen of it closes and the login screen comes back."""
+        if not self.served or not self.access.logged_in:
+            return
+        from tui.screens.login import LoginScreen
+
+        self.access = Access(served=True)
+        self.profile = ""
+        self.ctx.profile = ""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(LoginScreen())
+        self.sub_title = self._sub_title()
+
+    # -- what may run ---------------------------------------------------------------
+    def exam_running(self) -> bool:
+        """One of the learner's mock exams is running (served learners may not see answers meanwhile)."""
+        if self._store is None or not self.logged_in:
+            return False
+        from quiz.access import exam_running
+
+        return exam_running(self._store, self.profile, self.now())
+
+    def _allows(self, action: str) -> bool:
+        access = self.access
+        if not access.served:
+            return True
+        from quiz.access import ANSWER_REVEALING
+
+        running = action in ANSWER_REVEALING and not access.is_trainer and self.exam_running()
+        return access.allows(action, exam_running=running)
+
+    def allowed(self, action: str) -> bool:
+        """Whether ``action`` may run now; says why not on the screen when it may not."""
+        if self._allows(action):
+            return True
+        from quiz.access import ANSWER_REVEALING
+
+        key = "access.exam_running" if action in ANSWER_REVEALING and self.access.logged_in else "access.refused"
+        self.notify(t(key), severity="warning", timeout=3)
+        return False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Every app action (keys, palette, links in text) passes here first: refused ones do not run."""
+        if not self._allows(action) or (action == "logout" and not self.served):
+            return False
+        return super().check_action(action, parameters)
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        if self.allowed("screenshot"):
+            super().action_screenshot(filename, path)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        if not self.allowed("screenshot"):
+            return None
+        return super().deliver_screenshot(filename, path, time_format)
 
     def _open_start(self) -> None:
         """Open what the command line asked for; a topic, bank or exam that does not exist
@@ -323,8 +438,10 @@ class QuizApp(App[int]):
             self.open_exam(s.exam_id)
 
     # -- navigation -------------------------------------------------------------
-    def _can_open(self) -> bool:
-        """Screens need the store and the banks: until then, say they are loading."""
+    def _can_open(self, action: str | None = None) -> bool:
+        """Screens need the store and the banks (until then, say they are loading) and may be refused."""
+        if action is not None and not self.allowed(action):
+            return False
         if not self.ready:
             self.notify(t("app.loading"), timeout=2)
             return False
@@ -337,7 +454,7 @@ class QuizApp(App[int]):
         self, mode: str = "smart", *, topic: str | None = None, bank: str | None = None, qids: tuple[str, ...] = ()
     ) -> None:
         """A study session in ``mode`` over a topic, a bank, or exactly ``qids`` (错题重练)."""
-        if not self._can_open():
+        if not self._can_open("study"):
             return
         from tui.screens.study import StudyScreen
 
@@ -345,7 +462,7 @@ class QuizApp(App[int]):
 
     def resume_study(self, session_id: int) -> None:
         """Reopen an interrupted session where it stopped."""
-        if not self._can_open():
+        if not self._can_open("resume_study"):
             return
         from quiz.session import StudySession
         from tui.screens.study import StudyScreen
@@ -357,10 +474,13 @@ class QuizApp(App[int]):
         except UserError as e:
             self.notify(str(e), severity="error")
             return
+        if session.profile != self.profile:  # never another learner's session
+            self.notify(t("access.refused"), severity="warning")
+            return
         self.push_screen(StudyScreen(session.mode, session=session))
 
     def open_exam(self, exam_id: str | None = None) -> None:
-        if not self._can_open():
+        if not self._can_open("exam"):
             return
         from tui.screens.exam import ExamPicker, ExamScreen
 
@@ -392,53 +512,55 @@ class QuizApp(App[int]):
         self.open_exam(None)
 
     def action_history(self) -> None:
-        if not self._can_open():
+        if not self._can_open("history"):
             return
         from tui.screens.result import HistoryScreen
 
         self.push_screen(HistoryScreen())
 
     def action_wrong_book(self) -> None:
-        if not self._can_open():
+        if not self._can_open("wrong_book"):
             return
         from tui.screens.wrong_book import WrongBookScreen
 
         self.push_screen(WrongBookScreen())
 
     def action_bookmarks(self) -> None:
-        if not self._can_open():
+        if not self._can_open("bookmarks"):
             return
         from tui.screens.bookmarks import BookmarksScreen
 
         self.push_screen(BookmarksScreen())
 
     def action_stats(self) -> None:
-        if not self._can_open():
+        if not self._can_open("stats"):
             return
         from tui.screens.stats import StatsScreen
 
         self.push_screen(StatsScreen())
 
     def action_browse(self) -> None:
-        if not self._can_open():
+        if not self._can_open("browse"):
             return
         from tui.screens.browse import BrowseScreen
 
         self.push_screen(BrowseScreen())
 
     def action_reload(self) -> None:
+        if not self.allowed("reload"):
+            return
         self.notify(t("browse.reloading"), timeout=2)
         self.load_library()
 
     def action_settings(self) -> None:
-        if not self._can_open():
+        if not self._can_open("settings"):
             return
         from tui.screens.settings import SettingsScreen
 
         self.push_screen(SettingsScreen())
 
     def action_trainer(self) -> None:
-        if not self._can_open():
+        if not self._can_open("trainer"):
             return
         from tui.screens.trainer import TrainerScreen
 
@@ -496,7 +618,6 @@ THEMES: dict[str, str] = {
     "catppuccin-latte": "catppuccin-latte",
 }
 
-
 def theme_name(setting: str) -> str:
     """The Textual theme for a stored theme setting (a key of :data:`THEMES`, or an older stored theme name)."""
     from textual.theme import BUILTIN_THEMES
@@ -514,6 +635,8 @@ def make_app(
     problems: list[Problem] | None = None,
     start: Start | None = None,
     language: str | None = None,
+    served: bool = False,
+    account: Account | None = None,
 ) -> QuizApp:
     """The app with its services injected (``quiz`` and the tests both build it here).
 
@@ -521,12 +644,15 @@ def make_app(
     ``store`` is the progress store, opened from ``ctx.db_path`` by a worker after
     the first paint when not given (a database that cannot be used ends the app
     with its one-line message: see :func:`_run`); ``library`` skips loading the
-    banks; ``language`` overrides the learner's setting.
+    banks; ``language`` overrides the learner's setting. ``served`` runs it for a
+    browser (``quiz serve``): a login screen first and the rules of
+    :mod:`quiz.access`; ``account`` starts it logged in as that account (tests).
     """
     clock: Clock = now or utc_now
     i18n.set_language(language or "zh")
     localize_all()
-    return QuizApp(ctx, clock=clock, store=store, library=library, problems=problems, start=start, language=language)
+    return QuizApp(ctx, clock=clock, store=store, library=library, problems=problems, start=start, language=language,
+                   served=served, account=account)
 
 
 def _run(ctx: Context, start: Start) -> int:

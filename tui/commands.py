@@ -46,6 +46,7 @@ MAIN_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("cmd.settings", "settings", "o"),
     ("cmd.trainer", "trainer", ""),
     ("cmd.language", "toggle_language", ""),
+    ("cmd.logout", "logout", ""),
 )
 HOME_KEYS = {"s", "c", "e", "w", "f", "t", "b", "o"}  # keys that work on the home screen only
 
@@ -67,7 +68,11 @@ class MainCommands(Provider):
     def _actions(self) -> list[tuple[str, str, str, Callable[[], object]]]:
         app = cast("QuizApp", self.app)
         out: list[tuple[str, str, str, Callable[[], object]]] = []
+        access = app.access
         for key, action, keys in MAIN_ACTIONS:
+            name = action.partition("(")[0]
+            if not access.allows(name) or (name == "logout" and not access.served):
+                continue  # a served learner's palette never lists the trainer's tools
             zh, en = STRINGS[key]
             out.append((t(key), f"{zh} {en}", key_help(keys), partial(app.run_action, action)))
         return out
@@ -96,6 +101,8 @@ class ScreenCommands(Provider):
             action = binding.action.removeprefix("app.")
             if not enabled or binding.id not in STRINGS or action in main or action in seen:
                 continue  # only our own keys (Textual's widgets describe theirs in English), each once
+            if not app.access.allows(action.partition("(")[0]):
+                continue  # a served learner's palette never lists what they may not do
             seen.add(action)
             keys = app.get_key_display(binding)
             out.append((binding.description, t("cmd.key", key=keys), partial(app.run_action, binding.action, node)))

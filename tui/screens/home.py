@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
+from rich.console import Group
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -20,13 +22,14 @@ from tui.i18n import t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
 from tui.widgets.footer import QuizFooter
-from tui.widgets.text import duration, fit, meter
+from tui.widgets.text import clip, duration, fit, meter
 
 if TYPE_CHECKING:  # the core is imported by the worker, after the first paint
     from quiz.exam import AttemptInfo
     from quiz.library import Library
     from quiz.session import SessionInfo
     from quiz.stats import ExamHistoryEntry, Overview, Readiness, TopicStats
+    from quiz.team import AssignmentStatus, DisputeCase
 
 MENU: tuple[tuple[str, str], ...] = (
     ("study", "home.menu.study"),
@@ -40,6 +43,7 @@ MENU: tuple[tuple[str, str], ...] = (
     ("browse", "home.menu.browse"),
     ("settings", "home.menu.settings"),
     ("trainer", "home.menu.trainer"),
+    ("logout", "home.menu.logout"),
 )
 
 
@@ -53,6 +57,8 @@ class HomeData:
     attempt: AttemptInfo | None
     best: dict[str, ExamHistoryEntry]
     readiness: dict[str, Readiness]
+    tasks: list[AssignmentStatus]  # what a trainer set this learner (quiz.team)
+    notices: list[DisputeCase]  # this learner's disputes resolved lately
 
 
 class HomeScreen(QuizScreen[None]):
@@ -68,6 +74,7 @@ class HomeScreen(QuizScreen[None]):
         bind("b", "app.browse", "key.browse"),
         bind("o", "app.settings", "key.settings"),
         bind("q", "app.quit", "key.quit", show=False),
+        bind("l", "app.logout", "key.logout"),
     ]
 
     def __init__(self) -> None:
@@ -79,6 +86,7 @@ class HomeScreen(QuizScreen[None]):
         with Vertical(id="home-top"):
             yield Static(t("app.loading"), id="today")
             yield Static("", id="continue")
+        yield Static("", id="home-notes")
         with Horizontal(id="home-main"):
             with Vertical(id="home-left"):
                 yield OptionList(id="topics")
@@ -87,6 +95,7 @@ class HomeScreen(QuizScreen[None]):
         yield QuizFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#home-notes").display = False
         self.query_one("#topics").border_title = t("home.banks")
         self.query_one("#exams").border_title = t("home.exams")
         self.query_one("#menu").border_title = t("home.menu")
@@ -132,7 +141,11 @@ class HomeScreen(QuizScreen[None]):
         menu = self.query_one("#menu", OptionList)
         highlighted = menu.highlighted
         menu.clear_options()
-        menu.add_options([Option(t(key), id=action) for action, key in MENU])
+        access = self.quiz.access
+        menu.add_options([
+            Option(t(key), id=action) for action, key in MENU
+            if access.allows(action) and (action != "logout" or access.served)
+        ])
         menu.highlighted = highlighted if highlighted is not None else 0
 
     # -- data ---------------------------------------------------------------
@@ -143,10 +156,10 @@ class HomeScreen(QuizScreen[None]):
         data = self.compute(self.library)
         self.app.call_from_thread(self._show, data)
 
-    def compute(self, lib: Library) -> HomeData:
+    def compute(self, lib: Library, *, assignments: bool = True) -> HomeData:
         """The numbers, from the core (in a worker thread); ``lib`` may be the light index of the
-        banks (:mod:`quiz.index`) before they are loaded."""
-        from quiz import stats
+        banks (:mod:`quiz.index`) before they are loaded (then without the trainer's assignments, which need the banks)."""
+        from quiz import stats, team
         from quiz.exam import ExamAttempt
         from quiz.session import StudySession
 
@@ -158,7 +171,9 @@ class HomeScreen(QuizScreen[None]):
         readiness: dict[str, Readiness] = {}
         for exam_id in lib.exams:
             readiness[exam_id] = stats.exam_readiness(store, lib, profile, exam_id, now)
-        return HomeData(lib, ov, session, attempt, best, readiness)
+        tasks = [st for st in team.learner_assignments(store, lib, profile, now)
+                 if not st.done or now - st.assignment.due < timedelta(days=1)] if assignments else []
+        return HomeData(lib, ov, session, attempt, best, readiness, tasks, team.notices(store, profile, now))
 
     def show_preview(self, data: HomeData) -> None:
         """Numbers from the index of the banks: shown unless the banks' own came first."""
@@ -191,6 +206,7 @@ class HomeScreen(QuizScreen[None]):
         exams_box.border_title = t("home.exams")
         if ov.days_to_exam is not None and ov.days_to_exam > 0:
             exams_box.border_title += " · " + t("home.exam_countdown", days=ov.days_to_exam)
+        self._show_notes(data)
         topics = self.query_one("#topics", OptionList)
         highlighted = topics.highlighted
         topics.clear_options()
@@ -242,6 +258,44 @@ class HomeScreen(QuizScreen[None]):
                 exams.add_option(Option(t("app.no_exams"), disabled=True))
         if highlighted is not None and highlighted < exams.option_count:
             exams.highlighted = highlighted
+
+    def _show_notes(self, data: HomeData) -> None:
+        """The trainer's assignments and the answers to this learner's disputes (none: nothing shown)."""
+        box = self.query_one("#home-notes", Static)
+        lines: list[Text] = []
+        lib = self.library
+        now = self.quiz.now()
+        for st in data.tasks:
+            a = st.assignment
+            if a.kind == "exam":
+                title = lib.exams[a.target].title if lib is not None and a.target in lib.exams else a.target
+                what = t("assign.what.exam", title=title)
+            else:
+                what = t("assign.what.topic", topic=a.target)
+            line = Text("▸ ", style="bold")
+            line.append(t("home.task_line", what=what, due=a.due.astimezone().strftime("%m-%d %H:%M")))
+            if st.done:
+                line.append("  " + t("assign.done"), style="green")
+            elif a.due < now:
+                line.append("  " + t("assign.overdue"), style="bold red")
+            elif st.total:
+                line.append("  " + t("assign.progress", done=st.answered, total=st.total), style="yellow")
+            if a.note:
+                line.append(f"  {clip(a.note, 40)}", style="dim")
+            lines.append(line)
+        for case in data.notices[:3]:
+            item = lib.get(case.qid) if lib is not None else None
+            prompt = clip(item.question.prompt if item is not None else case.qid, 40)
+            accepted = case.status == "accepted"
+            line = Text("✓ " if accepted else "✗ ", style="green" if accepted else "red")
+            line.append(t("home.notice.accepted" if accepted else "home.notice.rejected", prompt=prompt))
+            if case.resolution_note:
+                line.append(f"  — {clip(case.resolution_note, 50)}", style="italic")
+            lines.append(line)
+        box.display = bool(lines)
+        if lines:
+            box.border_title = t("home.tasks")
+            box.update(Group(*lines))
 
     @staticmethod
     def _row_widths(labels: list[str], width: int) -> tuple[int, int]:

@@ -18,6 +18,7 @@ from tui.keys import bind
 from tui.screens.base import QuizScreen
 from tui.screens.browse import preview
 from tui.widgets.footer import QuizFooter
+from tui.widgets.question import question_text
 from tui.widgets.text import clip, plain
 
 ALL = "__all__"
@@ -106,7 +107,12 @@ class QuestionListScreen(QuizScreen[None]):
         qid = event.row_key.value
         item = self._item(qid) if qid else None
         box = self.query_one("#list-preview", Static)
-        box.update(preview(item) if item is not None else plain(qid or "", style="dim"))
+        if item is None:
+            box.update(plain(qid or "", style="dim"))
+        elif self.quiz.access.is_trainer:
+            box.update(preview(item))
+        else:  # a served learner: the question as studied, not the bank's answer key
+            box.update(question_text(item.question))
 
     @on(Select.Changed, "#topic-filter")
     def _filter(self, event: Select.Changed) -> None:

@@ -254,6 +254,8 @@ class HistoryScreen(QuizScreen[None]):
         except (UserError, KeyError, ValueError) as e:
             self.notify(str(e), severity="error")
             return
+        if attempt.profile != self.quiz.profile:  # never another learner's paper
+            return
         result = attempt.result()
         if result is not None:
             self.app.push_screen(ResultScreen(result, attempt=attempt))

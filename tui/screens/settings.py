@@ -1,6 +1,10 @@
 """设置: learner profiles, language, daily new-question limit, desired retention, theme,
 exam date (with the daily new questions that see every question in time), the hour a
-study day starts, the leech threshold."""
+study day starts, the leech threshold.
+
+Served (``quiz serve``), the profile rows are not there at all: a session is its
+account's learner, and the list of profiles would name the other learners.
+"""
 
 from __future__ import annotations
 
@@ -33,13 +37,14 @@ class SettingsScreen(QuizScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="settings-form"):
-            with Horizontal(classes="row"):
-                yield Label(t("settings.profile"), id="lbl-profile")
-                yield Select[str]([(plain(p), p) for p in self._profiles()], allow_blank=False, id="profile")
-            with Horizontal(classes="row"):
-                yield Label(t("settings.new_profile"), id="lbl-new-profile")
-                yield Input(placeholder=t("settings.new_profile"), id="new-profile")
-                yield Button(t("settings.create"), id="create-profile")
+            if not self.quiz.served:
+                with Horizontal(classes="row"):
+                    yield Label(t("settings.profile"), id="lbl-profile")
+                    yield Select[str]([(plain(p), p) for p in self._profiles()], allow_blank=False, id="profile")
+                with Horizontal(classes="row"):
+                    yield Label(t("settings.new_profile"), id="lbl-new-profile")
+                    yield Input(placeholder=t("settings.new_profile"), id="new-profile")
+                    yield Button(t("settings.create"), id="create-profile")
             with Horizontal(classes="row"):
                 yield Label(t("settings.language"), id="lbl-language")
                 yield Select[str](LANGUAGE_OPTIONS, allow_blank=False, id="language")
@@ -66,6 +71,8 @@ class SettingsScreen(QuizScreen[None]):
         yield QuizFooter()
 
     def _profiles(self) -> list[str]:
+        if self.quiz.served:
+            return [self.quiz.profile]
         profiles = list(self.store.profiles())
         return profiles if self.quiz.profile in profiles else [*profiles, self.quiz.profile]
 
@@ -130,7 +137,7 @@ class SettingsScreen(QuizScreen[None]):
 
     def on_mount(self) -> None:
         self.refresh_view()
-        self.query_one("#profile", Select).focus()
+        self.query_one("#language" if self.quiz.served else "#profile", Select).focus()
 
     def refresh_view(self) -> None:
         s = self.quiz.settings
@@ -139,14 +146,16 @@ class SettingsScreen(QuizScreen[None]):
                          ("lbl-retention", "settings.retention"), ("lbl-theme", "settings.theme"),
                          ("lbl-exam-date", "settings.exam_date"), ("lbl-day-start", "settings.day_start"),
                          ("lbl-leech", "settings.leech")):
-            self.query_one(f"#{wid}", Label).update(t(key))
-        self.query_one("#create-profile", Button).label = t("settings.create")
+            for label in self.query(f"#{wid}").results(Label):
+                label.update(t(key))
         self.query_one("#save", Button).label = t("settings.save")
-        profiles = self._profiles()
-        profile = self.query_one("#profile", Select)
-        with profile.prevent(Select.Changed):
-            profile.set_options([(plain(p), p) for p in profiles])
-            profile.value = self.quiz.profile
+        if not self.quiz.served:
+            self.query_one("#create-profile", Button).label = t("settings.create")
+            profiles = self._profiles()
+            profile = self.query_one("#profile", Select)
+            with profile.prevent(Select.Changed):
+                profile.set_options([(plain(p), p) for p in profiles])
+                profile.value = self.quiz.profile
         language = self.query_one("#language", Select)
         with language.prevent(Select.Changed):
             language.value = s.language

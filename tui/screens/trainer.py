@@ -1,4 +1,10 @@
-"""培训师工具: item analysis over every learner, and a grader playground to tune a question."""
+"""培训师工具: the team, disputes to resolve, assignments, item analysis over every learner,
+and a grader playground to tune a question.
+
+Only for trainers: at the server's terminal (``quiz``) or a served trainer account.
+A served learner never gets here (:mod:`quiz.access` refuses the action); if the
+screen were pushed all the same, it closes itself before showing anything.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from quiz.library import Item
 from tui.i18n import colon, join, t
 from tui.screens.base import QuizScreen
 from tui.screens.browse import preview
+from tui.screens.team import AssignPane, DisputesPane, TeamPane
 from tui.widgets.feedback import feedback_renderable
 from tui.widgets.footer import QuizFooter
 from tui.widgets.text import clip, plain
@@ -45,7 +52,15 @@ class TrainerScreen(QuizScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        if not self.quiz.access.is_trainer:
+            return
         with TabbedContent(id="trainer-tabs"):
+            with TabPane(t("team.title"), id="tab-team"):
+                yield TeamPane(id="team-pane")
+            with TabPane(t("disputes.tab"), id="tab-disputes"):
+                yield DisputesPane(id="disputes-pane")
+            with TabPane(t("assign.title"), id="tab-assign"):
+                yield AssignPane(id="assign-pane")
             with TabPane(t("trainer.report"), id="tab-report"):
                 yield Static("", id="report-note")
                 yield DataTable(id="report-items", cursor_type="row", zebra_stripes=True)
@@ -58,9 +73,17 @@ class TrainerScreen(QuizScreen[None]):
         yield QuizFooter()
 
     def on_mount(self) -> None:
+        if not self.quiz.access.is_trainer:
+            self.notify(t("access.refused"), severity="warning")
+            self.app.pop_screen()
+            return
         self.refresh_view()
 
     def refresh_view(self) -> None:
+        if not self.quiz.access.is_trainer:
+            return
+        for pane in self.query("TeamPane, DisputesPane, AssignPane"):
+            pane.refresh_view()  # type: ignore[attr-defined]
         lib = self.library
         if lib is not None:
             self.query_one("#pg-qid", Input).suggester = SuggestFromList(lib.qids, case_sensitive=False)
