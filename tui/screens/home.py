@@ -273,7 +273,7 @@ class HomeScreen(QuizScreen[None]):
             else:
                 what = t("assign.what.topic", topic=a.target)
             line = Text("▸ ", style="bold")
-            line.append(t("home.task_line", what=what, due=a.due.astimezone().strftime("%m-%d %H:%M")))
+            line.append(printable(t("home.task_line", what=what, due=a.due.astimezone().strftime("%m-%d %H:%M")), one_line=True))
             if st.done:
                 line.append("  " + t("assign.done"), style="green")
             elif a.due < now:
@@ -284,7 +284,7 @@ class HomeScreen(QuizScreen[None]):
                 line.append(f"  {clip(a.note, 40)}", style="dim")
             lines.append(line)
         for case in data.notices[:3]:
-            item = lib.get(case.qid) if lib is not None else None
+            item = lib.find(case.qid) if lib is not None else None
             prompt = clip(item.question.prompt if item is not None else case.qid, 40)
             accepted = case.status == "accepted"
             line = Text("✓ " if accepted else "✗ ", style="green" if accepted else "red")

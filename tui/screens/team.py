@@ -18,7 +18,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, SelectionLi
 
 from quiz.errors import UserError
 from tui.i18n import colon, t
-from tui.widgets.text import clip
+from tui.widgets.text import clip, plain
 
 if TYPE_CHECKING:
     from quiz.library import Library
@@ -132,9 +132,9 @@ class TeamPane(_Pane):
             self._detail(row)
 
     def _detail(self, r: LearnerRow) -> None:
-        lines: list[Text] = [Text(r.name, style="bold")]
+        lines: list[Text] = [plain(r.name, style="bold")]
         for rd in r.readiness:
-            line = Text(f"  {t('team.readiness_line', title=rd.title, score=round(rd.expected), total=_pts(rd.total))}")
+            line = plain(f"  {t('team.readiness_line', title=rd.title, score=round(rd.expected), total=_pts(rd.total))}")
             line.append("  " + (t("result.pass") if rd.likely_pass else t("result.fail")),
                         style="green" if rd.likely_pass else "yellow")
             lines.append(line)
@@ -189,7 +189,7 @@ class DisputesPane(_Pane):
         for c in cases:
             status = Text(t(f"disputes.status.{c.status}"),
                           style={"open": "bold yellow", "accepted": "green", "rejected": "red"}.get(c.status, ""))
-            table.add_row(status, clip(c.profile, 12), clip(c.qid, 28), clip(c.answer, 24), _local(c.ts), key=str(c.id))
+            table.add_row(status, plain(clip(c.profile, 12)), plain(clip(c.qid, 28)), plain(clip(c.answer, 24)), _local(c.ts), key=str(c.id))
         if not cases:
             self.query_one("#dispute-detail", Static).update(Text(t("disputes.none"), style="dim"))
         elif 0 <= cursor < len(cases):
@@ -217,17 +217,17 @@ class DisputesPane(_Pane):
         item = lib.get(case.qid) if lib is not None else None
         lines: list[Text] = []
         if item is not None:
-            lines.append(Text(clip(item.question.prompt, 200), style="bold"))
-            lines.append(Text(f"{t('feedback.expected')}{colon()}{item.question.expected_text()}", style="green"))
+            lines.append(plain(clip(item.question.prompt, 200), style="bold"))
+            lines.append(plain(f"{t('feedback.expected')}{colon()}{item.question.expected_text()}", style="green"))
         else:
-            lines.append(Text(case.qid, style="dim"))
+            lines.append(plain(case.qid, style="dim"))
         verdict = t("verdict." + case.verdict) if case.verdict in ("correct", "partial", "wrong") else case.verdict
-        lines.append(Text(f"{t('feedback.your_answer')}（{case.profile}）{colon()}{case.answer}  · {verdict}"))
+        lines.append(plain(f"{t('feedback.your_answer')}（{case.profile}）{colon()}{case.answer}  · {verdict}"))
         if case.note:
-            lines.append(Text(f"{t('disputes.learner_note')}{colon()}{case.note}", style="yellow"))
+            lines.append(plain(f"{t('disputes.learner_note')}{colon()}{case.note}", style="yellow"))
         if not case.open:
-            lines.append(Text(t("disputes.resolved", who=case.resolved_by or "", when=_local(case.resolved_at))
-                              + (f"{colon()}{case.resolution_note}" if case.resolution_note else ""), style="dim"))
+            lines.append(plain(t("disputes.resolved", who=case.resolved_by or "", when=_local(case.resolved_at))
+                               + (f"{colon()}{case.resolution_note}" if case.resolution_note else ""), style="dim"))
         self.query_one("#dispute-detail", Static).update(Group(*lines))
         self._buttons()
 
@@ -306,7 +306,7 @@ class AssignPane(_Pane):
         learners.clear_options()
         for name, role, active in team.team_names(self.store):
             if active and role != "trainer":
-                learners.add_option((name, name, name in chosen))
+                learners.add_option((plain(name), name, name in chosen))
         self._table()
 
     def _targets(self) -> None:
@@ -341,7 +341,7 @@ class AssignPane(_Pane):
         for a in team.assignments(self.store):
             for name in a.learners:
                 st = team.status(self.store, lib, a, name, now)
-                table.add_row(clip(self._what(a), 26), clip(name, 12), _local(a.due), self._status_text(st),
+                table.add_row(plain(clip(self._what(a), 26)), plain(clip(name, 12)), _local(a.due), self._status_text(st),
                               key=f"{a.id}:{name}")
 
     def _what(self, a: Assignment) -> str:
