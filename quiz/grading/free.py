@@ -19,7 +19,19 @@ from rapidfuzz import fuzz
 from quiz.grading import lexicon, semantics, violations
 from quiz.grading.choice import _diff_ok
 from quiz.grading.common import DEFAULT_CUTOFF, MAX_ANSWER, _compiled, _list, _result, is_question, tr
-from quiz.grading.match import Answer, Hit, Phrase, find_best, is_negated, locate, mark_rivals, negated_after
+from quiz.grading.match import (
+    Answer,
+    Hit,
+    Phrase,
+    by_other,
+    find_best,
+    is_negated,
+    is_topic,
+    locate,
+    mark_rivals,
+    negated_after,
+    waved_off,
+)
 from quiz.grading.normalize import NEGATOR_CHARS, Analysed, normalize, numbers
 from quiz.grading.result import GradeResult
 from quiz.model import AnyQuestion, KeyPoint, Party, ScenarioQuestion, ShortQuestion
@@ -41,6 +53,10 @@ class _Point:
     who: Party | None = None
     slots: list[re.Pattern[str]] = field(default_factory=list)  # the point's phrasing with its party open
     kinds: list[tuple[str, Phrase]] = field(default_factory=list)  # (narrower word, phrasing with it)
+    # what its negative phrasings deny (不回购 -> 回购): waved off or condemned, it makes the point
+    cores: list[Phrase] = field(default_factory=list)
+    # what contradicts a negative decision: its core said as allowed (不能再投诉 -> 能投诉, 直接用就行)
+    counter: re.Pattern[str] | None = None
 
     def for_answer(self, flat: str) -> list[Phrase]:
         """Its phrasings, with those that use a kind of a word only when the answer has that kind."""
@@ -124,6 +140,40 @@ def _kinds(th: lexicon.CompiledThesaurus, phrases: list[Phrase]) -> list[tuple[s
                         have.add(v)
                         out.append((kind, Phrase(v, p.label, p.group)))
     return out
+
+
+# A negative phrasing's lead (不回购, 拒绝补偿, 不能再投诉, 坚决不进): what follows is what it denies.
+_NEG_LEAD_RE = re.compile(
+    "^(?:坚决|绝对|千万|一定|肯定)?(?:不能再|不会再|不可以|不能|不会|不要|不用|不再|不该|不应|不得|别再|别|拒绝|婉拒|无法|没法|"
+    "不同意|不理会|不)"
+)
+
+
+def _cores_of(phrases: list[Phrase]) -> list[Phrase]:
+    """What the point's negative phrasings deny: 不回购 -> 回购, 不能再给钱 -> 给钱 (two characters or more)."""
+    out: list[Phrase] = []
+    seen: set[str] = set()
+    for p in phrases:
+        m = _NEG_LEAD_RE.match(p.text)
+        if m is None:
+            continue
+        core = p.text[m.end() :].removeprefix("再")
+        if len(core) >= 2 and core not in seen and not any(c in NEGATOR_CHARS for c in core):
+            seen.add(core)
+            out.append(Phrase(core, p.label, p.group))
+    return out
+
+
+def _counterparts(cores: list[Phrase]) -> re.Pattern[str] | None:
+    """A negative decision said the other way: its core allowed (能投诉, 可以直接用, 直接用就行, 买回来也行)."""
+    verbs = [c.text for c in cores if not c.text.endswith(("要求", "的话"))]
+    if not verbs:
+        return None
+    alt = "|".join(re.escape(v) for v in sorted(verbs, key=len, reverse=True))
+    return re.compile(
+        f"(?:(?:也|还|都|照样|照常|一样|仍然|依然)?(?:能|可以|可)(?:再|继续)?(?:{alt})(?!不)|"
+        f"(?:{alt})(?:也行|也可以|也没事|也没关系|就行|就好|就可以|没问题|没事))"
+    )
 
 
 # --- accepted forms said another way ---------------------------------------------------------------
@@ -235,6 +285,9 @@ def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
     ]
     for pt in f.points:
         pt.kinds = _kinds(th, pt.phrases)
+        pt.cores = _cores_of(pt.phrases)
+        if pt.required:
+            pt.counter = _counterparts(pt.cores)
     literal = [k for k in q.forbidden if isinstance(k, KeyPoint)]
     f.forbidden = [
         _Point(kp.point, kp.weight, _phrases(th, [*kp.any, kp.point], 2 + len(f.points) + i), kp.required, kp.who)
@@ -395,6 +448,8 @@ class _Points:
     ignored: list[tuple[str, str]]  # (words, why)
     out_of_order: list[str]
     copied: list[str]
+    # required decisions the answer takes the other way: (point, words) — 运费券没门槛, 超过15天也能投诉
+    contradicted: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _party_of_hit(r: _Read, h: Hit) -> Party | None:
@@ -403,6 +458,17 @@ def _party_of_hit(r: _Read, h: Hit) -> Party | None:
 
 def _find_point(f: _Free, pt: _Point, r: _Read) -> tuple[Hit | None, Phrase | None, bool, tuple[str, Party] | None]:
     """The point's best stated hit that its party allows: (hit, phrase, negated, given to another party)."""
+    h, p, neg, given = _find_phrases(f, pt, r)
+    if h is None and pt.cores:
+        got = _core_denied(f, pt, r.ans)
+        if got is not None:
+            return got[0], got[1], False, given
+    return h, p, neg, given
+
+
+def _find_phrases(
+    f: _Free, pt: _Point, r: _Read
+) -> tuple[Hit | None, Phrase | None, bool, tuple[str, Party] | None]:
     ans = r.ans
     given: tuple[str, Party] | None = None
     phrases = pt.for_answer(ans.flat)
@@ -421,6 +487,43 @@ def _find_point(f: _Free, pt: _Point, r: _Read) -> tuple[Hit | None, Phrase | No
                 continue
         return h, p, False, given
     return None, None, False, given
+
+
+def _core_denied(f: _Free, pt: _Point, ans: Answer) -> tuple[Hit, Phrase] | None:
+    """A negative point (不回购, 不能打电话) made by what it denies, waved off or condemned:
+    回购没必要, 买回来白搭, 打电话骂他只会被扣分, 骚扰买家会被扣分."""
+    for core in pt.cores:
+        h = locate(core, ans, cutoff=f.cutoff, typos=False)
+        if h is None or h.by_other:
+            continue
+        if h.negated:
+            # waved off (回购没必要); a plain negation is the negative phrasing's own business, and a
+            # negator nearer another word is not this one's (运费券没门槛直接用: 没 denies 门槛, not 直接用)
+            if waved_off(ans.a, h.end) and not is_negated(ans.a, h.start):
+                return Hit(h.start, h.end, h.quality, h.how, False), core
+        elif semantics.explained(ans.a, h.start, h.end) or is_topic(ans.a, h.start, h.end):
+            return Hit(h.start, h.end, h.quality, h.how, False), core
+    return None
+
+
+# What limits an allowed action to a condition, which agrees with a negative decision (15天内才能投诉).
+_LIMITED_RE = re.compile("(?:才|只有|只能|只可以|以内|之内|内|之前|以前|前)$")
+
+
+def _contradiction(pt: _Point, r: _Read) -> str | None:
+    """Where the answer says a required negative decision the other way (超过15天也能投诉, 直接用就行)."""
+    if pt.counter is None:
+        return None
+    a = r.ans.a
+    for m in pt.counter.finditer(a.flat):
+        s, e = m.span()
+        cs = a.clause_start(s)
+        if a.asking(s) or is_negated(a, s) or semantics.conditional(a, s) or by_other(a, s):
+            continue
+        if _LIMITED_RE.search(a.flat, cs, s) or semantics.explained(a, s, e):
+            continue
+        return r.reading.words(s, e)
+    return None
 
 
 def _slot_hits(pt: _Point, r: _Read) -> tuple[tuple[int, int] | None, tuple[str, Party] | None]:
@@ -495,7 +598,15 @@ def _grade_points(f: _Free, r: _Read) -> _Points:
     total = sum(p.weight for p in f.points) or 1.0
     got = sum(f.points[i].weight for i in counted)
     required_missing = [p.label for i, p in enumerate(f.points) if p.required and i not in counted]
-    met = got + 1e-9 >= f.pass_ * total and got > 0 and not required_missing
+    contradicted: list[tuple[str, str]] = []
+    for i, pt in enumerate(f.points):
+        if not pt.required:
+            continue
+        if i not in counted and pt.label in negated:
+            contradicted.append((pt.label, ""))  # the decision denied: 运费券没门槛
+        elif (words := _contradiction(pt, r)) is not None:
+            contradicted.append((pt.label, words))  # the decision said the other way: 超过15天也能投诉
+    met = got + 1e-9 >= f.pass_ * total and got > 0 and not required_missing and not contradicted
     role_labels = {x[0] for x in role}
     return _Points(
         score=got / total,
@@ -513,6 +624,7 @@ def _grade_points(f: _Free, r: _Read) -> _Points:
         ignored=list(dict.fromkeys(ignored)),
         out_of_order=out_of_order,
         copied=[r.reading.words(s, e) for s, e in r.copied],
+        contradicted=contradicted,
     )
 
 
@@ -608,12 +720,18 @@ def _points_result(q: AnyQuestion, f: _Free, pr: _Points, nearest: str | None = 
             "role": [{"point": p, "words": w, "party": party} for p, w, party in pr.role],
             "required_missing": list(pr.required_missing),
             "copied": list(pr.copied),
+            "contradicted": [{"point": p, "words": w} for p, w in pr.contradicted],
         },
     }
     parts: list[str] = []
     if pr.violations:
         vs = "、".join(f"{tr(v[0], v[1])}（{_q(v[2])}）" for v in pr.violations)
         parts.append(tr(f"出现了不应有的做法：{vs}，本题 0 分", f"A move that must not be made: {vs}; 0 points"))
+    if pr.contradicted:
+        cs_ = "、".join(f"{p}（{_q(w)}）" if w else p for p, w in pr.contradicted)
+        parts.append(
+            tr(f"与关键决定相反：{cs_}，本题 0 分", f"The decision the question turns on is taken the other way: {cs_}; 0 points")
+        )
     if pr.found:
         fs = "、".join(f"{f.points[x.index].label}（{_q(x.words)}）" for x in pr.found)
         parts.append(tr(f"要点已答到：{fs}", f"Key points made: {fs}"))
@@ -642,7 +760,7 @@ def _points_result(q: AnyQuestion, f: _Free, pr: _Points, nearest: str | None = 
         parts.append(tr(f"只是提到、不算做法：{ig}", f"Mentioned, not done: {ig}"))
     sep = tr("；", "; ")
     text = sep.join(p.rstrip("。.") for p in parts) + tr("。", ".")
-    if pr.violations or any(p in pr.required_missing for p, _w, _party in pr.role):
+    if pr.violations or pr.contradicted or any(p in pr.required_missing for p, _w, _party in pr.role):
         # a forbidden move, or the decision itself given to the wrong party (寄回的运费您出): wrong
         return _result(q, "wrong", 0, text, **kw)
     if pr.need_met:

@@ -438,7 +438,7 @@ def numbers(flat: str) -> list[float]:
 
 # Words that start with a negating character but do not negate (first alternatives win).
 _NEG_RE = re.compile(
-    "(?P<non>不过|不如|不然|要不然|要不|不得不|有没有|是不是|能不能|会不会|要不要|可不可以|行不行|对不对|算不算|属不属于|构不构成|够不够|有无|不仅|不但|不管|不论|不错|不久|不断|不少|不满|不良|不法|不便|无论|非常|非法|是非|未来|别人|别的|别家|除非|莫名|毫无疑问|"
+    "(?P<non>别忘|不要忘|不能忘|不忘|别漏|不要漏|不能漏|别错过|不要错过|不过|不如|不然|要不然|要不|不得不|有没有|是不是|能不能|会不会|要不要|可不可以|行不行|对不对|算不算|属不属于|构不构成|够不够|有无|不仅|不但|不管|不论|不错|不久|不断|不少|不满|不良|不法|不便|无论|非常|非法|是非|未来|别人|别的|别家|除非|莫名|毫无疑问|"
     "识别|区别|特别|分别|级别|类别|个别|告别|差别|性别|辨别|鉴别|派别|判别|甄别|类别|淹没|埋没|没收)|"
     "(?P<neg>不要|不能|不可以|不可|不用|不必|不会|不应|不该|不得|不准|不许|不是|不再|不去|不给|不做|"
     "没有|没|无权|无需|无须|无法|无|并非|非|未|别|勿|莫|禁止|严禁|切忌|忌|拒绝|避免|杜绝|防止|不)"
@@ -449,6 +449,11 @@ NEGATOR_CHARS = frozenset("不没无非未别勿莫否")
 def negator_spans(text: str) -> list[tuple[int, int]]:
     """Where negating words stand in a normalised text."""
     return [(m.start(), m.end()) for m in _NEG_RE.finditer(text) if m.group("neg")]
+
+
+def non_negator_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Where words that start with a negating character but do not negate stand (要不, 不过, 别忘)."""
+    return [(m.start() + offset, m.end() + offset) for m in _NEG_RE.finditer(text) if m.group("non")]
 
 
 def has_negator(text: str) -> bool:
