@@ -16,7 +16,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from quiz.grading import lexicon, semantics, violations
+from quiz.grading import lexicon, payment, semantics, violations
 from quiz.grading.choice import _diff_ok
 from quiz.grading.common import DEFAULT_CUTOFF, MAX_ANSWER, _compiled, _list, _result, is_question, tr
 from quiz.grading.match import (
@@ -57,6 +57,9 @@ class _Point:
     cores: list[Phrase] = field(default_factory=list)
     # what contradicts a negative decision: its core said as allowed (不能再投诉 -> 能投诉, 直接用就行)
     counter: re.Pattern[str] | None = None
+    # a who-pays point (运费都由我们承担): read by who finally pays, see payment.py
+    pays: bool = False
+    pays_all: bool = False  # it says all of the cost (来回, 两段, 都): one leg said is half of it
 
     def for_answer(self, flat: str) -> list[Phrase]:
         """Its phrasings, with those that use a kind of a word only when the answer has that kind."""
@@ -84,6 +87,7 @@ class _Free:
     parties: dict[bool, semantics.Parties] = field(default_factory=dict)
     generation: int = 0
     cores: list[tuple[Phrase, str]] = field(default_factory=list)  # accepted form, what it adds to the prompt
+    payer: Party | None = None  # a short who-pays question: the party every accepted form names
 
     def parties_for(self, boss: bool) -> semantics.Parties:
         p = self.parties.get(boss)
@@ -172,7 +176,7 @@ def _counterparts(cores: list[Phrase]) -> re.Pattern[str] | None:
     alt = "|".join(re.escape(v) for v in sorted(verbs, key=len, reverse=True))
     return re.compile(
         f"(?:(?:也|还|都|照样|照常|一样|仍然|依然)?(?:能|可以|可)(?:再|继续)?(?:{alt})(?!不)|"
-        f"(?:{alt})(?:也行|也可以|也没事|也没关系|就行|就好|就可以|没问题|没事))"
+        f"(?:{alt})(?:也行|也可以|也没事|也没关系|就行|就好|就可以|没问题|没事|吧))"
     )
 
 
@@ -306,6 +310,13 @@ def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
     for pt in f.points:
         if pt.who:
             pt.slots = _slot_patterns(pt.phrases, party_words)
+            got = payment.read_phrases([p.text for p in pt.phrases], f.parties_for(False))
+            if got is not None and got[0] == pt.who:
+                pt.pays, pt.pays_all = True, got[1]
+    for fp in f.forbidden:
+        got = payment.read_phrases([p.text for p in fp.phrases], f.parties_for(False))
+        if got is not None:
+            fp.pays, fp.who = True, got[0]  # (who: the payer it forbids; None for a split)
     if isinstance(q, ShortQuestion):
         prompt = th.canonical(normalize(q.prompt))
         acc = [(e, a) for a in q.answers for e in _without_prompt(_equivalents(normalize(a)), prompt, th)]
@@ -321,7 +332,26 @@ def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
     f.prompt = th.canonical(f.prompt_orig)
     f.prompt_grams = semantics.prompt_grams(f.prompt)
     f.prompt_orig_grams = semantics.prompt_grams(f.prompt_orig)
+    if isinstance(q, ShortQuestion):
+        f.payer = _payer_of(f)
     return f
+
+
+_PAY_PROMPT_RE = re.compile("运费|费用|谁承担|谁出|谁付|由谁|谁负担")
+
+
+def _payer_of(f: _Free) -> Party | None:
+    """The party a short who-pays question's accepted forms all name (商家, 由商家承担), if it is one."""
+    if not f.accepted or not f.rejected or not _PAY_PROMPT_RE.search(f.prompt):
+        return None
+    parties = f.parties_for(False)
+    named: set[Party] = set()
+    for p in f.accepted:
+        found = {party for _s, _e, party in parties.in_text(p.text, 0, len(p.text))}
+        if len(found) != 1:
+            return None
+        named |= found
+    return next(iter(named)) if len(named) == 1 else None
 
 
 def _cores(f: _Free, prompt: str) -> list[tuple[Phrase, str]]:
@@ -526,6 +556,28 @@ def _contradiction(pt: _Point, r: _Read) -> str | None:
     return None
 
 
+def _paid(pt: _Point, r: _Read) -> tuple[str, tuple[int, int], Party] | None:
+    """How the answer's statements of who pays bear on a who-pays point: ("clash", where, the other
+    payer) when any gives the cost (or part of it) to another party; ("full" | "half", where, who)
+    when they give it to the point's party, all of it or one part of a cost the point says in full
+    (来回运费: 修好我们包邮寄回 alone is half); None when the answer says nothing of who pays."""
+    assert pt.who is not None
+    ps = payment.payments(r.ans.a, r.parties)
+    if not ps:
+        return None
+    for p in ps:
+        if p.split or p.party != pt.who:
+            return "clash", (p.start, p.end), p.party if p.party is not None else _OTHER_PARTY[pt.who]
+    first = (ps[0].start, ps[0].end)
+    if not pt.pays_all or any(p.total for p in ps):
+        return "full", first, pt.who
+    clauses = {r.ans.a.clause_start(p.start) for p in ps}
+    return ("full" if len(clauses) > 1 else "half"), first, pt.who
+
+
+_OTHER_PARTY: dict[Party, Party] = {"seller": "buyer", "buyer": "seller", "platform": "seller"}
+
+
 def _slot_hits(pt: _Point, r: _Read) -> tuple[tuple[int, int] | None, tuple[str, Party] | None]:
     """The point's phrasing with the party named in it (运费我们出, 运费由您承担, 来回运费我们都包了):
     where the answer says it of the point's party, and where it gives it to another party."""
@@ -554,7 +606,20 @@ def _grade_points(f: _Free, r: _Read) -> _Points:
     found: dict[int, _Found] = {}
     negated: list[str] = []
     role: list[tuple[str, str, Party]] = []
+    halves: set[int] = set()  # points only partly made (one leg of 来回运费)
     for i, pt in enumerate(f.points):
+        if pt.pays:
+            said = _paid(pt, r)
+            if said is not None:
+                kind, where, party = said
+                if kind == "clash":
+                    role.append((pt.label, r.reading.words(*where), party))
+                    continue
+                hits.append((i, where[0]))
+                found[i] = _Found(i, where[0], r.reading.words(*where), "party")
+                if kind == "half":
+                    halves.add(i)
+                continue
         h, _p, neg, given = _find_point(f, pt, r)
         if pt.who and pt.slots:
             mine, clash = _slot_hits(pt, r)
@@ -596,16 +661,16 @@ def _grade_points(f: _Free, r: _Read) -> _Points:
         counted = _ordered_best(hits, [p.weight for p in f.points])
         out_of_order = [f.points[i].label for i, _ in hits if i not in counted]
     total = sum(p.weight for p in f.points) or 1.0
-    got = sum(f.points[i].weight for i in counted)
-    required_missing = [p.label for i, p in enumerate(f.points) if p.required and i not in counted]
+    got = sum(f.points[i].weight * (0.5 if i in halves else 1.0) for i in counted)
+    required_missing = [p.label for i, p in enumerate(f.points) if p.required and (i not in counted or i in halves)]
     contradicted: list[tuple[str, str]] = []
     for i, pt in enumerate(f.points):
         if not pt.required:
             continue
         if i not in counted and pt.label in negated:
             contradicted.append((pt.label, ""))  # the decision denied: 运费券没门槛
-        elif (words := _contradiction(pt, r)) is not None:
-            contradicted.append((pt.label, words))  # the decision said the other way: 超过15天也能投诉
+        elif (against := _contradiction(pt, r)) is not None:
+            contradicted.append((pt.label, against))  # the decision said the other way: 超过15天也能投诉
     met = got + 1e-9 >= f.pass_ * total and got > 0 and not required_missing and not contradicted
     role_labels = {x[0] for x in role}
     return _Points(
@@ -644,6 +709,10 @@ def _other_party(f: _Free, r: _Read) -> violations.OtherParty:
 
 def _forbidden_hit(f: _Free, fp: _Point, r: _Read) -> tuple[int, int] | None:
     """Where the answer states a literal forbidden action, or None."""
+    if fp.pays:
+        for p in payment.payments(r.ans.a, r.parties):
+            if (p.split and fp.who != "seller") or (not p.split and p.party == fp.who):
+                return _orig_span(r, p.start, p.end)
     ans = r.orig
     hits = [h for p in fp.phrases if (h := locate(p, ans, cutoff=f.cutoff, typos=False, homophones=False, agent=True))]
     unsaid = [h for h in hits if h.negated]
@@ -659,6 +728,13 @@ def _forbidden_hit(f: _Free, fp: _Point, r: _Read) -> tuple[int, int] | None:
             continue
         return h.start, h.end
     return None
+
+
+def _orig_span(r: _Read, start: int, end: int) -> tuple[int, int]:
+    """A span of the canonical answer as a span of the answer as written."""
+    words = r.reading.words(start, end)
+    k = r.orig.flat.find(words)
+    return (k, k + len(words)) if k >= 0 else (0, 0)
 
 
 def _ordered_best(hits: list[tuple[int, int]], weights: list[float]) -> set[int]:
@@ -849,6 +925,10 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
         return _empty(q, f) if not r.reading.orig.flat else _result(
             q, "wrong", 0, tr(f"只是照抄了题目。参考答案：{expected}", f"Only the question copied. Expected: {expected}")
         )
+    if f.payer is not None:
+        by_payer = _who_pays_short(q, f, r)
+        if by_payer is not None:
+            return by_payer
     acc = find_best(f.accepted, ans, cutoff=f.cutoff, first_exact=False)
     rej = find_best(f.rejected, ans, cutoff=f.cutoff, first_exact=False) if f.rejected else None
     acc_hit = acc[1] if acc and not acc[1].negated and acc[1].quality >= f.cutoff else None
@@ -967,6 +1047,27 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
         tr(f"错误{why}。最接近的标准答案：{label}", f"Wrong{why}. Nearest accepted answer: {label}"),
         nearest=nearest(),
     )
+
+
+def _who_pays_short(q: ShortQuestion, f: _Free, r: _Read) -> GradeResult | None:
+    """A who-pays answer read by who finally pays (买家先垫付,商家报销; 卖家出,买家寄回时发到付 name the
+    buyer but give the cost to the seller): right when every statement gives it to the accepted party,
+    wrong when any gives it (or a share) to another; None when the answer states no payment."""
+    ps = payment.payments(r.ans.a, r.parties, costly=True)
+    if not ps:
+        return None
+    expected = q.answers[0]
+    words = "；".join(r.reading.words(p.start, p.end) for p in ps)
+    if all(not p.split and p.party == f.payer for p in ps):
+        return _result(q, "correct", 1, tr(f"正确：{expected}（{_q(words)}）", f"Correct: {expected} ({_q(words)})"),
+                       nearest=expected, details={"found": [{"point": expected, "words": words, "how": "party"}]})
+    bad = next(p for p in ps if p.split or p.party != f.payer)
+    said = r.reading.words(bad.start, bad.end)
+    who = tr("双方分摊", "shared") if bad.split else tr(_PARTY_ZH[bad.party or "buyer"], _PARTY_EN[bad.party or "buyer"])
+    return _result(q, "wrong", 0,
+                   tr(f"错误：答案让{who}承担（{_q(said)}）。参考答案：{expected}",
+                      f"Wrong: the answer gives the cost to {who} ({_q(said)}). Expected: {expected}"),
+                   nearest=expected)
 
 
 # --- 情景题 ------------------------------------------------------------------------------------------------

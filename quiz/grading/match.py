@@ -282,7 +282,7 @@ _WAVED_OFF_RE = re.compile(
 # 算了 alone is ambiguous: 发群里就算了 drops it, but 给她退了算了 / 送他算了 gives in ("just do it"). Without
 # 就/也/都 before it, 算了 waves off only when the next clause refuses (补偿算了,一分不给).
 _REFUSAL_NEXT_RE = re.compile(
-    "(?:坚决|绝对|肯定|一律)?(?:一分(?:钱)?(?:都|也)?不给|不给|不同意|不答应|拒绝|不退|没门|想都别想|别想|不可能)"
+    "(?:坚决|绝对|肯定|一律)?(?:1分(?:钱)?(?:都|也)?不给|不给|不同意|不答应|拒绝|不退|没门|想都别想|别想|不可能)"
 )
 # A dismissal inside an "otherwise" clause (不然投诉也没用) says what the answer's own step is for.
 _OTHERWISE_RE = re.compile("(?:否则|不然|要不然|要不|没有.{0,6}的话|如果|要是)")

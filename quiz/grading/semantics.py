@@ -137,11 +137,13 @@ def _strong_end(a: Analysed, pos: int) -> int:
     return len(a.flat)
 
 
-def explained(a: Analysed, start: int, end: int) -> bool:
+def explained(a: Analysed, start: int, end: int, *, named: bool = True) -> bool:
     """Whether the mention at ``start:end`` is explained or condemned rather than done:
     its own clause, or the next one carrying on, says it breaks a rule or the law
     (`拖着不发算延迟发货`, `打电话骂他确实解气,但会被扣分`); or a quoted or referred-to script is
-    judged in the sentence (`老话术里"帮您返现"是利益诱导`); or it is only supposed (`如果…,就违规了`)."""
+    judged in the sentence (`老话术里"帮您返现"是利益诱导`); or it is only supposed (`如果…,就违规了`).
+    With ``named``, a copula right before the words also makes them a name (…是骚扰恐吓); a statement
+    of fact (…也是我们出) wants it off."""
     flat = a.flat
     ce = _strong_end(a, start)
     ss, se = a.sentence_span(start)
@@ -150,7 +152,7 @@ def explained(a: Analysed, start: int, end: int) -> bool:
     if _EVAL_RE.search(flat, end, max(ce, end)):
         return True
     cs = a.clause_start(start)
-    if _NAMED_RE.search(flat[max(cs, start - 6) : start]):
+    if named and _NAMED_RE.search(flat[max(cs, start - 6) : start]):
         return True  # the words name what something is (打电话"教训"是骚扰恐吓)
     if ce < se:
         nxt = _strong_end(a, ce)
