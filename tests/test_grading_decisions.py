@@ -182,3 +182,80 @@ def test_suing_an_honest_reviewer_is_a_move_of_its_own() -> None:
         "老板,可以起诉他,告他让他赔钱道歉": "wrong",
         "不构成侵权,但还是让他赔我们损失": "wrong",
     })
+
+
+# --- short answers ---------------------------------------------------------------------------------
+
+CPM = q(type="short", prompt="智钻CPM模式按什么扣费?", answers=["按展示扣费", "按展示扣费点击不扣费"],
+        reject=["按点击扣费", "展示和点击都扣费"])
+ALERT = q(type="short", prompt="写出优惠监控的预警条件", answers=["商品最低价<参照价*预警阈值"],
+          reject=["商品最低价>参照价*预警阈值"])
+FINE = q(type="short", prompt="出售假冒商品的违约金是多少?", answers=["100万元或全部累计销售额10倍", "100万或累计销售额10倍"],
+         reject=["10万元或累计销售额10倍", "100万元或近30天销售额10倍"],
+         keypoints=[{"point": "100万元", "any": ["100万"]}, {"point": "累计销售额10倍", "any": ["累计销售额10倍"]}])
+
+
+def test_a_contrast_that_corrects_is_graded_on_what_it_affirms() -> None:
+    check(CPM, {
+        "是按展示,不是按点击": "correct",
+        "看展示,点击不收钱": "correct",
+        "按展现量,点击不扣": "correct",
+        "不按点击按展示": "correct",
+        "是按点击,不是按展示": "wrong",
+        "看点击,展示不收钱": "wrong",
+        "展示和点击都收": "wrong",
+    })
+
+
+def test_a_comparison_said_in_words() -> None:
+    check(ALERT, {
+        "最低价比参照价乘预警阈值还低的时候": "correct",
+        "商品最低价比参照价×预警阈值低就预警": "correct",
+        "商品最低价低于参照价的预警阈值倍": "correct",  # 参照价的预警阈值倍 = 参照价×预警阈值
+        "最低价<参照价x预警阈值": "correct",  # a letter x between words multiplies
+        "商品最低价 比 参照价*预警阈值 小": "correct",
+        "最低价比参照价乘以阈值还高的时候": "wrong",
+        "参照价乘以预警阈值比商品最低价还低": "wrong",  # the same comparison the other way round
+    })
+
+
+def test_a_fact_with_another_qualifier_or_number_is_not_the_fact() -> None:
+    check(FINE, {
+        "100万或近一个月销售额十倍": "wrong",  # another qualifier where the rejected form shows one
+        "100万或当月销售额十倍": "wrong",  # two characters changed side by side are not a slip
+        "一百万或者年销售额的10倍": "wrong",
+        "100万元或累计销售额的100倍": "wrong",  # the point said with another number
+        "100万或者总销售额的10倍": "correct",  # (the thesaurus reads 总销售额 as 累计销售额)
+        "100万或销售额十倍": "correct",  # the qualifier left out is not another one
+        "100万,或全部累计销售额乘10": "correct",  # 乘10 = 10倍
+        "100万或者十倍累计销售额": "correct",
+        "100万": "partial",
+    })
+
+
+def test_chinese_numerals_run_together_number_the_steps() -> None:
+    steps = q(type="short", prompt="删除差评的三个步骤依次是什么?", answers=["联系客服、申诉、等待审核"], ordered=True,
+              keypoints=[{"point": "联系客服", "any": ["联系客服"]}, {"point": "申诉", "any": ["申诉"]},
+                         {"point": "等待审核", "any": ["等待审核", "等审核"]}])
+    check(steps, {"一联系客服二申诉三等待审核": "correct", "第一联系客服第二申诉第三等审核": "correct",
+                  "一申诉二联系客服三等审核": "partial"})
+
+
+def test_a_terse_list_names_the_points_it_lists() -> None:
+    evidence = q(type="scenario", prompt="投诉恶意差评前要准备哪些证据?", keypoints=[
+        {"point": "聊天截图", "any": ["聊天截图", "旺旺截图", "对话截图"], "required": True, "weight": 2},
+        {"point": "快递单", "any": ["快递单", "物流单"]},
+        {"point": "合格证", "any": ["合格证", "鉴定书"]},
+    ], pass_=0.7)
+    check(evidence, {
+        "截图,快递单,合格证": "correct",
+        "截图、物流单和鉴定书": "correct",
+        "快递单截图和合格证": "partial",  # a screenshot of the waybill is not the chat's
+        "销量截图,好评截图": "wrong",
+    })
+    shows = q(type="short", prompt="聊天截图里必须能看到哪两项信息?", answers=["用户名和聊天时间"], keypoints=[
+        {"point": "用户名", "any": ["用户名", "旺旺名"]},
+        {"point": "聊天时间", "any": ["聊天时间", "发消息的时间"]},
+    ])
+    check(shows, {"用户名 时间": "correct", "旺旺名还有时间": "correct", "聊天内容和时间": "partial",
+                  "订单时间和商品名": "wrong"})  # 时间 with another qualifier is another time

@@ -32,7 +32,7 @@ from quiz.grading.match import (
     negated_after,
     waved_off,
 )
-from quiz.grading.normalize import NEGATOR_CHARS, Analysed, normalize, numbers
+from quiz.grading.normalize import NEGATOR_CHARS, Analysed, negator_spans, normalize, numbers, sound
 from quiz.grading.result import GradeResult
 from quiz.model import AnyQuestion, KeyPoint, Party, ScenarioQuestion, ShortQuestion
 
@@ -57,6 +57,9 @@ class _Point:
     cores: list[Phrase] = field(default_factory=list)
     # what contradicts a negative decision: its core said as allowed (不能再投诉 -> 能投诉, 直接用就行)
     counter: re.Pattern[str] | None = None
+    # what several of its phrasings name with different qualifiers (聊天截图, 旺旺截图 -> 截图): said as a
+    # bare item of a list (截图,快递单,合格证), it names the point; with another qualifier it does not
+    heads: tuple[str, ...] = ()
     # a who-pays point (运费都由我们承担): read by who finally pays, see payment.py
     pays: bool = False
     pays_all: bool = False  # it says all of the cost (来回, 两段, 都): one leg said is half of it
@@ -88,6 +91,11 @@ class _Free:
     generation: int = 0
     cores: list[tuple[Phrase, str]] = field(default_factory=list)  # accepted form, what it adds to the prompt
     payer: Party | None = None  # a short who-pays question: the party every accepted form names
+    # where accepted and rejected forms differ by a qualifier before shared words (全部累计|近30天 +
+    # 销售额10倍): those words -> the accepted qualifiers
+    slots: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # key point phrasings with a number, as (pattern with the number open, the number, point)
+    numbered: list[tuple[re.Pattern[str], float, str]] = field(default_factory=list)
 
     def parties_for(self, boss: bool) -> semantics.Parties:
         p = self.parties.get(boss)
@@ -131,6 +139,14 @@ def _phrases(
     return out
 
 
+def _with_times(texts: list[str]) -> list[str]:
+    out = list(texts)
+    for t in texts:
+        n = normalize(t)
+        out += _times(n)
+    return out
+
+
 def _kinds(th: lexicon.CompiledThesaurus, phrases: list[Phrase]) -> list[tuple[str, Phrase]]:
     """A key point asking for 证据 is made by 截图, a kind of it: its phrasings with each kind."""
     out: list[tuple[str, Phrase]] = []
@@ -168,6 +184,47 @@ def _cores_of(phrases: list[Phrase]) -> list[Phrase]:
     return out
 
 
+def _heads_of(th: lexicon.CompiledThesaurus, pt: _Point, points: list[_Point]) -> tuple[str, ...]:
+    """Trade words (of the thesaurus) that end two or more of the point's phrasings after different
+    qualifiers and end none of the other points' (聊天截图, 旺旺截图 -> 截图)."""
+    count: dict[str, int] = {}
+    for p in pt.phrases:
+        for k in range(1, len(p.text) - 1):
+            w = p.text[k:]
+            if w in th.canon or w in th.narrower:
+                count[w] = count.get(w, 0) + 1
+                break
+    others = [p.text for o in points if o is not pt for p in o.phrases]
+    return tuple(w for w, n in count.items() if n >= 2 and not any(t.endswith(w) for t in others))
+
+
+# A list item's lead and tail that do not change what it names (准备截图, 快递单之类的).
+_ITEM_LEAD_RE = re.compile(
+    "^(?:还有|以及|还要|需要|准备|提供|附上|上传|要有|要|有|先|把|能看到|看得到|看到|显示|带)?"
+)
+_ITEM_TAIL_RE = re.compile("(?:等|之类的|之类|啥的|这些|都要|都行|也要)?$")
+_ITEM_SPLIT_RE = re.compile("以及|还有|和|跟|与|及|加|\\+")
+
+
+def _bare_item(pt: _Point, a: Analysed) -> tuple[int, int] | None:
+    """Where the answer lists one of the point's heads as an item of its own (截图,快递单,合格证)."""
+    flat = a.flat
+    cuts = sorted({0, len(flat), *a.bounds, *a.soft})
+    for s, e in itertools.pairwise(cuts):
+        pos = s
+        for piece in [*_ITEM_SPLIT_RE.split(flat[s:e])]:
+            ps = flat.find(piece, pos, e) if piece else pos
+            pos = ps + len(piece)
+            lead = _ITEM_LEAD_RE.match(piece)
+            core = piece[lead.end() if lead else 0 :]
+            tail = _ITEM_TAIL_RE.search(core)
+            core = core[: tail.start()] if tail else core
+            if core in pt.heads and not is_negated(a, ps + piece.find(core)):
+                k = ps + piece.find(core)
+                return k, k + len(core)
+    return None
+
+
 def _counterparts(cores: list[Phrase]) -> re.Pattern[str] | None:
     """A negative decision said the other way: its core allowed (能投诉, 可以直接用, 直接用就行, 买回来也行)."""
     verbs = [c.text for c in cores if not c.text.endswith(("要求", "的话"))]
@@ -185,10 +242,23 @@ def _counterparts(cores: list[Phrase]) -> re.Pattern[str] | None:
 _HAS_CJK_RE = re.compile("[\u3400-\u9fff]")
 
 
+_TIMES_RE = re.compile(r"([^\W\d_]{2,})的?(\d+(?:\.\d+)?)倍")
+
+
+def _times(text: str) -> list[str]:
+    """A multiple said with 乘 or × too: 累计销售额10倍 = 累计销售额*10 = 10*累计销售额."""
+    m = _TIMES_RE.search(text)
+    if m is None:
+        return []
+    head, n = m.group(1), m.group(2)
+    return [text[: m.start()] + f"{head}*{n}" + text[m.end() :], text[: m.start()] + f"{n}*{head}" + text[m.end() :]]
+
+
 def _equivalents(text: str) -> list[str]:
     """The same accepted form in another order: alternatives swapped (A或B = B或A), factors of a
-    product swapped, a comparison read from the other side (a<b = b>a), a quotient as 分之."""
-    out = [text]
+    product swapped, a comparison read from the other side (a<b = b>a), a quotient as 分之, a
+    multiple said with 乘 (累计销售额10倍 = 累计销售额*10)."""
+    out = [text, *_times(text)]
     if text.count("<") + text.count(">") == 1:
         op = "<" if "<" in text else ">"
         left, right = text.split(op)
@@ -204,10 +274,10 @@ def _equivalents(text: str) -> list[str]:
             out.append(f"{b}分之{a}")
     else:
         for sep in ("或", "和"):
-            parts = text.split(sep)
-            if 2 <= len(parts) <= 3 and all(len(p) >= 2 for p in parts):
-                out += [sep.join(p) for p in itertools.permutations(parts)]
-                break
+            for form in list(out):
+                parts = form.split(sep)
+                if 2 <= len(parts) <= 3 and all(len(p) >= 2 for p in parts):
+                    out += [sep.join(p) for p in itertools.permutations(parts)]
     return list(dict.fromkeys(x for x in out if x))
 
 
@@ -284,12 +354,13 @@ def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
     voice = q.voice or ("seller" if is_scenario else "neutral")
     f = _Free(ordered=q.ordered, pass_=q.pass_, voice=voice, th=th, generation=lexicon.generation())
     f.points = [
-        _Point(kp.point, kp.weight, _phrases(th, [*kp.any, kp.point], 2 + i), kp.required, kp.who)
+        _Point(kp.point, kp.weight, _phrases(th, _with_times([*kp.any, kp.point]), 2 + i), kp.required, kp.who)
         for i, kp in enumerate(q.keypoints)
     ]
     for pt in f.points:
         pt.kinds = _kinds(th, pt.phrases)
         pt.cores = _cores_of(pt.phrases)
+        pt.heads = _heads_of(th, pt, f.points)
         if pt.required:
             pt.counter = _counterparts(pt.cores)
     literal = [k for k in q.forbidden if isinstance(k, KeyPoint)]
@@ -334,7 +405,96 @@ def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
     f.prompt_orig_grams = semantics.prompt_grams(f.prompt_orig)
     if isinstance(q, ShortQuestion):
         f.payer = _payer_of(f)
+        f.slots = _slots_of(q, th)
+        f.numbered = _numbered(f.points)
     return f
+
+
+def _slots_of(q: ShortQuestion, th: lexicon.CompiledThesaurus) -> dict[str, tuple[str, ...]]:
+    """Words an accepted and a rejected form share at the end of one alternative, after qualifiers
+    that differ (该店铺全部累计 / 近30天 + 销售额10倍): the accepted qualifiers of those words."""
+    acc = [th.canonical(normalize(a)) for a in q.answers]
+    rej = [th.canonical(normalize(x)) for x in q.reject]
+    out: dict[str, set[str]] = {}
+    for a in acc:
+        for x in rej:
+            pa, px = a.split("或"), x.split("或")
+            if len(pa) != len(px):
+                continue
+            for sa, sx in zip(pa, px, strict=True):
+                k = 0
+                while k < min(len(sa), len(sx)) and sa[-1 - k] == sx[-1 - k]:
+                    k += 1
+                tail = sa[len(sa) - k :]
+                qa, qx = sa[: len(sa) - k], sx[: len(sx) - k]
+                if len(_HAS_CJK_RE.findall(tail)) < 3 or not qa or not qx or any(c.isdigit() for c in qa):
+                    continue
+                for t in [tail, *_times(tail)]:
+                    if t[0].isdigit():
+                        continue
+                    out.setdefault(t.replace("的", ""), set()).add(qa.replace("的", ""))
+    return {t: tuple(sorted(qs, key=len)) for t, qs in out.items()}
+
+
+_QUALIFIER_STOP = frozenset("或者和及、是为罚按")
+
+
+def _slot_read(f: _Free, flat: str) -> tuple[str, str, str] | None:
+    """An answer's qualifier before a slot's words: ("rival", qualifier, "") when it is none of the
+    accepted ones (近1个月销售额10倍 for 全部累计销售额10倍), ("bare", "", the answer with the accepted
+    qualifier put in) when it has none (销售额10倍), else None."""
+    nod = flat.replace("的", "")
+    for tail, quals in f.slots.items():
+        k = nod.find(tail)
+        if k < 0:
+            continue
+        j = k
+        while j > 0 and nod[j - 1] not in _QUALIFIER_STOP and k - j < 10 and not nod[j - 1].isdigit():
+            j -= 1
+        qual = nod[j:k]
+        if not qual:
+            return "bare", "", nod[:k] + quals[0] + nod[k:]
+        said = sound(qual)
+        if qual in quals or any(said[i : i + 2] in sound(qa) for qa in quals for i in range(len(said) - 1)):
+            return None  # (a homophone typed for the qualifier is still it)
+        return "rival", qual + tail, ""
+    return None
+
+
+_NUMBER_IN_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _numbered(points: list[_Point]) -> list[tuple[re.Pattern[str], float, str]]:
+    """Key point phrasings that carry one number inside words (累计销售额10倍), with the number open."""
+    out: list[tuple[re.Pattern[str], float, str]] = []
+    for pt in points:
+        for p in pt.phrases:
+            ms = list(_NUMBER_IN_RE.finditer(p.text))
+            if len(ms) != 1:
+                continue
+            m = ms[0]
+            before, after = p.text[: m.start()].replace("的", ""), p.text[m.end() :]
+            if len(_HAS_CJK_RE.findall(before + after)) < 3 or not before or not after:
+                continue
+            src = "的?".join(re.escape(c) for c in before) + r"的?(\d+(?:\.\d+)?)" + re.escape(after)
+            out.append((re.compile(src), float(m.group(0)), pt.label))
+    return out
+
+
+def _wrong_number(f: _Free, flat: str) -> tuple[str, str] | None:
+    """A key point said with another number (累计销售额的100倍 for 累计销售额10倍): (point, words)."""
+    said: dict[str, bool] = {}
+    wrong: dict[str, str] = {}
+    for pat, value, label in f.numbered:
+        for m in pat.finditer(flat):
+            if float(m.group(1)) == value:
+                said[label] = True
+            else:
+                wrong.setdefault(label, m.group(0))
+    for label, words in wrong.items():
+        if not said.get(label):
+            return label, words
+    return None
 
 
 _PAY_PROMPT_RE = re.compile("运费|费用|谁承担|谁出|谁付|由谁|谁负担")
@@ -381,8 +541,10 @@ def _said_with_prompt(t: str, frag: str, prompt: str) -> bool:
     return False
 
 
-_HEDGE_HEAD_RE = re.compile("^(?:答案是|答案|我觉得是|我觉得|我认为是|我认为|应该是|应该|大概是|可能是|就是|是)")
-_HEDGE_TAIL_RE = re.compile("(?:吧|吗|呢|啊|哈|呀|的|了|哦|嘛|啦)+$")
+_HEDGE_HEAD_RE = re.compile(
+    "^(?:答案是|答案|我觉得是|我觉得|我认为是|我认为|应该是|应该|大概是|可能是|就是|是)?(?:看|靠|凭|取决于|根据)?"
+)
+_HEDGE_TAIL_RE = re.compile("(?:量|次数|的次数|数量)?(?:吧|吗|呢|啊|哈|呀|的|了|哦|嘛|啦)*$")
 
 
 def _ellipsis(f: _Free, ans: Answer) -> Phrase | None:
@@ -493,6 +655,8 @@ def _find_point(f: _Free, pt: _Point, r: _Read) -> tuple[Hit | None, Phrase | No
         got = _core_denied(f, pt, r.ans)
         if got is not None:
             return got[0], got[1], False, given
+    if h is None and pt.heads and (item := _bare_item(pt, r.ans.a)) is not None:
+        return Hit(item[0], item[1], 90.0, "exact", False), pt.phrases[0], False, given
     return h, p, neg, given
 
 
@@ -908,7 +1072,50 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
         if first.verdict != "wrong":
             note = tr("（按更正后的答案评分）", " (graded on the corrected answer)")
             return _with_note(first, note)
-    return _grade_short_text(q, f, raw)
+    got = _grade_short_text(q, f, raw)
+    if got.verdict != "correct" and f.cores:
+        kept = _affirmed(f, raw)
+        if kept is not None:
+            second = _grade_short_text(q, f, kept)
+            if second.verdict == "correct":
+                return _with_note(second, tr("（否定的说法不计，按肯定的部分评分）",
+                                             " (what the answer denies set aside)"))
+    return got
+
+
+def _affirmed(f: _Free, raw: str) -> str | None:
+    """The answer without what it denies of the question's alternatives: 是按展示,不是按点击 -> 是按展示;
+    看展示,点击不收钱 -> 看展示; 不按点击按展示 -> 按展示. None when it denies none of them."""
+    r = _read(f, raw)
+    a = r.ans.a
+    flat = a.flat
+    cores = {c for _p, c in f.cores if not any(ch in NEGATOR_CHARS for ch in c)}
+    cores = {c for c in cores if not any(o != c and o in c for o in cores)}  # the smallest
+    cut: list[tuple[int, int]] = []
+    for core in cores:
+        k = flat.find(core)
+        while k >= 0:
+            e = k + len(core)
+            cs, ce = a.clause_start(k), a.clause_end(k)
+            before = is_negated(a, k)
+            if before:  # (不按点击按展示: the negator is 点击's, the nearer)
+                spans = negator_spans(flat[cs:k])
+                gap = flat[cs + spans[-1][1] : k] if spans else ""
+                before = not any(o != core and o in gap for o in cores)
+            after = negated_after(a, Hit(k, e, 100.0, "exact", False))
+            if before or after:
+                others = [o for o in cores if o != core and o in flat[cs:ce]]
+                if others and before:
+                    spans = negator_spans(flat[cs:k])
+                    cut.append((cs + spans[-1][0] if spans else cs, e))
+                elif not others:
+                    cut.append((cs, ce))
+            k = flat.find(core, k + 1)
+    if not cut:
+        return None
+    keep = "".join(ch for i, ch in enumerate(flat) if not any(s <= i < e for s, e in cut))
+    keep = keep.replace(_MASK, "")
+    return keep if len(keep) >= 2 else None
 
 
 def _with_note(r: GradeResult, note: str) -> GradeResult:
@@ -917,7 +1124,7 @@ def _with_note(r: GradeResult, note: str) -> GradeResult:
     return dataclasses.replace(r, feedback=r.feedback + note)
 
 
-def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
+def _grade_short_text(q: ShortQuestion, f: _Free, raw: str, *, filled: bool = False) -> GradeResult:
     r = _read(f, raw)
     ans = r.ans
     expected = q.answers[0]
@@ -963,6 +1170,22 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
             nearest=nearest(),
             details={"rejected": rej[0].label},  # (a bank's feedback may be keyed by the rejected form)
         )
+    if f.slots and not (acc_hit and acc_hit.how == "exact"):
+        slot = _slot_read(f, ans.flat)
+        if slot is not None and slot[0] == "rival":
+            return _result(q, "wrong", 0,
+                           tr(f"错误：「{slot[1]}」的限定不对。参考答案：{expected}",
+                              f"Wrong: “{slot[1]}” is qualified differently. Expected: {expected}"),
+                           nearest=nearest())
+        if slot is not None and not filled:
+            return _grade_short_text(q, f, slot[2], filled=True)  # the qualifier left out (销售额10倍)
+    if f.numbered and not (acc_hit and acc_hit.how == "exact"):
+        bad = _wrong_number(f, ans.flat)
+        if bad is not None:
+            return _result(q, "wrong", 0,
+                           tr(f"错误：「{bad[1]}」数字不对（{bad[0]}）。参考答案：{expected}",
+                              f"Wrong: “{bad[1]}” has another number ({bad[0]}). Expected: {expected}"),
+                           nearest=nearest())
     if acc_hit and acc and acc_hit.how != "exact" and f.rejected:
         # Contrastive: a tolerated near-miss must still be nearer an accepted form than any rejected one
         # (the words it was found in, not the whole answer: a long rejected form is not nearer a long answer).

@@ -432,6 +432,8 @@ def _edits_ok(p: Phrase, ans: Answer, start: int, end: int, max_edits: int) -> b
     ops = Levenshtein.editops(p.snd, ans.snd[start:end])
     if len(ops) > max_edits:
         return False
+    if any(b.src_pos - a_.src_pos <= 1 and "replace" in (a_.tag, b.tag) for a_, b in itertools.pairwise(ops)):
+        return False  # a slip changes one character: two changed side by side are another word (累计 -> 当月)
     window = ans.flat[start:end]
     if window != p.text:
         homs = [

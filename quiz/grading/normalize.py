@@ -214,6 +214,28 @@ _MARK_IN_RE = re.compile("[|\x01-\x06]")
 _QUOTE_IN_RE = re.compile("[" + re.escape(_QUOTE_OPEN + _QUOTE_CLOSE) + "\"']")
 
 
+# 参照价x预警阈值: a letter x between words is a multiplication sign.
+_X_TIMES_RE = re.compile(r"(?<=[\u4e00-\u9fff])\s*x\s*(?=[\u4e00-\u9fff])")
+# A comparison said in words (最低价比参照价×阈值还低的时候 = 最低价<参照价×阈值), read where a side is a
+# product or quotient (the formulas questions ask for), so that 比平时多 in a reply is left alone.
+_COMPARE_RE = re.compile(
+    r"(?<![对相无好类评])比(?![例较如方率重赛])\s*([^,，。;；!！?？\n比]{1,24}?)\s*(?:还要|还|更|要)?\s*(低|小|少|高|大|多)"
+    r"(?=\s*(?:的时候|时候|时|就|的话|了|的|[,，。;；!！?？\n]|$))"
+)
+_OP_IN_RE = re.compile("[*×/÷]|乘|除")
+# 参照价的预警阈值倍 = 参照价×预警阈值 (a multiple by a named factor, not a number)
+_TIMES_OF_RE = re.compile(r"([^\W\d_]{2,12}?)的([^\W\d_]{2,12}?)倍")
+
+
+def _comparisons(t: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        if not _OP_IN_RE.search(m.group(1)) and not _OP_IN_RE.search(t, 0, m.start()):
+            return m.group(0)
+        return ("<" if m.group(2) in "低小少" else ">") + m.group(1)
+
+    return _COMPARE_RE.sub(repl, t)
+
+
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     if "," in text:
@@ -221,12 +243,18 @@ def _fold(text: str) -> str:
     text = _DIGIT_GAP_RE.sub("~", text)
     if "w" in text or "k" in text:
         text = _SHORTHAND_RE.sub(lambda m: "万" if m.group(1) == "w" else "千", text)
+    if "x" in text:
+        text = _X_TIMES_RE.sub("×", text)
+    if "比" in text:
+        text = _comparisons(text)
     return text
 
 
 def _finish(text: str, drop: re.Pattern[str] = _DROP_RE) -> str:
     text = _numerals(text)
     text = _OPS_RE.sub(lambda m: _OPS_MAP[m.group(0)], text)
+    if "倍" in text:
+        text = _TIMES_OF_RE.sub(r"\1*\2", text)
     text = drop.sub("", text)
     if "." in text:
         text = _STRAY_DOT_RE.sub("", text)
