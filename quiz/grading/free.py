@@ -1073,7 +1073,7 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
             note = tr("（按更正后的答案评分）", " (graded on the corrected answer)")
             return _with_note(first, note)
     got = _grade_short_text(q, f, raw)
-    if got.verdict != "correct" and f.cores:
+    if got.verdict != "correct" and f.cores and any(c in NEGATOR_CHARS for c in raw):
         kept = _affirmed(f, raw)
         if kept is not None:
             second = _grade_short_text(q, f, kept)

@@ -208,6 +208,8 @@ def read_phrases(texts: list[str], parties: Parties) -> tuple[Party | None, bool
     all of the cost), or None when they are not about who pays."""
     from quiz.grading.normalize import analyse
 
+    if not any(_COST_RE.search(t) for t in texts):
+        return None
     payers: set[Party | None] = set()
     total = False
     read = 0
