@@ -259,3 +259,24 @@ def test_a_terse_list_names_the_points_it_lists() -> None:
     ])
     check(shows, {"用户名 时间": "correct", "旺旺名还有时间": "correct", "聊天内容和时间": "partial",
                   "订单时间和商品名": "wrong"})  # 时间 with another qualifier is another time
+
+
+def test_an_accepted_form_without_the_prompts_words_is_not_found_after_another_qualifier() -> None:
+    shows = q(type="short", prompt="上传旺旺聊天截图时必须能看到哪两项?", answers=["聊天时间和用户名"])
+    check(shows, {"时间和用户名": "correct", "是时间和用户名": "correct", "下单时间和用户名": "wrong"})
+
+
+def test_paying_back_alone_and_whom_a_party_turns_to() -> None:
+    check(REPAIR, {
+        # the shop pays it back, its subject in the clause before
+        "寄回来的运费我们到时候给您补上,修好后的运费也是我们的,抱歉": "correct",
+        "抱歉,寄回的运费您先付,凭快递单找我报销,修好寄给您的运费我们承担": "correct",
+    })
+    harass = q(type="scenario", voice="neutral", prompt="朋友被卖家骚扰,怎么办?", keypoints=[
+        {"point": "保存证据", "any": ["保存证据", "截图"], "who": "buyer", "weight": 2},
+        {"point": "投诉", "any": ["投诉", "找小二"], "who": "buyer"},
+    ], pass_=1.0)
+    check(harass, {
+        "先截图存好,然后找平台投诉": "correct",  # 平台 is whom the buyer turns to, not who complains
+        "让卖家截图,卖家去投诉": "wrong",
+    })

@@ -91,6 +91,7 @@ class _Free:
     generation: int = 0
     cores: list[tuple[Phrase, str]] = field(default_factory=list)  # accepted form, what it adds to the prompt
     payer: Party | None = None  # a short who-pays question: the party every accepted form names
+    shortened: frozenset[str] = frozenset()  # accepted forms without words the prompt says (时间和用户名)
     # where accepted and rejected forms differ by a qualifier before shared words (全部累计|近30天 +
     # 销售额10倍): those words -> the accepted qualifiers
     slots: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -315,8 +316,12 @@ def _products(side: str) -> list[str]:
 # --- compiling a question ------------------------------------------------------------------------------
 
 
-def _slot_patterns(phrases: list[Phrase], party_words: list[str]) -> list[re.Pattern[str]]:
-    """A key point's phrasings that name a party, with the party left open (运费我们出 -> 运费…X…出)."""
+def _slot_patterns(
+    phrases: list[Phrase], party_words: list[str], own: frozenset[str] = frozenset()
+) -> list[re.Pattern[str]]:
+    """A key point's phrasings that name a party, with the party left open (运费我们出 -> 运费…X…出).
+    With ``own``, only phrasings whose party word is one of those (the point's own party) count:
+    in 找小二 for a point the buyer makes, 小二 is whom the buyer turns to, not who acts."""
     if not party_words:
         return []
     alt = "|".join(re.escape(w) for w in sorted(party_words, key=len, reverse=True))
@@ -328,6 +333,8 @@ def _slot_patterns(phrases: list[Phrase], party_words: list[str]) -> list[re.Pat
             k = text.find(w)
             if k < 0:
                 continue
+            if own and w not in own:
+                break
             left, right = text[:k], text[k + len(w) :]
             if not left and not right:
                 break
@@ -378,9 +385,11 @@ def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
         mark_rivals(groups, contrastive=False)
     party_words = [w for w, _p in f.parties_for(False).words] + [w for w, _p in f.parties_for(True).words]
     party_words = list(dict.fromkeys(party_words))
+    word_party = dict(f.parties_for(False).words) | dict(f.parties_for(True).words)
     for pt in f.points:
         if pt.who:
-            pt.slots = _slot_patterns(pt.phrases, party_words)
+            own = frozenset(w for w, p in word_party.items() if p == pt.who)
+            pt.slots = _slot_patterns(pt.phrases, party_words, own)
             got = payment.read_phrases([p.text for p in pt.phrases], f.parties_for(False))
             if got is not None and got[0] == pt.who:
                 pt.pays, pt.pays_all = True, got[1]
@@ -390,7 +399,9 @@ def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
             fp.pays, fp.who = True, got[0]  # (who: the payer it forbids; None for a split)
     if isinstance(q, ShortQuestion):
         prompt = th.canonical(normalize(q.prompt))
+        whole = {e for a in q.answers for e in _equivalents(normalize(a))}
         acc = [(e, a) for a in q.answers for e in _without_prompt(_equivalents(normalize(a)), prompt, th)]
+        f.shortened = frozenset(th.canonical(e) for e, _a in acc if e not in whole)
         rej = [(e, x) for x in q.reject for e in _without_prompt(_equivalents(normalize(x)), prompt, th)]
         f.accepted = _phrases(th, [e for e, _ in acc], 0, labels=[a for _, a in acc])
         f.rejected = _phrases(th, [e for e, _ in rej], 1, labels=[x for _, x in rej])
@@ -541,6 +552,11 @@ def _said_with_prompt(t: str, frag: str, prompt: str) -> bool:
     return False
 
 
+_LEAD_FILLER = str.maketrans("", "", "当在若的了")
+# What may stand before an accepted form said without the prompt's words (是时间和用户名).
+_LEAD_OK_RE = re.compile(
+    "(?:我觉得|我认为|答案是|答案|应该是|应该|就是|是|要|要有|有|需要|必须|包括|能看到|看得到|看到|要看到|显示|写|按|按照)+"
+)
 _HEDGE_HEAD_RE = re.compile(
     "^(?:答案是|答案|我觉得是|我觉得|我认为是|我认为|应该是|应该|大概是|可能是|就是|是)?(?:看|靠|凭|取决于|根据)?"
 )
@@ -1139,6 +1155,14 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str, *, filled: bool = Fa
     acc = find_best(f.accepted, ans, cutoff=f.cutoff, first_exact=False)
     rej = find_best(f.rejected, ans, cutoff=f.cutoff, first_exact=False) if f.rejected else None
     acc_hit = acc[1] if acc and not acc[1].negated and acc[1].quality >= f.cutoff else None
+    if acc_hit and acc and acc[0].text in f.shortened:
+        lead = ans.flat[ans.a.clause_start(acc_hit.start) : acc_hit.start]
+        bare = lead.translate(_LEAD_FILLER)
+        if bare and bare not in f.prompt and not _LEAD_OK_RE.fullmatch(lead):
+            # 下单时间和用户名: what stands before is another qualifier, not the prompt's words
+            acc = find_best([p for p in f.accepted if p.text not in f.shortened], ans, cutoff=f.cutoff,
+                            first_exact=False)
+            acc_hit = acc[1] if acc and not acc[1].negated and acc[1].quality >= f.cutoff else None
     if acc_hit and (negated_after(ans.a, acc_hit) or (is_question(raw) and len(ans.flat) <= 16)):
         acc_hit = None  # 卖家不承担 / 商家不用出 deny what 卖家 would answer; 可以吗 asks
     rej_hit = rej[1] if rej and not rej[1].negated else None

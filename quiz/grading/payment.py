@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from quiz.grading.match import by_other, is_negated
+from quiz.grading.match import is_negated
 from quiz.grading.normalize import Analysed
 from quiz.grading.semantics import Parties, explained
 from quiz.model import Party
@@ -39,7 +39,7 @@ _FREE_RE = re.compile("免邮")
 _ADVANCE_RE = re.compile("垫付|垫一下|垫着|垫上|先垫|先出|先付|先掏|先承担|先支付|先交")
 _REIMBURSE_RE = re.compile(
     "报销|补给|返给|退给|转给|还给|补您|返您|退您|转您|还您|补你|返你|退你|转你|还你|给您补|给您返|给您退|给您转|"
-    "给你补|给你返|给你退|给你转|一起补|一起退|一起返|一起转|补回|返还|退还|补上|补运费|退运费|返运费|报掉"
+    "给你补|给你返|给你退|给你转|一起补|一起退|一起返|一起转|补回|返还|退还|补上|补运费|退运费|返运费|报掉|转过去|转回"
 )
 # A party, then a paying verb a few characters on (运费都我们来出, 麻烦您先出一下, 需要您自己承担).
 _PAY_VERB_RE = re.compile("承担|负担|支付|买单|掏|付|出|包了|包|自理")
@@ -50,6 +50,8 @@ _TOTAL_RE = re.compile("都|全部|全|来回|往返|两段|两边|双向|均|�
 # A clause that names one leg of a journey speaks of that leg only (寄回的运费我们出); one that names
 # none speaks of the whole cost (运费由我们承担).
 _LEG_RE = re.compile("寄回|寄过来|寄过去|寄来|寄去|寄给|寄到|发回|发给|发过来|退回|返回|修好|回寄|寄出|1段|那段|这段|单程|回程|去程")
+# Someone else's words or wishes reported (买家说…, 他要求…): not the learner's statement.
+_REPORTED_RE = re.compile("(?:说|讲|要求|希望|想要|觉得|认为|非要|坚持|问)(?:要|是|的|了)?")
 _PROPOSAL_RE = re.compile("(?:可以吗|行吗|好吗|行不行|可以不|怎么样|好不好|您看呢|你看呢|ok吗)$")
 
 
@@ -90,7 +92,10 @@ def _said(a: Analysed, s: int, e: int) -> bool:
     """Whether the learner says the statement at ``s:e`` as their own (a proposal that asks counts)."""
     if a.asking(s) and not _PROPOSAL_RE.search(a.flat, a.clause_start(s), a.clause_end(s)):
         return False  # (运费各出一半可以吗 proposes; 运费谁出吗 asks)
-    return not by_other(a, s) and not explained(a, s, e, named=False)
+    cs = a.clause_start(s)
+    if _REPORTED_RE.search(a.flat, cs, s):
+        return False  # 买家说运费该我们出: someone else's words
+    return not explained(a, s, e, named=False)
 
 
 def payments(a: Analysed, parties: Parties, *, costly: bool = False) -> list[Payment]:
@@ -114,6 +119,8 @@ def payments(a: Analysed, parties: Parties, *, costly: bool = False) -> list[Pay
         if got is not None:
             out.append(got)
             continue
+        if any(p.start <= s < p.end for p in out):
+            continue  # the paying back of an advance said before (您先付,…找我报销)
         m = _COD_RE.search(text)
         if m is not None:
             ms, me = s + m.start(), s + m.end()
@@ -131,10 +138,28 @@ def payments(a: Analysed, parties: Parties, *, costly: bool = False) -> list[Pay
                 out.append(Payment(ms, me, sender if sender in ("seller", "buyer") else "seller",
                                    _TOTAL_RE.search(text) is not None))
             continue
-        got = _party_pays(a, parties, s, e, total, infer=not costly) or _owned(a, parties, s, e, total)
+        got = (
+            _party_pays(a, parties, s, e, total, infer=not costly)
+            or _owned(a, parties, s, e, total)
+            or _pays_back(a, parties, s, e, total, units[ui - 1][0] if ui else s)
+        )
         if got is not None:
             out.append(got)
     return out
+
+
+def _pays_back(a: Analysed, parties: Parties, s: int, e: int, total: bool, prev: int) -> Payment | None:
+    """A party paying a cost back (寄回来的运费我们到时候给您补上): that party pays it (the subject
+    may stand in the clause before: …我们到时候,给您补上)."""
+    m = _REIMBURSE_RE.search(a.flat, s, e)
+    if m is None or is_negated(a, m.start()) or not _said(a, m.start(), m.end()):
+        return None
+    payer, ps = _agent_before(a, parties, s, m.start())
+    if payer is None and prev < s and a.sentence_span(prev)[0] == a.sentence_span(s)[0]:
+        payer, ps = _agent_before(a, parties, prev, s)
+    if payer not in ("seller", "buyer"):
+        return None
+    return Payment(ps, m.end(), payer, total)
 
 
 def _owned(a: Analysed, parties: Parties, s: int, e: int, total: bool) -> Payment | None:
@@ -194,7 +219,9 @@ def _party_pays(a: Analysed, parties: Parties, s: int, e: int, total: bool, *, i
         start = min(ps, vs)
         if not _said(a, start, ve):
             continue
-        if is_negated(a, start) or is_negated(a, vs):
+        cost = _COST_RE.search(flat, s, start)
+        if is_negated(a, start) or is_negated(a, vs) or (cost is not None and is_negated(a, cost.start())):
+            # (不要寄过来的运费您承担: the denial stands before what is paid for)
             other = _OTHER.get(party)
             if other is None or not infer:
                 continue
