@@ -95,6 +95,7 @@ def test_a_required_decision_said_the_other_way_is_wrong_not_partial() -> None:
         "有货,运费券需要达到使用门槛才能抵扣": "correct",
         "有货": "partial",
         "有货,运费券不是没门槛": "correct",
+        "有货,运费券直接用不了哦": "correct",  # X不了: cannot X
     })
     check(LATE, {
         "超过15天也能投诉,赶紧去投": "wrong",
@@ -127,6 +128,7 @@ def test_dismissing_something_rejects_it() -> None:
     check(harass, {
         "投诉没啥用,平台不管的": "wrong",
         "截图留着,不然投诉也没用,再报警": "correct",  # an "otherwise" clause dismisses nothing
+        "投诉少不了,报警": "correct",  # cannot do without it
     })
 
 

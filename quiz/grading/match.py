@@ -277,7 +277,7 @@ _WAVED_OFF_RE = re.compile(
     "(?:都|也|就|全都|统统|一律|全部|根本|完全|那就|是|也是|都是)?"
     "(?:不用|不必|不需要|不需|无需|没必要|没有必要|用不着|不要|不做|算了|没用|没有用|没啥用|没什么用|没多大用|"
     "不管用|不顶用|没效果|白搭|白费|没意义|没有意义|无济于事|不可取|要不得|行不通|不行|不同意|不答应|别想|想都别想|"
-    "免谈|没门)(?:了|吧|啦|的|啊|呀)*"
+    "免谈|没门|不了|不成)(?:了|吧|啦|的|啊|呀|哦|哈|呢|嘛|噢)*"
 )
 # 算了 alone is ambiguous: 发群里就算了 drops it, but 给她退了算了 / 送他算了 gives in ("just do it"). Without
 # 就/也/都 before it, 算了 waves off only when the next clause refuses (补偿算了,一分不给).
@@ -296,6 +296,8 @@ def waved_off(a: Analysed, end: int) -> bool:
     if not tail or len(tail) > 24:
         return False
     for k in range(len(tail)):
+        if k and tail[k - 1] in "少免离缺省" and tail[k] == "不":
+            continue  # 少不了, 免不了: cannot do without it
         if tail[k] in "都也就全统一不没用算白无要行根完那是别想免" and _WAVED_OFF_RE.fullmatch(tail, k):
             m = _WAVED_OFF_RE.fullmatch(tail, k)
             assert m is not None
