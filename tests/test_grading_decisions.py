@@ -102,6 +102,7 @@ def test_a_required_decision_said_the_other_way_is_wrong_not_partial() -> None:
         "第18天还可以投诉": "wrong",
         "超过15天了投诉不了,15天内才能投诉,只能回评解释": "correct",  # a limit agrees with the decision
         "如果还在15天内能投诉,现在超过15天了,回评解释": "correct",  # a condition is not a claim
+        "超过15天了投不了,回评解释": "correct",  # (不了 is 投's, not a denial of 超过15天)
     })
 
 

@@ -302,6 +302,8 @@ def waved_off(a: Analysed, end: int) -> bool:
             m = _WAVED_OFF_RE.fullmatch(tail, k)
             assert m is not None
             body = m.group(0)
+            if k and body.startswith(("不了", "不成")):
+                continue  # X不了 is X's own complement (超期了投不了: 不了 is 投's)
             if body.lstrip("都也就全统一律部根本完那是").startswith("算了") and body[:1] not in "都也就那":
                 nxt = a.flat[ce : next((b for b in a.bounds if b > ce and b not in a.weak), len(a.flat))]
                 if not _REFUSAL_NEXT_RE.match(nxt):
