@@ -616,11 +616,12 @@ def _mask(a: Analysed, spans: list[tuple[int, int]]) -> Analysed:
 def _read(f: _Free, raw: str) -> _Read:
     reading = semantics.read(raw[:MAX_ANSWER], f.th)
     copied = semantics.copied_spans(reading.canon.flat, f.prompt_grams, f.prompt)
-    copied_orig = (
-        semantics.copied_spans(reading.orig.flat, f.prompt_orig_grams, f.prompt_orig)
-        if f.classes or f.forbidden
-        else []
-    )
+    if not (f.classes or f.forbidden):
+        copied_orig: list[tuple[int, int]] = []
+    elif not reading.reps and f.prompt_orig == f.prompt:
+        copied_orig = copied  # (nothing rewritten on either side: the same stretches)
+    else:
+        copied_orig = semantics.copied_spans(reading.orig.flat, f.prompt_orig_grams, f.prompt_orig)
     copied_len = sum(e - s for s, e in copied)
     if copied_len < semantics.RESTATED * len(reading.canon.flat) or copied_len < semantics.RESTATED_MIN:
         # the prompt's facts used in an answer of its own (M码有货 relayed to the buyer) still count;
