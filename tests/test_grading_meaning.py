@@ -127,7 +127,10 @@ def test_negation_scope() -> None:
     refuse = q(type="scenario", keypoints=[{"point": "拒绝回购", "any": ["不回购", "不买回来"], "required": True},
                                            {"point": "报警", "any": ["报警"]}], pass_=0.5)
     check(refuse, {"不会把鞋买回来,再骚扰就报警": "correct", "鞋买回来,报警": "partial",
-                   "回购的要求一律不答应,报警": "partial"})
+                   # what it denies, dismissed at the end of its clause, makes a negative point
+                   "回购的要求一律不答应,报警": "correct", "买回来白搭,报警": "correct",
+                   # the decision said the other way is wrong, not partial
+                   "买回来也行,报警": "wrong", "可以回购,报警": "wrong"})
     court = q(type="scenario", keypoints=[{"point": "恶意诋毁", "any": ["恶意诋毁"]}])
     check(court, {"法院看的是有没有恶意诋毁": "correct", "没有恶意诋毁": "wrong"})
 

@@ -16,11 +16,23 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from quiz.grading import lexicon, semantics, violations
+from quiz.grading import lexicon, payment, semantics, violations
 from quiz.grading.choice import _diff_ok
 from quiz.grading.common import DEFAULT_CUTOFF, MAX_ANSWER, _compiled, _list, _result, is_question, tr
-from quiz.grading.match import Answer, Hit, Phrase, find_best, is_negated, locate, mark_rivals, negated_after
-from quiz.grading.normalize import NEGATOR_CHARS, Analysed, normalize, numbers
+from quiz.grading.match import (
+    Answer,
+    Hit,
+    Phrase,
+    by_other,
+    find_best,
+    is_negated,
+    is_topic,
+    locate,
+    mark_rivals,
+    negated_after,
+    waved_off,
+)
+from quiz.grading.normalize import NEGATOR_CHARS, Analysed, negator_spans, normalize, numbers, sound
 from quiz.grading.result import GradeResult
 from quiz.model import AnyQuestion, KeyPoint, Party, ScenarioQuestion, ShortQuestion
 
@@ -41,6 +53,16 @@ class _Point:
     who: Party | None = None
     slots: list[re.Pattern[str]] = field(default_factory=list)  # the point's phrasing with its party open
     kinds: list[tuple[str, Phrase]] = field(default_factory=list)  # (narrower word, phrasing with it)
+    # what its negative phrasings deny (不回购 -> 回购): waved off or condemned, it makes the point
+    cores: list[Phrase] = field(default_factory=list)
+    # what contradicts a negative decision: its core said as allowed (不能再投诉 -> 能投诉, 直接用就行)
+    counter: re.Pattern[str] | None = None
+    # what several of its phrasings name with different qualifiers (聊天截图, 旺旺截图 -> 截图): said as a
+    # bare item of a list (截图,快递单,合格证), it names the point; with another qualifier it does not
+    heads: tuple[str, ...] = ()
+    # a who-pays point (运费都由我们承担): read by who finally pays, see payment.py
+    pays: bool = False
+    pays_all: bool = False  # it says all of the cost (来回, 两段, 都): one leg said is half of it
 
     def for_answer(self, flat: str) -> list[Phrase]:
         """Its phrasings, with those that use a kind of a word only when the answer has that kind."""
@@ -68,6 +90,13 @@ class _Free:
     parties: dict[bool, semantics.Parties] = field(default_factory=dict)
     generation: int = 0
     cores: list[tuple[Phrase, str]] = field(default_factory=list)  # accepted form, what it adds to the prompt
+    payer: Party | None = None  # a short who-pays question: the party every accepted form names
+    shortened: frozenset[str] = frozenset()  # accepted forms without words the prompt says (时间和用户名)
+    # where accepted and rejected forms differ by a qualifier before shared words (全部累计|近30天 +
+    # 销售额10倍): those words -> the accepted qualifiers
+    slots: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # key point phrasings with a number, as (pattern with the number open, the number, point)
+    numbered: list[tuple[re.Pattern[str], float, str]] = field(default_factory=list)
 
     def parties_for(self, boss: bool) -> semantics.Parties:
         p = self.parties.get(boss)
@@ -111,6 +140,14 @@ def _phrases(
     return out
 
 
+def _with_times(texts: list[str]) -> list[str]:
+    out = list(texts)
+    for t in texts:
+        n = normalize(t)
+        out += _times(n)
+    return out
+
+
 def _kinds(th: lexicon.CompiledThesaurus, phrases: list[Phrase]) -> list[tuple[str, Phrase]]:
     """A key point asking for 证据 is made by 截图, a kind of it: its phrasings with each kind."""
     out: list[tuple[str, Phrase]] = []
@@ -126,15 +163,103 @@ def _kinds(th: lexicon.CompiledThesaurus, phrases: list[Phrase]) -> list[tuple[s
     return out
 
 
+# A negative phrasing's lead (不回购, 拒绝补偿, 不能再投诉, 坚决不进): what follows is what it denies.
+_NEG_LEAD_RE = re.compile(
+    "^(?:坚决|绝对|千万|一定|肯定)?(?:不能再|不会再|不可以|不能|不会|不要|不用|不再|不该|不应|不得|别再|别|拒绝|婉拒|无法|没法|"
+    "不同意|不理会|不)"
+)
+
+
+def _cores_of(phrases: list[Phrase]) -> list[Phrase]:
+    """What the point's negative phrasings deny: 不回购 -> 回购, 不能再给钱 -> 给钱 (two characters or more)."""
+    out: list[Phrase] = []
+    seen: set[str] = set()
+    for p in phrases:
+        m = _NEG_LEAD_RE.match(p.text)
+        if m is None:
+            continue
+        core = p.text[m.end() :].removeprefix("再")
+        if len(core) >= 2 and core not in seen and not any(c in NEGATOR_CHARS for c in core):
+            seen.add(core)
+            out.append(Phrase(core, p.label, p.group))
+    return out
+
+
+def _heads_of(th: lexicon.CompiledThesaurus, pt: _Point, points: list[_Point]) -> tuple[str, ...]:
+    """Trade words (of the thesaurus) that end two or more of the point's phrasings after different
+    qualifiers and end none of the other points' (聊天截图, 旺旺截图 -> 截图)."""
+    count: dict[str, int] = {}
+    for p in pt.phrases:
+        for k in range(1, len(p.text) - 1):
+            w = p.text[k:]
+            if w in th.canon or w in th.narrower:
+                count[w] = count.get(w, 0) + 1
+                break
+    others = [p.text for o in points if o is not pt for p in o.phrases]
+    return tuple(w for w, n in count.items() if n >= 2 and not any(t.endswith(w) for t in others))
+
+
+# A list item's lead and tail that do not change what it names (准备截图, 快递单之类的).
+_ITEM_LEAD_RE = re.compile(
+    "^(?:还有|以及|还要|需要|准备|提供|附上|上传|要有|要|有|先|把|能看到|看得到|看到|显示|带)?"
+)
+_ITEM_TAIL_RE = re.compile("(?:等|之类的|之类|啥的|这些|都要|都行|也要)?$")
+_ITEM_SPLIT_RE = re.compile("以及|还有|和|跟|与|及|加|\\+")
+
+
+def _bare_item(pt: _Point, a: Analysed) -> tuple[int, int] | None:
+    """Where the answer lists one of the point's heads as an item of its own (截图,快递单,合格证)."""
+    flat = a.flat
+    cuts = sorted({0, len(flat), *a.bounds, *a.soft})
+    for s, e in itertools.pairwise(cuts):
+        pos = s
+        for piece in [*_ITEM_SPLIT_RE.split(flat[s:e])]:
+            ps = flat.find(piece, pos, e) if piece else pos
+            pos = ps + len(piece)
+            lead = _ITEM_LEAD_RE.match(piece)
+            core = piece[lead.end() if lead else 0 :]
+            tail = _ITEM_TAIL_RE.search(core)
+            core = core[: tail.start()] if tail else core
+            if core in pt.heads and not is_negated(a, ps + piece.find(core)):
+                k = ps + piece.find(core)
+                return k, k + len(core)
+    return None
+
+
+def _counterparts(cores: list[Phrase]) -> re.Pattern[str] | None:
+    """A negative decision said the other way: its core allowed (能投诉, 可以直接用, 直接用就行, 买回来也行)."""
+    verbs = [c.text for c in cores if not c.text.endswith(("要求", "的话"))]
+    if not verbs:
+        return None
+    alt = "|".join(re.escape(v) for v in sorted(verbs, key=len, reverse=True))
+    return re.compile(
+        f"(?:(?:也|还|都|照样|照常|一样|仍然|依然)?(?:能|可以|可)(?:再|继续)?(?:{alt})(?!不)|"
+        f"(?:{alt})(?:也行|也可以|也没事|也没关系|就行|就好|就可以|没问题|没事|吧))"
+    )
+
+
 # --- accepted forms said another way ---------------------------------------------------------------
 
 _HAS_CJK_RE = re.compile("[\u3400-\u9fff]")
 
 
+_TIMES_RE = re.compile(r"([^\W\d_]{2,})的?(\d+(?:\.\d+)?)倍")
+
+
+def _times(text: str) -> list[str]:
+    """A multiple said with 乘 or × too: 累计销售额10倍 = 累计销售额*10 = 10*累计销售额."""
+    m = _TIMES_RE.search(text)
+    if m is None:
+        return []
+    head, n = m.group(1), m.group(2)
+    return [text[: m.start()] + f"{head}*{n}" + text[m.end() :], text[: m.start()] + f"{n}*{head}" + text[m.end() :]]
+
+
 def _equivalents(text: str) -> list[str]:
     """The same accepted form in another order: alternatives swapped (A或B = B或A), factors of a
-    product swapped, a comparison read from the other side (a<b = b>a), a quotient as 分之."""
-    out = [text]
+    product swapped, a comparison read from the other side (a<b = b>a), a quotient as 分之, a
+    multiple said with 乘 (累计销售额10倍 = 累计销售额*10)."""
+    out = [text, *_times(text)]
     if text.count("<") + text.count(">") == 1:
         op = "<" if "<" in text else ">"
         left, right = text.split(op)
@@ -150,10 +275,10 @@ def _equivalents(text: str) -> list[str]:
             out.append(f"{b}分之{a}")
     else:
         for sep in ("或", "和"):
-            parts = text.split(sep)
-            if 2 <= len(parts) <= 3 and all(len(p) >= 2 for p in parts):
-                out += [sep.join(p) for p in itertools.permutations(parts)]
-                break
+            for form in list(out):
+                parts = form.split(sep)
+                if 2 <= len(parts) <= 3 and all(len(p) >= 2 for p in parts):
+                    out += [sep.join(p) for p in itertools.permutations(parts)]
     return list(dict.fromkeys(x for x in out if x))
 
 
@@ -191,8 +316,12 @@ def _products(side: str) -> list[str]:
 # --- compiling a question ------------------------------------------------------------------------------
 
 
-def _slot_patterns(phrases: list[Phrase], party_words: list[str]) -> list[re.Pattern[str]]:
-    """A key point's phrasings that name a party, with the party left open (运费我们出 -> 运费…X…出)."""
+def _slot_patterns(
+    phrases: list[Phrase], party_words: list[str], own: frozenset[str] = frozenset()
+) -> list[re.Pattern[str]]:
+    """A key point's phrasings that name a party, with the party left open (运费我们出 -> 运费…X…出).
+    With ``own``, only phrasings whose party word is one of those (the point's own party) count:
+    in 找小二 for a point the buyer makes, 小二 is whom the buyer turns to, not who acts."""
     if not party_words:
         return []
     alt = "|".join(re.escape(w) for w in sorted(party_words, key=len, reverse=True))
@@ -204,6 +333,8 @@ def _slot_patterns(phrases: list[Phrase], party_words: list[str]) -> list[re.Pat
             k = text.find(w)
             if k < 0:
                 continue
+            if own and w not in own:
+                break
             left, right = text[:k], text[k + len(w) :]
             if not left and not right:
                 break
@@ -230,11 +361,15 @@ def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
     voice = q.voice or ("seller" if is_scenario else "neutral")
     f = _Free(ordered=q.ordered, pass_=q.pass_, voice=voice, th=th, generation=lexicon.generation())
     f.points = [
-        _Point(kp.point, kp.weight, _phrases(th, [*kp.any, kp.point], 2 + i), kp.required, kp.who)
+        _Point(kp.point, kp.weight, _phrases(th, _with_times([*kp.any, kp.point]), 2 + i), kp.required, kp.who)
         for i, kp in enumerate(q.keypoints)
     ]
     for pt in f.points:
         pt.kinds = _kinds(th, pt.phrases)
+        pt.cores = _cores_of(pt.phrases)
+        pt.heads = _heads_of(th, pt, f.points)
+        if pt.required:
+            pt.counter = _counterparts(pt.cores)
     literal = [k for k in q.forbidden if isinstance(k, KeyPoint)]
     f.forbidden = [
         _Point(kp.point, kp.weight, _phrases(th, [*kp.any, kp.point], 2 + len(f.points) + i), kp.required, kp.who)
@@ -250,12 +385,23 @@ def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
         mark_rivals(groups, contrastive=False)
     party_words = [w for w, _p in f.parties_for(False).words] + [w for w, _p in f.parties_for(True).words]
     party_words = list(dict.fromkeys(party_words))
+    word_party = dict(f.parties_for(False).words) | dict(f.parties_for(True).words)
     for pt in f.points:
         if pt.who:
-            pt.slots = _slot_patterns(pt.phrases, party_words)
+            own = frozenset(w for w, p in word_party.items() if p == pt.who)
+            pt.slots = _slot_patterns(pt.phrases, party_words, own)
+            got = payment.read_phrases([p.text for p in pt.phrases], f.parties_for(False))
+            if got is not None and got[0] == pt.who:
+                pt.pays, pt.pays_all = True, got[1]
+    for fp in f.forbidden:
+        got = payment.read_phrases([p.text for p in fp.phrases], f.parties_for(False))
+        if got is not None:
+            fp.pays, fp.who = True, got[0]  # (who: the payer it forbids; None for a split)
     if isinstance(q, ShortQuestion):
         prompt = th.canonical(normalize(q.prompt))
+        whole = {e for a in q.answers for e in _equivalents(normalize(a))}
         acc = [(e, a) for a in q.answers for e in _without_prompt(_equivalents(normalize(a)), prompt, th)]
+        f.shortened = frozenset(th.canonical(e) for e, _a in acc if e not in whole)
         rej = [(e, x) for x in q.reject for e in _without_prompt(_equivalents(normalize(x)), prompt, th)]
         f.accepted = _phrases(th, [e for e, _ in acc], 0, labels=[a for _, a in acc])
         f.rejected = _phrases(th, [e for e, _ in rej], 1, labels=[x for _, x in rej])
@@ -268,7 +414,115 @@ def _compile_free(q: ShortQuestion | ScenarioQuestion) -> _Free:
     f.prompt = th.canonical(f.prompt_orig)
     f.prompt_grams = semantics.prompt_grams(f.prompt)
     f.prompt_orig_grams = semantics.prompt_grams(f.prompt_orig)
+    if isinstance(q, ShortQuestion):
+        f.payer = _payer_of(f)
+        f.slots = _slots_of(q, th)
+        f.numbered = _numbered(f.points)
     return f
+
+
+def _slots_of(q: ShortQuestion, th: lexicon.CompiledThesaurus) -> dict[str, tuple[str, ...]]:
+    """Words an accepted and a rejected form share at the end of one alternative, after qualifiers
+    that differ (该店铺全部累计 / 近30天 + 销售额10倍): the accepted qualifiers of those words."""
+    acc = [th.canonical(normalize(a)) for a in q.answers]
+    rej = [th.canonical(normalize(x)) for x in q.reject]
+    out: dict[str, set[str]] = {}
+    for a in acc:
+        for x in rej:
+            pa, px = a.split("或"), x.split("或")
+            if len(pa) != len(px):
+                continue
+            for sa, sx in zip(pa, px, strict=True):
+                k = 0
+                while k < min(len(sa), len(sx)) and sa[-1 - k] == sx[-1 - k]:
+                    k += 1
+                tail = sa[len(sa) - k :]
+                qa, qx = sa[: len(sa) - k], sx[: len(sx) - k]
+                if len(_HAS_CJK_RE.findall(tail)) < 3 or not qa or not qx or any(c.isdigit() for c in qa):
+                    continue
+                for t in [tail, *_times(tail)]:
+                    if t[0].isdigit():
+                        continue
+                    out.setdefault(t.replace("的", ""), set()).add(qa.replace("的", ""))
+    return {t: tuple(sorted(qs, key=len)) for t, qs in out.items()}
+
+
+_QUALIFIER_STOP = frozenset("或者和及、是为罚按")
+
+
+def _slot_read(f: _Free, flat: str) -> tuple[str, str, str] | None:
+    """An answer's qualifier before a slot's words: ("rival", qualifier, "") when it is none of the
+    accepted ones (近1个月销售额10倍 for 全部累计销售额10倍), ("bare", "", the answer with the accepted
+    qualifier put in) when it has none (销售额10倍), else None."""
+    nod = flat.replace("的", "")
+    for tail, quals in f.slots.items():
+        k = nod.find(tail)
+        if k < 0:
+            continue
+        j = k
+        while j > 0 and nod[j - 1] not in _QUALIFIER_STOP and k - j < 10 and not nod[j - 1].isdigit():
+            j -= 1
+        qual = nod[j:k]
+        if not qual:
+            return "bare", "", nod[:k] + quals[0] + nod[k:]
+        said = sound(qual)
+        if qual in quals or any(said[i : i + 2] in sound(qa) for qa in quals for i in range(len(said) - 1)):
+            return None  # (a homophone typed for the qualifier is still it)
+        return "rival", qual + tail, ""
+    return None
+
+
+_NUMBER_IN_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _numbered(points: list[_Point]) -> list[tuple[re.Pattern[str], float, str]]:
+    """Key point phrasings that carry one number inside words (累计销售额10倍), with the number open."""
+    out: list[tuple[re.Pattern[str], float, str]] = []
+    for pt in points:
+        for p in pt.phrases:
+            ms = list(_NUMBER_IN_RE.finditer(p.text))
+            if len(ms) != 1:
+                continue
+            m = ms[0]
+            before, after = p.text[: m.start()].replace("的", ""), p.text[m.end() :]
+            if len(_HAS_CJK_RE.findall(before + after)) < 3 or not before or not after:
+                continue
+            src = "的?".join(re.escape(c) for c in before) + r"的?(\d+(?:\.\d+)?)" + re.escape(after)
+            out.append((re.compile(src), float(m.group(0)), pt.label))
+    return out
+
+
+def _wrong_number(f: _Free, flat: str) -> tuple[str, str] | None:
+    """A key point said with another number (累计销售额的100倍 for 累计销售额10倍): (point, words)."""
+    said: dict[str, bool] = {}
+    wrong: dict[str, str] = {}
+    for pat, value, label in f.numbered:
+        for m in pat.finditer(flat):
+            if float(m.group(1)) == value:
+                said[label] = True
+            else:
+                wrong.setdefault(label, m.group(0))
+    for label, words in wrong.items():
+        if not said.get(label):
+            return label, words
+    return None
+
+
+_PAY_PROMPT_RE = re.compile("运费|费用|谁承担|谁出|谁付|由谁|谁负担")
+
+
+def _payer_of(f: _Free) -> Party | None:
+    """The party a short who-pays question's accepted forms all name (商家, 由商家承担), if it is one."""
+    if not f.accepted or not f.rejected or not _PAY_PROMPT_RE.search(f.prompt):
+        return None
+    parties = f.parties_for(False)
+    named: set[Party] = set()
+    for p in f.accepted:
+        found = {party for _s, _e, party in parties.in_text(p.text, 0, len(p.text))}
+        if len(found) != 1:
+            return None
+        named |= found
+    return next(iter(named)) if len(named) == 1 else None
 
 
 def _cores(f: _Free, prompt: str) -> list[tuple[Phrase, str]]:
@@ -298,8 +552,15 @@ def _said_with_prompt(t: str, frag: str, prompt: str) -> bool:
     return False
 
 
-_HEDGE_HEAD_RE = re.compile("^(?:答案是|答案|我觉得是|我觉得|我认为是|我认为|应该是|应该|大概是|可能是|就是|是)")
-_HEDGE_TAIL_RE = re.compile("(?:吧|吗|呢|啊|哈|呀|的|了|哦|嘛|啦)+$")
+_LEAD_FILLER = str.maketrans("", "", "当在若的了")
+# What may stand before an accepted form said without the prompt's words (是时间和用户名).
+_LEAD_OK_RE = re.compile(
+    "(?:我觉得|我认为|答案是|答案|应该是|应该|就是|是|要|要有|有|需要|必须|包括|能看到|看得到|看到|要看到|显示|写|按|按照)+"
+)
+_HEDGE_HEAD_RE = re.compile(
+    "^(?:答案是|答案|我觉得是|我觉得|我认为是|我认为|应该是|应该|大概是|可能是|就是|是)?(?:看|靠|凭|取决于|根据)?"
+)
+_HEDGE_TAIL_RE = re.compile("(?:量|次数|的次数|数量)?(?:吧|吗|呢|啊|哈|呀|的|了|哦|嘛|啦)*$")
 
 
 def _ellipsis(f: _Free, ans: Answer) -> Phrase | None:
@@ -355,11 +616,12 @@ def _mask(a: Analysed, spans: list[tuple[int, int]]) -> Analysed:
 def _read(f: _Free, raw: str) -> _Read:
     reading = semantics.read(raw[:MAX_ANSWER], f.th)
     copied = semantics.copied_spans(reading.canon.flat, f.prompt_grams, f.prompt)
-    copied_orig = (
-        semantics.copied_spans(reading.orig.flat, f.prompt_orig_grams, f.prompt_orig)
-        if f.classes or f.forbidden
-        else []
-    )
+    if not (f.classes or f.forbidden):
+        copied_orig: list[tuple[int, int]] = []
+    elif not reading.reps and f.prompt_orig == f.prompt:
+        copied_orig = copied  # (nothing rewritten on either side: the same stretches)
+    else:
+        copied_orig = semantics.copied_spans(reading.orig.flat, f.prompt_orig_grams, f.prompt_orig)
     copied_len = sum(e - s for s, e in copied)
     if copied_len < semantics.RESTATED * len(reading.canon.flat) or copied_len < semantics.RESTATED_MIN:
         # the prompt's facts used in an answer of its own (M码有货 relayed to the buyer) still count;
@@ -395,6 +657,8 @@ class _Points:
     ignored: list[tuple[str, str]]  # (words, why)
     out_of_order: list[str]
     copied: list[str]
+    # required decisions the answer takes the other way: (point, words) — 运费券没门槛, 超过15天也能投诉
+    contradicted: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _party_of_hit(r: _Read, h: Hit) -> Party | None:
@@ -403,6 +667,19 @@ def _party_of_hit(r: _Read, h: Hit) -> Party | None:
 
 def _find_point(f: _Free, pt: _Point, r: _Read) -> tuple[Hit | None, Phrase | None, bool, tuple[str, Party] | None]:
     """The point's best stated hit that its party allows: (hit, phrase, negated, given to another party)."""
+    h, p, neg, given = _find_phrases(f, pt, r)
+    if h is None and pt.cores:
+        got = _core_denied(f, pt, r.ans)
+        if got is not None:
+            return got[0], got[1], False, given
+    if h is None and pt.heads and (item := _bare_item(pt, r.ans.a)) is not None:
+        return Hit(item[0], item[1], 90.0, "exact", False), pt.phrases[0], False, given
+    return h, p, neg, given
+
+
+def _find_phrases(
+    f: _Free, pt: _Point, r: _Read
+) -> tuple[Hit | None, Phrase | None, bool, tuple[str, Party] | None]:
     ans = r.ans
     given: tuple[str, Party] | None = None
     phrases = pt.for_answer(ans.flat)
@@ -421,6 +698,65 @@ def _find_point(f: _Free, pt: _Point, r: _Read) -> tuple[Hit | None, Phrase | No
                 continue
         return h, p, False, given
     return None, None, False, given
+
+
+def _core_denied(f: _Free, pt: _Point, ans: Answer) -> tuple[Hit, Phrase] | None:
+    """A negative point (不回购, 不能打电话) made by what it denies, waved off or condemned:
+    回购没必要, 买回来白搭, 打电话骂他只会被扣分, 骚扰买家会被扣分."""
+    for core in pt.cores:
+        h = locate(core, ans, cutoff=f.cutoff, typos=False)
+        if h is None or h.by_other:
+            continue
+        if h.negated:
+            # waved off (回购没必要); a plain negation is the negative phrasing's own business, and a
+            # negator nearer another word is not this one's (运费券没门槛直接用: 没 denies 门槛, not 直接用)
+            if waved_off(ans.a, h.end) and not is_negated(ans.a, h.start):
+                return Hit(h.start, h.end, h.quality, h.how, False), core
+        elif semantics.explained(ans.a, h.start, h.end) or is_topic(ans.a, h.start, h.end):
+            return Hit(h.start, h.end, h.quality, h.how, False), core
+    return None
+
+
+# What limits an allowed action to a condition, which agrees with a negative decision (15天内才能投诉).
+_LIMITED_RE = re.compile("(?:才|只有|只能|只可以|以内|之内|内|之前|以前|前)$")
+
+
+def _contradiction(pt: _Point, r: _Read) -> str | None:
+    """Where the answer says a required negative decision the other way (超过15天也能投诉, 直接用就行)."""
+    if pt.counter is None:
+        return None
+    a = r.ans.a
+    for m in pt.counter.finditer(a.flat):
+        s, e = m.span()
+        cs = a.clause_start(s)
+        if a.asking(s) or is_negated(a, s) or semantics.conditional(a, s) or by_other(a, s):
+            continue
+        if _LIMITED_RE.search(a.flat, cs, s) or semantics.explained(a, s, e):
+            continue
+        return r.reading.words(s, e)
+    return None
+
+
+def _paid(pt: _Point, r: _Read) -> tuple[str, tuple[int, int], Party] | None:
+    """How the answer's statements of who pays bear on a who-pays point: ("clash", where, the other
+    payer) when any gives the cost (or part of it) to another party; ("full" | "half", where, who)
+    when they give it to the point's party, all of it or one part of a cost the point says in full
+    (来回运费: 修好我们包邮寄回 alone is half); None when the answer says nothing of who pays."""
+    assert pt.who is not None
+    ps = payment.payments(r.ans.a, r.parties)
+    if not ps:
+        return None
+    for p in ps:
+        if p.split or p.party != pt.who:
+            return "clash", (p.start, p.end), p.party if p.party is not None else _OTHER_PARTY[pt.who]
+    first = (ps[0].start, ps[0].end)
+    if not pt.pays_all or any(p.total for p in ps):
+        return "full", first, pt.who
+    clauses = {r.ans.a.clause_start(p.start) for p in ps}
+    return ("full" if len(clauses) > 1 else "half"), first, pt.who
+
+
+_OTHER_PARTY: dict[Party, Party] = {"seller": "buyer", "buyer": "seller", "platform": "seller"}
 
 
 def _slot_hits(pt: _Point, r: _Read) -> tuple[tuple[int, int] | None, tuple[str, Party] | None]:
@@ -451,7 +787,20 @@ def _grade_points(f: _Free, r: _Read) -> _Points:
     found: dict[int, _Found] = {}
     negated: list[str] = []
     role: list[tuple[str, str, Party]] = []
+    halves: set[int] = set()  # points only partly made (one leg of 来回运费)
     for i, pt in enumerate(f.points):
+        if pt.pays:
+            said = _paid(pt, r)
+            if said is not None:
+                kind, where, party = said
+                if kind == "clash":
+                    role.append((pt.label, r.reading.words(*where), party))
+                    continue
+                hits.append((i, where[0]))
+                found[i] = _Found(i, where[0], r.reading.words(*where), "party")
+                if kind == "half":
+                    halves.add(i)
+                continue
         h, _p, neg, given = _find_point(f, pt, r)
         if pt.who and pt.slots:
             mine, clash = _slot_hits(pt, r)
@@ -493,9 +842,17 @@ def _grade_points(f: _Free, r: _Read) -> _Points:
         counted = _ordered_best(hits, [p.weight for p in f.points])
         out_of_order = [f.points[i].label for i, _ in hits if i not in counted]
     total = sum(p.weight for p in f.points) or 1.0
-    got = sum(f.points[i].weight for i in counted)
-    required_missing = [p.label for i, p in enumerate(f.points) if p.required and i not in counted]
-    met = got + 1e-9 >= f.pass_ * total and got > 0 and not required_missing
+    got = sum(f.points[i].weight * (0.5 if i in halves else 1.0) for i in counted)
+    required_missing = [p.label for i, p in enumerate(f.points) if p.required and (i not in counted or i in halves)]
+    contradicted: list[tuple[str, str]] = []
+    for i, pt in enumerate(f.points):
+        if not pt.required:
+            continue
+        if i not in counted and pt.label in negated:
+            contradicted.append((pt.label, ""))  # the decision denied: 运费券没门槛
+        elif (against := _contradiction(pt, r)) is not None:
+            contradicted.append((pt.label, against))  # the decision said the other way: 超过15天也能投诉
+    met = got + 1e-9 >= f.pass_ * total and got > 0 and not required_missing and not contradicted
     role_labels = {x[0] for x in role}
     return _Points(
         score=got / total,
@@ -513,6 +870,7 @@ def _grade_points(f: _Free, r: _Read) -> _Points:
         ignored=list(dict.fromkeys(ignored)),
         out_of_order=out_of_order,
         copied=[r.reading.words(s, e) for s, e in r.copied],
+        contradicted=contradicted,
     )
 
 
@@ -532,6 +890,10 @@ def _other_party(f: _Free, r: _Read) -> violations.OtherParty:
 
 def _forbidden_hit(f: _Free, fp: _Point, r: _Read) -> tuple[int, int] | None:
     """Where the answer states a literal forbidden action, or None."""
+    if fp.pays:
+        for p in payment.payments(r.ans.a, r.parties):
+            if (p.split and fp.who != "seller") or (not p.split and p.party == fp.who):
+                return _orig_span(r, p.start, p.end)
     ans = r.orig
     hits = [h for p in fp.phrases if (h := locate(p, ans, cutoff=f.cutoff, typos=False, homophones=False, agent=True))]
     unsaid = [h for h in hits if h.negated]
@@ -547,6 +909,13 @@ def _forbidden_hit(f: _Free, fp: _Point, r: _Read) -> tuple[int, int] | None:
             continue
         return h.start, h.end
     return None
+
+
+def _orig_span(r: _Read, start: int, end: int) -> tuple[int, int]:
+    """A span of the canonical answer as a span of the answer as written."""
+    words = r.reading.words(start, end)
+    k = r.orig.flat.find(words)
+    return (k, k + len(words)) if k >= 0 else (0, 0)
 
 
 def _ordered_best(hits: list[tuple[int, int]], weights: list[float]) -> set[int]:
@@ -608,12 +977,18 @@ def _points_result(q: AnyQuestion, f: _Free, pr: _Points, nearest: str | None = 
             "role": [{"point": p, "words": w, "party": party} for p, w, party in pr.role],
             "required_missing": list(pr.required_missing),
             "copied": list(pr.copied),
+            "contradicted": [{"point": p, "words": w} for p, w in pr.contradicted],
         },
     }
     parts: list[str] = []
     if pr.violations:
         vs = "、".join(f"{tr(v[0], v[1])}（{_q(v[2])}）" for v in pr.violations)
         parts.append(tr(f"出现了不应有的做法：{vs}，本题 0 分", f"A move that must not be made: {vs}; 0 points"))
+    if pr.contradicted:
+        cs_ = "、".join(f"{p}（{_q(w)}）" if w else p for p, w in pr.contradicted)
+        parts.append(
+            tr(f"与关键决定相反：{cs_}，本题 0 分", f"The decision the question turns on is taken the other way: {cs_}; 0 points")
+        )
     if pr.found:
         fs = "、".join(f"{f.points[x.index].label}（{_q(x.words)}）" for x in pr.found)
         parts.append(tr(f"要点已答到：{fs}", f"Key points made: {fs}"))
@@ -642,7 +1017,7 @@ def _points_result(q: AnyQuestion, f: _Free, pr: _Points, nearest: str | None = 
         parts.append(tr(f"只是提到、不算做法：{ig}", f"Mentioned, not done: {ig}"))
     sep = tr("；", "; ")
     text = sep.join(p.rstrip("。.") for p in parts) + tr("。", ".")
-    if pr.violations or any(p in pr.required_missing for p, _w, _party in pr.role):
+    if pr.violations or pr.contradicted or any(p in pr.required_missing for p, _w, _party in pr.role):
         # a forbidden move, or the decision itself given to the wrong party (寄回的运费您出): wrong
         return _result(q, "wrong", 0, text, **kw)
     if pr.need_met:
@@ -714,7 +1089,50 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
         if first.verdict != "wrong":
             note = tr("（按更正后的答案评分）", " (graded on the corrected answer)")
             return _with_note(first, note)
-    return _grade_short_text(q, f, raw)
+    got = _grade_short_text(q, f, raw)
+    if got.verdict != "correct" and f.cores and any(c in NEGATOR_CHARS for c in raw):
+        kept = _affirmed(f, raw)
+        if kept is not None:
+            second = _grade_short_text(q, f, kept)
+            if second.verdict == "correct":
+                return _with_note(second, tr("（否定的说法不计，按肯定的部分评分）",
+                                             " (what the answer denies set aside)"))
+    return got
+
+
+def _affirmed(f: _Free, raw: str) -> str | None:
+    """The answer without what it denies of the question's alternatives: 是按展示,不是按点击 -> 是按展示;
+    看展示,点击不收钱 -> 看展示; 不按点击按展示 -> 按展示. None when it denies none of them."""
+    r = _read(f, raw)
+    a = r.ans.a
+    flat = a.flat
+    cores = {c for _p, c in f.cores if not any(ch in NEGATOR_CHARS for ch in c)}
+    cores = {c for c in cores if not any(o != c and o in c for o in cores)}  # the smallest
+    cut: list[tuple[int, int]] = []
+    for core in cores:
+        k = flat.find(core)
+        while k >= 0:
+            e = k + len(core)
+            cs, ce = a.clause_start(k), a.clause_end(k)
+            before = is_negated(a, k)
+            if before:  # (不按点击按展示: the negator is 点击's, the nearer)
+                spans = negator_spans(flat[cs:k])
+                gap = flat[cs + spans[-1][1] : k] if spans else ""
+                before = not any(o != core and o in gap for o in cores)
+            after = negated_after(a, Hit(k, e, 100.0, "exact", False))
+            if before or after:
+                others = [o for o in cores if o != core and o in flat[cs:ce]]
+                if others and before:
+                    spans = negator_spans(flat[cs:k])
+                    cut.append((cs + spans[-1][0] if spans else cs, e))
+                elif not others:
+                    cut.append((cs, ce))
+            k = flat.find(core, k + 1)
+    if not cut:
+        return None
+    keep = "".join(ch for i, ch in enumerate(flat) if not any(s <= i < e for s, e in cut))
+    keep = keep.replace(_MASK, "")
+    return keep if len(keep) >= 2 else None
 
 
 def _with_note(r: GradeResult, note: str) -> GradeResult:
@@ -723,7 +1141,7 @@ def _with_note(r: GradeResult, note: str) -> GradeResult:
     return dataclasses.replace(r, feedback=r.feedback + note)
 
 
-def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
+def _grade_short_text(q: ShortQuestion, f: _Free, raw: str, *, filled: bool = False) -> GradeResult:
     r = _read(f, raw)
     ans = r.ans
     expected = q.answers[0]
@@ -731,9 +1149,21 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
         return _empty(q, f) if not r.reading.orig.flat else _result(
             q, "wrong", 0, tr(f"只是照抄了题目。参考答案：{expected}", f"Only the question copied. Expected: {expected}")
         )
+    if f.payer is not None:
+        by_payer = _who_pays_short(q, f, r)
+        if by_payer is not None:
+            return by_payer
     acc = find_best(f.accepted, ans, cutoff=f.cutoff, first_exact=False)
     rej = find_best(f.rejected, ans, cutoff=f.cutoff, first_exact=False) if f.rejected else None
     acc_hit = acc[1] if acc and not acc[1].negated and acc[1].quality >= f.cutoff else None
+    if acc_hit and acc and acc[0].text in f.shortened:
+        lead = ans.flat[ans.a.clause_start(acc_hit.start) : acc_hit.start]
+        bare = lead.translate(_LEAD_FILLER)
+        if bare and bare not in f.prompt and not _LEAD_OK_RE.fullmatch(lead):
+            # 下单时间和用户名: what stands before is another qualifier, not the prompt's words
+            acc = find_best([p for p in f.accepted if p.text not in f.shortened], ans, cutoff=f.cutoff,
+                            first_exact=False)
+            acc_hit = acc[1] if acc and not acc[1].negated and acc[1].quality >= f.cutoff else None
     if acc_hit and (negated_after(ans.a, acc_hit) or (is_question(raw) and len(ans.flat) <= 16)):
         acc_hit = None  # 卖家不承担 / 商家不用出 deny what 卖家 would answer; 可以吗 asks
     rej_hit = rej[1] if rej and not rej[1].negated else None
@@ -765,6 +1195,22 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
             nearest=nearest(),
             details={"rejected": rej[0].label},  # (a bank's feedback may be keyed by the rejected form)
         )
+    if f.slots and not (acc_hit and acc_hit.how == "exact"):
+        slot = _slot_read(f, ans.flat)
+        if slot is not None and slot[0] == "rival":
+            return _result(q, "wrong", 0,
+                           tr(f"错误：「{slot[1]}」的限定不对。参考答案：{expected}",
+                              f"Wrong: “{slot[1]}” is qualified differently. Expected: {expected}"),
+                           nearest=nearest())
+        if slot is not None and not filled:
+            return _grade_short_text(q, f, slot[2], filled=True)  # the qualifier left out (销售额10倍)
+    if f.numbered and not (acc_hit and acc_hit.how == "exact"):
+        bad = _wrong_number(f, ans.flat)
+        if bad is not None:
+            return _result(q, "wrong", 0,
+                           tr(f"错误：「{bad[1]}」数字不对（{bad[0]}）。参考答案：{expected}",
+                              f"Wrong: “{bad[1]}” has another number ({bad[0]}). Expected: {expected}"),
+                           nearest=nearest())
     if acc_hit and acc and acc_hit.how != "exact" and f.rejected:
         # Contrastive: a tolerated near-miss must still be nearer an accepted form than any rejected one
         # (the words it was found in, not the whole answer: a long rejected form is not nearer a long answer).
@@ -849,6 +1295,27 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str) -> GradeResult:
         tr(f"错误{why}。最接近的标准答案：{label}", f"Wrong{why}. Nearest accepted answer: {label}"),
         nearest=nearest(),
     )
+
+
+def _who_pays_short(q: ShortQuestion, f: _Free, r: _Read) -> GradeResult | None:
+    """A who-pays answer read by who finally pays (买家先垫付,商家报销; 卖家出,买家寄回时发到付 name the
+    buyer but give the cost to the seller): right when every statement gives it to the accepted party,
+    wrong when any gives it (or a share) to another; None when the answer states no payment."""
+    ps = payment.payments(r.ans.a, r.parties, costly=True)
+    if not ps:
+        return None
+    expected = q.answers[0]
+    words = "；".join(r.reading.words(p.start, p.end) for p in ps)
+    if all(not p.split and p.party == f.payer for p in ps):
+        return _result(q, "correct", 1, tr(f"正确：{expected}（{_q(words)}）", f"Correct: {expected} ({_q(words)})"),
+                       nearest=expected, details={"found": [{"point": expected, "words": words, "how": "party"}]})
+    bad = next(p for p in ps if p.split or p.party != f.payer)
+    said = r.reading.words(bad.start, bad.end)
+    who = tr("双方分摊", "shared") if bad.split else tr(_PARTY_ZH[bad.party or "buyer"], _PARTY_EN[bad.party or "buyer"])
+    return _result(q, "wrong", 0,
+                   tr(f"错误：答案让{who}承担（{_q(said)}）。参考答案：{expected}",
+                      f"Wrong: the answer gives the cost to {who} ({_q(said)}). Expected: {expected}"),
+                   nearest=expected)
 
 
 # --- 情景题 ------------------------------------------------------------------------------------------------

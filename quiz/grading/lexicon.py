@@ -23,6 +23,7 @@ loader registers it). Both are validated like a bank, every problem with its lin
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from dataclasses import dataclass, field
@@ -250,6 +251,7 @@ class CompiledThesaurus:
     narrower: dict[str, tuple[str, ...]] = field(default_factory=dict)
     party: dict[str, Party] = field(default_factory=dict)
     pattern: re.Pattern[str] | None = None  # every word, longest first
+    _canonical: dict[str, str] = field(default_factory=dict)  # phrasings read before (banks repeat them)
 
     @classmethod
     def build(cls, docs: list[Thesaurus]) -> CompiledThesaurus:
@@ -288,21 +290,31 @@ class CompiledThesaurus:
         reps: list[tuple[int, int, str]] = []
         last = 0
         canon = self.canon
+        inner = [b for b in bounds if 0 < b < len(flat)]
         for m in self.pattern.finditer(flat):
-            i, e = m.span()
-            if bounds and any(i < b < e for b in bounds):
-                continue  # (a word never spans a clause boundary)
             w = m.group(0)
             c = canon[w]
-            if c != w:
-                out.append(flat[last:i])
-                out.append(c)
-                reps.append((i, e, c))
-                last = e
+            if c == w:
+                continue
+            i, e = m.span()
+            if inner:
+                k = bisect.bisect_right(inner, i)
+                if k < len(inner) and inner[k] < e:
+                    continue  # (a word never spans a clause boundary)
+            out.append(flat[last:i])
+            out.append(c)
+            reps.append((i, e, c))
+            last = e
         if not reps:
             return flat, []
         out.append(flat[last:])
         return "".join(out), reps
 
     def canonical(self, flat: str) -> str:
-        return self.rewrite(flat)[0]
+        got = self._canonical.get(flat)
+        if got is None:
+            got = self.rewrite(flat)[0]
+            if len(self._canonical) > 50_000:
+                self._canonical.clear()
+            self._canonical[flat] = got
+        return got

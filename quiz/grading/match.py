@@ -24,6 +24,7 @@ from quiz.grading.normalize import (
     NEGATOR_CHARS,
     Analysed,
     negator_spans,
+    non_negator_spans,
     numbers,
     reading,
     readings,
@@ -270,26 +271,52 @@ def negated_after(a: Analysed, h: Hit) -> bool:
     return _AFTER_NEG_EXEMPT_RE.match(tail, neg_at) is None
 
 
-# A clause that ends by waving off what it lists (保存证据、报警都不用; 报警就不必了).
+# A clause that ends by waving off what it lists (保存证据、报警都不用; 报警就不必了), or by dismissing it as
+# useless (投诉也没用, 告他白搭, 回购没必要): the learner rejects it.
 _WAVED_OFF_RE = re.compile(
-    "(?:都|也|就|全都|统统|一律|全部)?(?:不用|不必|不需要|不需|无需|没必要|没有必要|用不着|不要|不做|算了)(?:了|吧|啦|的)*"
+    "(?:都|也|就|全都|统统|一律|全部|根本|完全|那就|是|也是|都是)?"
+    "(?:不用|不必|不需要|不需|无需|没必要|没有必要|用不着|不要|不做|算了|没用|没有用|没啥用|没什么用|没多大用|"
+    "不管用|不顶用|没效果|白搭|白费|没意义|没有意义|无济于事|不可取|要不得|行不通|不行|不同意|不答应|别想|想都别想|"
+    "免谈|没门|不了|不成)(?:了|吧|啦|的|啊|呀|哦|哈|呢|嘛|噢)*"
 )
+# 算了 alone is ambiguous: 发群里就算了 drops it, but 给她退了算了 / 送他算了 gives in ("just do it"). Without
+# 就/也/都 before it, 算了 waves off only when the next clause refuses (补偿算了,一分不给).
+_REFUSAL_NEXT_RE = re.compile(
+    "(?:坚决|绝对|肯定|一律)?(?:1分(?:钱)?(?:都|也)?不给|不给|不同意|不答应|拒绝|不退|没门|想都别想|别想|不可能)"
+)
+# A dismissal inside an "otherwise" clause (不然投诉也没用) says what the answer's own step is for.
+_OTHERWISE_RE = re.compile("(?:否则|不然|要不然|要不|没有.{0,6}的话|如果|要是)")
 
 
 def waved_off(a: Analysed, end: int) -> bool:
-    """Whether the clause holding the text ending at ``end`` ends in a bare 不用/不必/没必要 that denies it."""
+    """Whether the clause holding the text ending at ``end`` ends by waving it off or dismissing it
+    (不用/不必/没必要, 没用/白搭/不管用, 就算了), which denies it."""
     ce = next((b for b in a.bounds if b >= end and b not in a.weak), len(a.flat))
     tail = a.flat[end:ce]
     if not tail or len(tail) > 24:
         return False
     for k in range(len(tail)):
-        if tail[k] in "都也就全统一不没用算" and _WAVED_OFF_RE.fullmatch(tail, k):
+        if k and tail[k - 1] in "少免离缺省" and tail[k] == "不":
+            continue  # 少不了, 免不了: cannot do without it
+        if tail[k] in "都也就全统一不没用算白无要行根完那是别想免" and _WAVED_OFF_RE.fullmatch(tail, k):
+            m = _WAVED_OFF_RE.fullmatch(tail, k)
+            assert m is not None
+            body = m.group(0)
+            if k and body.startswith(("不了", "不成")):
+                continue  # X不了 is X's own complement (超期了投不了: 不了 is 投's)
+            if body.lstrip("都也就全统一律部根本完那是").startswith("算了") and body[:1] not in "都也就那":
+                nxt = a.flat[ce : next((b for b in a.bounds if b > ce and b not in a.weak), len(a.flat))]
+                if not _REFUSAL_NEXT_RE.match(nxt):
+                    return False  # 送他算了: gives in
+            cs = a.clause_start(end - 1)
+            if _OTHERWISE_RE.match(a.flat, cs) or a.flat[max(0, cs - 2) : cs] in ("否则", "不然"):
+                return False
             return True
     return False
 
 
 _OTHER_SUBJECT_RE = re.compile(
-    "(?:如果|若|要是|当|假如|万一|一旦|即使)?"
+    "(?:现在|之前|以前|后来|结果|最近|今天|昨天|当时|接着|而且)?(?:如果|若|要是|当|假如|万一|一旦|即使)?"
     "(?:买家|买方|对方|顾客|消费者|他们|她们|他|她|职业差评师|差评师|骗子)"
     "(?:又|也|还|都|一直|总是|经常|恶意|故意|不断|再|会|要|竟然|居然|反复|说要|说|威胁要|威胁|扬言要|扬言|"
     "跑来|来|去|在|已经|就|想|打算)*"
@@ -409,6 +436,8 @@ def _edits_ok(p: Phrase, ans: Answer, start: int, end: int, max_edits: int) -> b
     ops = Levenshtein.editops(p.snd, ans.snd[start:end])
     if len(ops) > max_edits:
         return False
+    if any(b.src_pos - a_.src_pos <= 1 and "replace" in (a_.tag, b.tag) for a_, b in itertools.pairwise(ops)):
+        return False  # a slip changes one character: two changed side by side are another word (累计 -> 当月)
     window = ans.flat[start:end]
     if window != p.text:
         homs = [
@@ -518,6 +547,29 @@ _DIGIT_RE = re.compile(r"\d")
 
 
 def locate(
+    p: Phrase,
+    ans: Answer,
+    *,
+    cutoff: float = 75.0,
+    typos: bool = True,
+    homophones: bool = True,
+    agent: bool = False,
+) -> Hit | None:
+    """The best place ``p`` is said in the answer, or None (see :func:`_locate`). A negative phrase
+    (不进) is not found on the 不 of a word that does not negate (要不先进一小批)."""
+    h = _locate(p, ans, cutoff=cutoff, typos=typos, homophones=homophones, agent=agent)
+    if h is not None and p.text[:1] in NEGATOR_CHARS and _inside_non_negator(ans, h.start):
+        return None
+    return h
+
+
+def _inside_non_negator(ans: Answer, pos: int) -> bool:
+    a = ans.a
+    cs = a.clause_start(pos)
+    return any(s <= pos < e for s, e in non_negator_spans(a.flat[cs : pos + 4], offset=cs))
+
+
+def _locate(
     p: Phrase,
     ans: Answer,
     *,

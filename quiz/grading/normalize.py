@@ -214,6 +214,28 @@ _MARK_IN_RE = re.compile("[|\x01-\x06]")
 _QUOTE_IN_RE = re.compile("[" + re.escape(_QUOTE_OPEN + _QUOTE_CLOSE) + "\"']")
 
 
+# 参照价x预警阈值: a letter x between words is a multiplication sign.
+_X_TIMES_RE = re.compile(r"(?<=[\u4e00-\u9fff])\s*x\s*(?=[\u4e00-\u9fff])")
+# A comparison said in words (最低价比参照价×阈值还低的时候 = 最低价<参照价×阈值), read where a side is a
+# product or quotient (the formulas questions ask for), so that 比平时多 in a reply is left alone.
+_COMPARE_RE = re.compile(
+    r"(?<![对相无好类评])比(?![例较如方率重赛])\s*([^,，。;；!！?？\n比]{1,24}?)\s*(?:还要|还|更|要)?\s*(低|小|少|高|大|多)"
+    r"(?=\s*(?:的时候|时候|时|就|的话|了|的|[,，。;；!！?？\n]|$))"
+)
+_OP_IN_RE = re.compile("[*×/÷]|乘|除")
+# 参照价的预警阈值倍 = 参照价×预警阈值 (a multiple by a named factor, not a number)
+_TIMES_OF_RE = re.compile(r"([^\W\d_]{2,12}?)的([^\W\d_]{2,12}?)倍")
+
+
+def _comparisons(t: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        if not _OP_IN_RE.search(m.group(1)) and not _OP_IN_RE.search(t, 0, m.start()):
+            return m.group(0)
+        return ("<" if m.group(2) in "低小少" else ">") + m.group(1)
+
+    return _COMPARE_RE.sub(repl, t)
+
+
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     if "," in text:
@@ -221,12 +243,18 @@ def _fold(text: str) -> str:
     text = _DIGIT_GAP_RE.sub("~", text)
     if "w" in text or "k" in text:
         text = _SHORTHAND_RE.sub(lambda m: "万" if m.group(1) == "w" else "千", text)
+    if "x" in text:
+        text = _X_TIMES_RE.sub("×", text)
+    if "比" in text:
+        text = _comparisons(text)
     return text
 
 
 def _finish(text: str, drop: re.Pattern[str] = _DROP_RE) -> str:
     text = _numerals(text)
     text = _OPS_RE.sub(lambda m: _OPS_MAP[m.group(0)], text)
+    if "倍" in text:
+        text = _TIMES_OF_RE.sub(r"\1*\2", text)
     text = drop.sub("", text)
     if "." in text:
         text = _STRAY_DOT_RE.sub("", text)
@@ -438,7 +466,7 @@ def numbers(flat: str) -> list[float]:
 
 # Words that start with a negating character but do not negate (first alternatives win).
 _NEG_RE = re.compile(
-    "(?P<non>不过|不如|不然|要不然|要不|不得不|有没有|是不是|能不能|会不会|要不要|可不可以|行不行|对不对|算不算|属不属于|构不构成|够不够|有无|不仅|不但|不管|不论|不错|不久|不断|不少|不满|不良|不法|不便|无论|非常|非法|是非|未来|别人|别的|别家|除非|莫名|毫无疑问|"
+    "(?P<non>别忘|不要忘|不能忘|不忘|别漏|不要漏|不能漏|别错过|不要错过|不过|不如|不然|要不然|要不|不得不|有没有|是不是|能不能|会不会|要不要|可不可以|行不行|对不对|算不算|属不属于|构不构成|够不够|有无|不仅|不但|不管|不论|不错|不久|不断|不少|不满|不良|不法|不便|无论|非常|非法|是非|未来|别人|别的|别家|除非|莫名|毫无疑问|"
     "识别|区别|特别|分别|级别|类别|个别|告别|差别|性别|辨别|鉴别|派别|判别|甄别|类别|淹没|埋没|没收)|"
     "(?P<neg>不要|不能|不可以|不可|不用|不必|不会|不应|不该|不得|不准|不许|不是|不再|不去|不给|不做|"
     "没有|没|无权|无需|无须|无法|无|并非|非|未|别|勿|莫|禁止|严禁|切忌|忌|拒绝|避免|杜绝|防止|不)"
@@ -449,6 +477,11 @@ NEGATOR_CHARS = frozenset("不没无非未别勿莫否")
 def negator_spans(text: str) -> list[tuple[int, int]]:
     """Where negating words stand in a normalised text."""
     return [(m.start(), m.end()) for m in _NEG_RE.finditer(text) if m.group("neg")]
+
+
+def non_negator_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Where words that start with a negating character but do not negate stand (要不, 不过, 别忘)."""
+    return [(m.start() + offset, m.end() + offset) for m in _NEG_RE.finditer(text) if m.group("non")]
 
 
 def has_negator(text: str) -> bool:

@@ -103,6 +103,8 @@ _EVAL = (
     "不允许|不被允许|禁止|诱导|利益诱导|不能用|不能这样|不能这么|不可以这样|不可取|要不得|不行的|是错|错误|不对的|不妥|"
     "有风险|风险很大|得不偿失|后果|延迟发货|严重违规|改变不了|没有用|也没用|白搭|照样是|还是假|都是假|不应该|不该|"
     "承担责任|负责任|担责|违约|被投诉|被处理|惹麻烦|麻烦更大|不专业|不合适|泄露|隐私|"
+    # what a court or the rules would say of it (告他也会被驳回, 起诉赢不了)
+    "驳回|告不赢|告不了|赢不了|打不赢|败诉|胜诉不了|不值当|不值得|"
     # what a rule calls the action (打电话"教训"是骚扰恐吓, 发到群里属于泄露个人信息)
     "(?:是|属于|算是|算|构成|涉嫌|就是)(?:在|一种)?(?:骚扰|恐吓|威胁|侮辱|诽谤|人身攻击|敲诈|勒索|报复|欺诈|虚假)"
 )
@@ -122,7 +124,9 @@ _NAMED_RE = re.compile(
     "(?:属于|算是|构成|涉嫌|就是|(?<![但可还于总要只倒若凡正真硬或老像])是)(?:在|一种|典型的)?"
     "(?:(?!了|要|想|会|去|来|给|把|可以|能)[^|]){0,3}$"
 )
-_IF_RE = re.compile("(?:如果|要是|假如|假设|一旦|万一|若是|若|即使|哪怕)")
+_IF_RE = re.compile("(?:如果|要是|假如|假设|一旦|万一|若是|若|即使|即便|就算|哪怕|纵使)")
+# Defiance after a consequence (被扣分也无所谓, 大不了被罚): the consequence is accepted, not a reason not to.
+_DEFIANT_RE = re.compile("(?:也|都)?(?:无所谓|不怕|没关系|不在乎|认了)|大不了|扣就扣|罚就罚|就扣吧|就罚吧")
 
 
 def _strong_end(a: Analysed, pos: int) -> int:
@@ -133,19 +137,23 @@ def _strong_end(a: Analysed, pos: int) -> int:
     return len(a.flat)
 
 
-def explained(a: Analysed, start: int, end: int) -> bool:
+def explained(a: Analysed, start: int, end: int, *, named: bool = True) -> bool:
     """Whether the mention at ``start:end`` is explained or condemned rather than done:
     its own clause, or the next one carrying on, says it breaks a rule or the law
     (`拖着不发算延迟发货`, `打电话骂他确实解气,但会被扣分`); or a quoted or referred-to script is
-    judged in the sentence (`老话术里"帮您返现"是利益诱导`); or it is only supposed (`如果…,就违规了`)."""
+    judged in the sentence (`老话术里"帮您返现"是利益诱导`); or it is only supposed (`如果…,就违规了`).
+    With ``named``, a copula right before the words also makes them a name (…是骚扰恐吓); a statement
+    of fact (…也是我们出) wants it off."""
     flat = a.flat
     ce = _strong_end(a, start)
+    ss, se = a.sentence_span(start)
+    if _DEFIANT_RE.search(flat, end, se) or _DEFIANT_RE.search(flat, ss, start):
+        return False  # 打电话骂他,被扣分也无所谓: the consequence accepted, the move still made
     if _EVAL_RE.search(flat, end, max(ce, end)):
         return True
     cs = a.clause_start(start)
-    if _NAMED_RE.search(flat[max(cs, start - 6) : start]):
+    if named and _NAMED_RE.search(flat[max(cs, start - 6) : start]):
         return True  # the words name what something is (打电话"教训"是骚扰恐吓)
-    ss, se = a.sentence_span(start)
     if ce < se:
         nxt = _strong_end(a, ce)
         if _CONSEQUENCE_START_RE.match(flat, ce) and _EVAL_RE.search(flat, ce, nxt):

@@ -261,12 +261,27 @@ def find(
         return [], []
     statuses: dict[tuple[int, int], Status] = {}
     set_aside: dict[tuple[int, int], tuple[_Word, Status]] = {}
+    ending: dict[int, list[tuple[int, int]]] = {}
+    for s0, e0, _w in raw:
+        ending.setdefault(e0, []).append((s0, e0))
+
+    def status_of(s: int, e: int, depth: int = 0) -> Status:
+        st = statuses.get((s, e))
+        if st is None:
+            st = status(a, s, e, copied)
+            if st == "stated" and depth < 3:
+                # a move right after a denied one carries its denial (不要去他店里刷差评报复: 报复 too)
+                cs = a.clause_start(s)
+                for end in (s, s - 1):
+                    if any(ps >= cs and status_of(ps, pe, depth + 1) == "negated" for ps, pe in ending.get(end, ())):
+                        st = "negated"
+                        break
+            statuses[(s, e)] = st
+        return st
 
     def said(s: int, e: int, w: _Word, alone: bool, anyone: bool) -> bool:
         key = (s, e)
-        st = statuses.get(key)
-        if st is None:
-            st = statuses[key] = status(a, s, e, copied)
+        st = status_of(s, e)
         if st == "stated" and alone and (conditional(a, s) or (other is not None and not anyone and other(a, s, e))):
             # a phrase that is a violation alone, in a condition (恐吓的话…) or done by someone else
             st = "other"
