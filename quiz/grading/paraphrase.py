@@ -1,0 +1,129 @@
+"""The same content in other words: a learner's paraphrase of a choice or of a 判断 statement.
+
+:func:`canon` rewrites a text into canonical words, so that ``都是商家出`` and ``均由经营者承担``,
+``越来越少`` and ``逐渐减少``, ``按曝光扣费`` and ``按展示收费`` meet:
+
+* parties are one token each: 商家/卖家/店家/经营者 … ``σ``, 消费者/买家/顾客/客户 … ``β``,
+  平台/官方/小二 … ``π``, the reviewer (评价人, 给差评的人) ``ρ``; so a party is never read
+  as a typo of another, and choices can be told apart by who does or pays;
+* money verbs after a party (出/付/掏/负担) are 承担; 都/均/全部/一律 are one quantifier;
+* directions (越来越少 = 逐渐减少), charging words (收费/扣钱 = 扣费, 曝光 = 展示), replying
+  (理会/回应 = 回复), keeping (保留/留存 = 保存).
+
+:func:`canon_formula` writes a formula one way: ``a>b`` as ``b<a``, the factors of a product
+sorted, ``A分之B`` as ``B/A``.
+
+The table is small and private to grading choices and 判断 answers: the shared domain
+thesaurus (``banks/``) is for key points and may replace it once it lands.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+# Greek letters: word characters that NFKC and lower-casing keep, and that no Chinese answer uses.
+SELLER, BUYER, PLATFORM, REVIEWER = "σ", "β", "π", "ρ"
+PARTIES = frozenset((SELLER, BUYER, PLATFORM, REVIEWER))
+
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        # parties (the platform's operator is the platform; a seller on it is a seller)
+        (r"平台内经营者|平台内的经营者", SELLER),
+        (r"(?:电子商务|电商)?平台经营者|淘宝网官方|淘宝官方|电商平台|平台方|平台|官方|小二", PLATFORM),
+        (r"商家|卖家|店家|经营者|店主|掌柜|商户|卖方", SELLER),
+        (r"消费者|买家|顾客|客户|客人|买方", BUYER),
+        (r"(?<!被)(?:作出|给出|给了|给|打)?(?:中差评|差评)的(?:那个|那位)?人|评价人", REVIEWER),
+        (r"全(?=[出付掏包]|承担)", "均"),
+        # who pays: 卖家出 / 买家付 / 各出一半 / 自己掏 / 商家全出
+        (r"(?<=[σβπ各己均])(?:来)?(?:出钱|付钱|掏钱|出(?!售|具|现|租|口|货|去|发|问题|了问题)|付(?!款)|掏|负担|买单|包)", "承担"),
+        # quantifiers: all of them
+        (r"全部|全都|统统|一律|所有的|所有|都|均|来回", "均"),
+        (r"均(?:是|由|为)", "均"),
+        # directions
+        (r"越来越|逐步|慢慢|渐渐|一步一步|一步步|一点点|一层层|层层|一直(?=减少|增加|变少|变多|下降|上升|少|多)", "逐渐"),
+        (r"逐渐(?:变)?少", "逐渐减少"),
+        (r"逐渐(?:变)?多", "逐渐增加"),
+        (r"先(?:变)?少后(?:变)?多", "先减少后增加"),
+        (r"先(?:变)?多后(?:变)?少", "先增加后减少"),
+        (r"增多|增长|上升|变多", "增加"),
+        (r"变少|减小|下降", "减少"),
+        # charging, showing
+        (r"曝光", "展示"),
+        (r"收费|扣钱|收钱|计费|扣费用", "扣费"),
+        (r"免费|不收(?:钱|费)?", "不扣费"),
+        # replying, keeping, negotiating a plan
+        (r"理会|理睬|搭理|回应|答复", "回复"),
+        (r"保留|留存|留好", "保存"),
+        (r"协商方案", "协调方案"),
+    )
+)
+
+
+@functools.lru_cache(maxsize=8192)
+def canon(text: str) -> str:
+    """``text`` (already normalised: lower case, numerals Arabic) in canonical words."""
+    for pattern, repl in _RULES:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def parties(text: str) -> frozenset[str]:
+    """The party tokens in a canonical text."""
+    return frozenset(ch for ch in text if ch in PARTIES)
+
+
+_ROLE_RE = re.compile(r"(?:由|归|让)([σβπρ])|([σβπρ])(?:[^σβπρ,，;；|]{0,3}?)(?:各)?承担")
+
+
+def roles(text: str) -> frozenset[str]:
+    """Who bears or does what a canonical text says: the party after 由 or before 承担; else every party."""
+    found = {m.group(1) or m.group(2) for m in _ROLE_RE.finditer(text)}
+    if "各承担" in text:  # σ和β各承担一半: both
+        found |= parties(text)
+    return frozenset(found) if found else parties(text)
+
+
+# --- formulas ---------------------------------------------------------------------------------
+
+_FRACTION_RE = re.compile(r"([\u4e00-\u9fff]{1,6}?)分之([\u4e00-\u9fff]{1,6})")
+_TERM_STOP = "是为等于即"
+
+
+def _fraction(m: re.Match[str]) -> str:
+    den, num = m.group(1), m.group(2)
+    k = max((den.rfind(s) for s in _TERM_STOP), default=-1)
+    lead = den[: k + 1]
+    return f"{lead}{num}/{den[k + 1:]}"
+
+
+_THAN_RE = re.compile(r"^([^<>=比]+)比([^<>=比]+?)(?:要|还)?(低|小|少|高|大|多)$")
+_CMP_RE = re.compile(r"^([^<>=]+)([<>])([^<>=]+)$")
+
+
+def _sorted_product(side: str) -> str:
+    if "*" not in side:
+        return side
+    return "*".join(sorted(side.split("*")))
+
+
+def canon_formula(flat: str) -> str:
+    """A normalised text's formula written one way: ``A分之B`` = ``B/A``, ``a>b`` = ``b<a``, factors sorted."""
+    if "分之" in flat:
+        flat = _FRACTION_RE.sub(_fraction, flat)
+    if "<" not in flat and ">" not in flat and "*" not in flat and "比" not in flat:
+        return flat
+    head, sep, expr = flat.rpartition("=")
+    m = _THAN_RE.match(expr)
+    if m:  # 最低价比参照价*阈值低: 最低价<参照价*阈值
+        expr = f"{m.group(1)}{'<' if m.group(3) in '低小少' else '>'}{m.group(2)}"
+    m = _CMP_RE.match(expr)
+    if m:
+        left, op, right = m.group(1), m.group(2), m.group(3)
+        if op == ">":
+            left, right = right, left
+        expr = f"{_sorted_product(left)}<{_sorted_product(right)}"
+    elif "*" in expr and "<" not in expr and ">" not in expr:
+        expr = _sorted_product(expr)
+    return f"{head}{sep}{expr}"
