@@ -57,6 +57,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"理会|理睬|搭理|回应|答复", "回复"),
         (r"保留|留存|留好", "保存"),
         (r"协商方案", "协调方案"),
+        (r"抵扣|抵用|使用", "用"),
     )
 )
 
@@ -77,12 +78,13 @@ def parties(text: str) -> frozenset[str]:
 _ROLE_RE = re.compile(r"(?:由|归|让)([σβπρ])|([σβπρ])(?:[^σβπρ,，;；|]{0,3}?)(?:各)?承担")
 
 
-def roles(text: str) -> frozenset[str]:
-    """Who bears or does what a canonical text says: the party after 由 or before 承担; else every party."""
+def roles(text: str, strict: bool = False) -> frozenset[str]:
+    """Who bears or does what a canonical text says: the party after 由 or before 承担; else (unless
+    ``strict``) every party it names."""
     found = {m.group(1) or m.group(2) for m in _ROLE_RE.finditer(text)}
     if "各承担" in text:  # σ和β各承担一半: both
         found |= parties(text)
-    return frozenset(found) if found else parties(text)
+    return frozenset(found) if found or strict else parties(text)
 
 
 # --- formulas ---------------------------------------------------------------------------------
