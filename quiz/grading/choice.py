@@ -148,7 +148,7 @@ def _compile_choices(choices: list[str], prompt: str = "") -> _Choices:
     deduct = bool(DEDUCT_RE.search(prompt))
     return _Choices(
         flats, [sound(f) for f in flats], [_numbers(c, deduct) for c in choices], index, given,
-        tuple(roles(f) for f in flats), deduct, tuple(tuple(_steps(ch)) for ch in choices),
+        tuple(roles(f) for f in flats), deduct, tuple(_list_steps(ch) for ch in choices),
     )
 
 
@@ -220,6 +220,11 @@ def _pick(c: _Choices, raw: str) -> tuple[int | None, str]:
     if len(nums) > 1 and any(v not in c.given for v, _ in nums):  # 80%,40 50: the prompt's own numbers are working
         nums = [x for x in nums if x[0] not in c.given]
     nums = [x for i, x in enumerate(nums) if not any(_same_number(x, y) for y in nums[:i])]  # 80%, 即0.8
+    if (
+        nums and all(0 < v <= 3 and not pct for v, pct in nums) and len(_CJK_RE.findall(raw)) >= 4
+        and not any(_same_number(v, w) for v in nums for ws in c.nums for w in ws)
+    ):
+        nums = []  # 两趟运费都由卖家出, 商家一个人出: a small count in passing, not a choice's number
     if nums and any(c.nums):
         allowed = 0
         for i in range(k):
@@ -334,6 +339,17 @@ def _offered_with(c: _Choices, flat: str, best: int, cover: list[int], uniq: lis
 _STEP_SPLIT_RE = re.compile(r"[、,，;；→>\s/]+|-+>?|先|再|然后|接着|之后|随后|最后|开头|第.步")
 
 
+_LIST_SEP_RE = re.compile(r"[、→>]+|-+>")
+
+
+def _list_steps(choice: str) -> tuple[str, ...]:
+    """The steps a choice lists (联系消费者、核实情况、… or A → B → C), if it is such a list."""
+    if not _LIST_SEP_RE.search(choice):
+        return ()
+    items = [normalize(canon(p)) for p in _LIST_SEP_RE.split(choice)]
+    return tuple(items) if len(items) >= 3 and all(items) else ()
+
+
 def _steps(text: str) -> list[str]:
     return [normalize(canon(p)) for p in _STEP_SPLIT_RE.split(text) if len(normalize(p)) >= 2]
 
@@ -350,7 +366,8 @@ def _shared(a: str, b: str) -> int:
     return best
 
 
-_ALONE_RE = re.compile(r"自己|独自|单独|只|仅|均")
+_ALONE_RE = re.compile(r"自己|独自|单独|一个人|1个人|一人|1人|只|仅|均")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _tiebreak(c: _Choices, flat: str, raw: str, among: list[int], *, steps_only: bool = False) -> int | None:
@@ -363,7 +380,7 @@ def _tiebreak(c: _Choices, flat: str, raw: str, among: list[int], *, steps_only:
     if len(among) < 2:
         return None
     steps = _steps(raw)
-    if len(steps) >= 2 and any(len(x) > 2 for x in c.steps):
+    if len(steps) >= 2 and all(c.steps[i] for i in among):
         return _in_order(c, steps, among, raw)
     if steps_only:  # each choice has words of its own in the answer: only their order tells them apart
         return None
@@ -526,8 +543,10 @@ def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
     return _result(q, "wrong", 0, said, nearest=nearest, details=details)
 
 
-_SPLIT_RE = re.compile(r"[、,，;；/\s]+|和|及|与|以及|还有")
+_SPLIT_RE = re.compile(r"[、,，;；/+&\s]+|和|及|与|以及|还有")
 _LETTER_PIECE_RE = re.compile(r"^\W*(?:选)?([a-hA-H]{1,8})\W*$")
+# An explanation after the letters (因为…, B是…, C不对): letters in it are not chosen.
+_WHY_RE = re.compile(r"因为|由于|是|不|错|排除|除了|以外")
 # Letters written against words: C国家级E, CD最佳 (a letter inside a Latin word, CPM, is not one).
 _LETTER_BEFORE_WORDS_RE = re.compile(r"(?<![A-Za-z])([A-Ha-h]+)(?=[\u4e00-\u9fff])")
 _LETTER_AFTER_WORDS_RE = re.compile(r"(?<=[\u4e00-\u9fff])([A-Ha-h]+)(?![A-Za-z])")
@@ -583,6 +602,9 @@ def _grade_multi(q: MultiQuestion, raw: str) -> GradeResult:
             i, why = _pick(c, piece)
             if i is None:
                 lead = _lead_letters(raw)  # CDE,因为都是绝对化用语: the letters, then why
+                more = set(re.findall(r"(?<![A-Za-z])[A-H](?![A-Za-z])", lead[1].upper())) - set(lead[0]) if lead else set()
+                if more and not _WHY_RE.search(lead[1] if lead else ""):
+                    lead = None  # AD,B也选: more letters chosen after the first ones
                 if lead is not None and all(LETTERS.index(ch) < k for ch in lead[0]):
                     chosen = {LETTERS.index(ch) for ch in lead[0]}
                     break

@@ -43,6 +43,10 @@ _ANTONYMS = tuple(
         (r"继续|接着|坚持", "不停止"),
         (r"增加", "不减少"),
         (r"合适|恰当|妥当", "合理"),
+        (r"订单", "单"),
+        # before and after a moment (裁定前 / 裁定之后): marks compared by what they follow
+        (r"(?<=[\u4e00-\u9fff])(?<![在往提])(?:之前|以前|前)(?![面台往提景期者后])", "⊖"),
+        (r"(?<=[\u4e00-\u9fff])(?<![在售然随最背])(?:之后|以后|后)(?![台果面续悔期来])", "⊕"),
     )
 )
 _QUOTE_RE = re.compile(r"[“”\"「」『』‘’]")
@@ -73,6 +77,8 @@ _WORDS: tuple[tuple[str, str], ...] = tuple(
         ("neg", "不能够 不可以 不需要 不应该 不应当 不一定 未必 没必要 用不着 不用 不必 无需 无须 不要 不应 不该 不得 "
                 "不准 不许 不可 不能 不会 不算 不属于 不构成 不存在 没有 没法 无法 无权 禁止 严禁 不 没 无 未 别 勿 莫 非"),
         ("post", "不了 不成"),
+        ("stop", "停止"),
+        ("func", "非常 十分 特别 极其 相当 超级 很 挺 太 最"),
         ("func", "只要 要是 如果 的话 这样 这么 那么 其实 实际上 确实 真的 肯定 一定 已经 就此 因此 从此 由此"),
         ("only", "只有 只能 只需 只是 仅仅 仅 单单 只"),
         ("all", "均 每一次 每1次 每次 每回 每个 每一 每1 每 任何 哪一 哪1 哪"),
@@ -80,12 +86,24 @@ _WORDS: tuple[tuple[str, str], ...] = tuple(
                   "可能 能 可 要 应 该 须 会 将 有 得"),
         ("end", "还是 所以 因此 但是 可是 但 却 而且 而 则 那就 然后 也 就 才"),
         ("adv", "仍然 依然 照样 同样 一样 还 又 再 仍 先 一直 都"),
-        ("func", "的 了 是 被 把 着 啊 吧 呢 呀 哦 嘛 啦 这 那 么 在 给 对 和 与 跟 及 由 很 去 其 该 后"),
+        ("func", "的 了 是 被 把 着 啊 吧 呢 呀 哦 嘛 啦 这 那 么 在 给 和 与 跟 及 由 很 去 其 该 后"),
     )
     for w in words.split()
 )
 _WORD_RE = re.compile("|".join(re.escape(w) for w, _ in sorted(_WORDS, key=lambda x: -len(x[0]))))
 _KIND = dict(_WORDS)
+# What a modal or a negated modal says, for clauses that end with one (副标题也算, 沟通不能停): its group.
+_GROUP = {
+    w: g
+    for g, words in (
+        ("class", "属于 算是 算 构成 视为 认定为 认定 不算 不属于 不构成"),
+        ("can", "可以 能够 能 可 允许 不能够 不可以 不可 不能 无法 没法 不得 不准 不许 禁止 严禁"),
+        ("need", "需要 必须 应该 应当 应 要 该 须 得 得要 不需要 不用 不必 无需 无须 没必要 用不着 不要 不应该 不应当 不应 不该"),
+        ("will", "会 将 不会"),
+        ("have", "有 存在 没有 不存在"),
+    )
+    for w in words.split()
+}
 # 得 is "must" only where a predicate starts (也得道歉, 得及时补), not in 协商得好.
 _DE_MODAL_BEFORE = frozenset("也还就都才必总")
 
@@ -103,14 +121,15 @@ _TRUTH_TAIL_RE = re.compile(
     r"(?:的|了|啊|吧|呀|哦|哈)*$"
 )
 _PERM_TAIL_RE = re.compile(
-    r"(?:是|就|也|都)?(?P<p>违规|违法|不合规|不合法|不合理|不行|不可以|不允许|不妥|不可取|合理|没问题|就行|就好|也行|都行|"
+    r"(?:是|就|也|都|属于|算是|算)?(?P<p>违规|违法|不合规|不合法|不合理|不行|不可以|不允许|不妥|不可取|合理|没问题|就行|就好|也行|都行|"
     r"可以|合规|合法)(?:的|了|啊|吧|呀|哦)*$"
 )
 _NEGATIVE_TAILS = frozenset("不对 不正确 是错的 错的 错了 错误 是假的 违规 违法 不合规 不合法 不合理 不行 不可以 不允许 不妥 不可取".split())
+_NAMING_RE = re.compile(r"^(?:这|那|此|它)?(?:就|也|都)?(?:是|属于|叫|算是|算)")
 # A clause that only judges the one before it: 是不合适的营销方式, 这是违规的.
 _EVAL_CLAUSE_RE = re.compile(
     r"^(?:这|那|此)?(?:种|个|样)?(?:做法|行为|说法)?(?:是|属于|就是)?(?P<p>不合理|合理|违规|违法|不合规|合规|不对|不正确|错误|正确)"
-    r"(?:的)?(?:营销方式|方式|做法|行为|说法|方法)?$"
+    r"(?:的)?(?:营销方式|方式|做法|行为|说法|方法|回复|话术|回答|表达|用语|处理|态度)?$"
 )
 _DEONTIC_RE = re.compile(r"可以|能|允许|不得|禁止|严禁|应该|应当|必须|要|需要|不用|不必|就好|就行|合理|违规|违法|合规")
 _CLAUSE_RE = re.compile(r"[,，。;；!！?？:：\n]+|(?=所以|因此|但是|可是|不过|而是|否则)")
@@ -141,6 +160,10 @@ class Clause:
     deontic: bool = False  # says whether something is allowed or needed
     correction: bool = False  # X才对
     quoted: list[bool] = field(default_factory=list)
+    marks: list[tuple[str, int]] = field(default_factory=list)  # (group, polarity after it) of its modals
+    tail: tuple[str, int] | None = None  # the clause ends with a modal, nothing after it (副标题也算)
+    naming: bool = False  # 这是X / 属于X: it names what the statement is about, it does not restate it
+    judged: int | None = None  # it ends by judging whether what it says is allowed: 0 allowed (没问题), 1 not (违规)
 
 
 def _split(text: str) -> list[str]:
@@ -205,10 +228,14 @@ def read_clause(text: str, answer: bool = False, said: str = "") -> Clause:
             c.deontic = True
     if tail is not None and tail[1] == "才对":
         c.correction = True
+    if tail is not None and tail[0] == "perm":
+        c.judged = int(tail[1] in _NEGATIVE_TAILS)
+    if answer and _NAMING_RE.match(t):
+        c.naming = True
     nums = _numbers(t)
     num_at = {pos: (v, u) for v, u, pos in nums}
     neg_full = 0  # negations that reach the end of the clause (不是X就Y)
-    neg_vp: list[int] = []  # negations that end at 也/就/所以 … or a 的 before a noun
+    neg_vp: list[int] = []  # negations that end at 也/就/所以 …, once they have governed some words (不能就要求删)
     content: list[str] = []
     parity: list[int] = []
     quoted: list[bool] = []
@@ -254,7 +281,7 @@ def read_clause(text: str, answer: bool = False, said: str = "") -> Clause:
         if ch.isdigit() or ch == ".":
             i += 1
             continue
-        m = _WORD_RE.match(t, i)
+        m = None if inside else _WORD_RE.match(t, i)  # a quote is words, not negations (“爱买不买”)
         if m is not None:
             w = m.group(0)
             kind = _KIND[w]
@@ -272,7 +299,7 @@ def read_clause(text: str, answer: bool = False, said: str = "") -> Clause:
                 flush()
                 marked_after = kind != "post"
             if kind == "neg":
-                neg_vp.append(1)
+                neg_vp.append(len(content))
                 pred_after = True
             elif kind == "full":
                 neg_full += 1
@@ -285,7 +312,16 @@ def read_clause(text: str, answer: bool = False, said: str = "") -> Clause:
                 pred_after = True
                 c.deontic = c.deontic or w in ("可以", "能", "能够", "允许", "要", "需要", "必须", "应该", "应当", "得")
             elif kind == "end":
-                neg_vp.clear()
+                if neg_vp and len(content) > neg_vp[-1]:
+                    neg_vp.clear()
+                pred_after = True
+            elif kind == "stop":  # 停止沟通 = 不沟通; 沟通不能停止: what came before, negated again
+                if i + len(w) < n and t[i + len(w) :].strip("了的啊吧呢" + _Q):
+                    neg_vp.append(len(content))
+                elif segments:
+                    segments[-1].parity ^= 1 ^ (len(neg_vp) % 2)
+                    segments[-1].pred = True
+                    neg_vp.clear()
                 pred_after = True
             elif kind in ("adv",):
                 pred_after = True
@@ -300,6 +336,8 @@ def read_clause(text: str, answer: bool = False, said: str = "") -> Clause:
             if kind in ("neg",) and w in ("不能", "不可以", "不得", "禁止", "严禁", "不准", "不许", "不要", "不用", "不必",
                                           "不需要", "不应该", "无需"):
                 c.deontic = True
+            if w in _GROUP and kind in ("neg", "modal"):
+                c.marks.append((_GROUP[w], current()))
             i = m.end()
             continue
         if ch in "、 \t|" or not ch.isalnum():
@@ -320,6 +358,8 @@ def read_clause(text: str, answer: bool = False, said: str = "") -> Clause:
             c.numbers = [(v, u, p ^ 1) for v, u, p in c.numbers]
     if segments and not any(s.pred for s in segments) and not marked_after:
         segments[-1].pred = True  # 证据很关键: one run of words is what the clause says
+    if marked_after and c.marks:
+        c.tail = c.marks[-1]
     c.content = "".join(content)
     c.parity = parity
     c.quoted = quoted
@@ -333,21 +373,31 @@ def read_clause(text: str, answer: bool = False, said: str = "") -> Clause:
 
 @dataclass(slots=True)
 class Statement:
-    text: str  # prepared
+    text: str  # the words of its clauses (not of a clause that only judges the one before), | between
     clauses: list[Clause]
     numbers: list[tuple[float, str, int]]
     order: list[str]
+    quotes: tuple[str, ...] = ()  # what it quotes, prepared
+    judgment: int | None = None  # it judges what it describes allowed (0) or not (1)
+    prepared: str = ""
 
 
-_ORDER_RE = re.compile(r"先([^,，。;；先再]{1,24}?)(?:[,，]?\s*(?:再|然后|之后|接着|随后|后)([^,，。;；先再]{1,24}))?(?=[,，。;；]|$|再|然后|后)")
+_ORDER_RE = re.compile(
+    r"先([^,，。;；先再⊕]{1,24}?)(?:[,，]?\s*(?:再|然后|之后|接着|随后|后|⊕)([^,，。;；先再⊕]{1,24}))?(?=[,，。;；]|$|再|然后|后|⊕)"
+)
+_MOMENT_RE = re.compile(r"([\u4e00-\u9fff]{2})([⊖⊕])")
+_FIRST_RE = re.compile(r"([^,，。;；]{2,16}?)(?:放)?在前|首先([^,，。;；]{2,16})|第1步([^,，。;；]{2,16})")
 _BEFORE_AFTER_RE = re.compile(r"([^,，。;；]{1,16}?)在前[,，]?([^,，。;；]{1,16}?)在后")
 
 
 def _order(text: str) -> list[str]:
-    """The steps a text puts in order (先X再Y, X在前Y在后), as content characters."""
+    """The steps a text puts in order (先X再Y, X在前Y在后, X在前), as content characters."""
     m = _BEFORE_AFTER_RE.search(text)
+    m1 = _FIRST_RE.search(text)
     if m:
         items = [m.group(1), m.group(2)]
+    elif m1 and "先" not in text:
+        items = [next(g for g in m1.groups() if g)]
     else:
         m = _ORDER_RE.search(text)
         if not m:
@@ -359,11 +409,12 @@ def _order(text: str) -> list[str]:
 @functools.lru_cache(maxsize=2048)
 def statement(prompt: str) -> Statement:
     t = _prep(prompt)
-    clauses = [read_clause(x) for x in _split(t)]
+    pieces = _split(t)
+    clauses = [read_clause(x) for x in pieces]
+    raws = [x.replace(_Q, "") for x in pieces]
     # a clause that only judges the one before (是不合适的营销方式) judges what it quotes, or all of it
     for k in range(1, len(clauses)):
-        raw = _split(t)[k].replace(_Q, "")
-        m = _EVAL_CLAUSE_RE.match(raw)
+        m = _EVAL_CLAUSE_RE.match(raws[k])
         if not m:
             continue
         prev = clauses[k - 1]
@@ -372,7 +423,21 @@ def statement(prompt: str) -> Statement:
             whole = not any(prev.quoted)
             prev.parity = [p ^ 1 if (whole or q) else p for p, q in zip(prev.parity, prev.quoted, strict=True)]
     nums = [x for c in clauses for x in c.numbers]
-    return Statement(t, clauses, nums, _order(t))
+    words = "|".join(c.content for k, c in enumerate(clauses) if not (k and _EVAL_CLAUSE_RE.match(raws[k])))
+    quotes = tuple(q for q in t.split(_Q)[1::2] if len(q) >= 2)
+    return Statement(words, clauses, nums, _order(t), quotes, _judgment(clauses), t)
+
+
+def _judgment(clauses: list[Clause]) -> int | None:
+    """Whether the statement judges what it describes allowed (0: 合规, 合理, 不算违规) or not (1: 违规,
+    侵权, 不合适), where it says so once."""
+    found = set()
+    for c in clauses:
+        for word, bad in (("违规", 1), ("违法", 1), ("侵权", 1), ("合规", 0), ("合法", 0), ("合理", 0)):
+            k = c.content.find(word)
+            if k >= 0:
+                found.add(bad ^ c.parity[k])
+    return found.pop() if len(found) == 1 else None
 
 
 # --- comparing -----------------------------------------------------------------------------------
@@ -381,16 +446,29 @@ def statement(prompt: str) -> Statement:
 def _locate(seg: str, clause: Clause) -> tuple[int, int, int] | None:
     """(characters matched, score, the statement's polarity there) of ``seg`` in a statement clause: the
     polarity most of the matched characters have (the last one's on a tie: 使用没有门槛 is 没有门槛)."""
-    sm = difflib.SequenceMatcher(None, seg, clause.content, autojunk=False)
+    text = clause.content
+    sm = difflib.SequenceMatcher(None, seg, text, autojunk=False)
     blocks = [b for b in sm.get_matching_blocks() if b.size and (b.size >= 2 or seg[b.a] not in _WEAK_SINGLE)]
-    if not blocks:
+    mine = {b.a + d for b in blocks for d in range(b.size)}
+    theirs = [b.b + d for b in blocks for d in range(b.size)]
+    # two-character words said in another order (证据非常重要 for 重要证据都至为关键)
+    for i in range(len(seg) - 1):
+        if i in mine and i + 1 in mine:
+            continue
+        j = text.find(seg[i : i + 2])
+        if j >= 0:
+            mine |= {i, i + 1}
+            theirs += [j, j + 1]
+    if not mine:
         return None
-    matched = sum(b.size for b in blocks)
-    ps = [clause.parity[j] for b in blocks for j in range(b.b, b.b + b.size)]
+    if any(clause.quoted[j] for j in theirs):  # what the statement quotes is what it judges (随便送赠品)
+        theirs = [j for j in theirs if clause.quoted[j]]
+    ps = [clause.parity[j] for j in theirs]
     ones = sum(ps)
     parity = 1 if 2 * ones > len(ps) else 0 if 2 * ones < len(ps) else ps[-1]
-    quoted = all(clause.quoted[j] for b in blocks for j in range(b.b, b.b + b.size))
-    return matched, sum(b.size * b.size for b in blocks), parity + 2 * quoted
+    quoted = all(clause.quoted[j] for j in theirs)
+    score = sum(b.size * b.size for b in blocks) + (len(mine) - sum(b.size for b in blocks))
+    return len(mine), score, parity + 2 * quoted
 
 
 def _polarities(st: Statement, seg: str, matched: int) -> list[int]:
@@ -404,15 +482,17 @@ def _polarities(st: Statement, seg: str, matched: int) -> list[int]:
     return out
 
 
-def _said_elsewhere(st: Statement, seg: str, home: int) -> bool:
-    """Whether the statement also affirms ``seg`` in another clause (of another subject): two or more
-    of its characters there, or, for one character, every clause that has it affirms it."""
+def _said_elsewhere(st: Statement, seg: str, home: int, who: frozenset[str]) -> bool:
+    """Whether the statement also affirms ``seg`` in another clause, of the same party if the answer names
+    one (消费者只承担寄回的: the seller's 承担 elsewhere is not the consumer's): two or more of its
+    characters there, or, for one character, every clause that has it affirms it."""
+    clauses = [c2 for k, c2 in enumerate(st.clauses) if not who or not c2.roles or c2.roles & who or k == home]
     if len(seg) == 1:
-        ps = _polarities(st, seg, 1)
+        ps = [loc[2] & 1 for c2 in clauses if (loc := _locate(seg, c2)) is not None]
         return len(ps) > 1 and not any(ps)
     return any(
-        k != home and (loc := _locate(seg, c2)) is not None and loc[0] >= 2 and loc[2] & 1 == 0
-        for k, c2 in enumerate(st.clauses)
+        c2 is not st.clauses[home] and (loc := _locate(seg, c2)) is not None and loc[0] >= 2 and loc[2] & 1 == 0
+        for c2 in clauses
     )
 
 
@@ -437,12 +517,25 @@ def compare(prompt: str, pieces: list[str]) -> bool | None:
         return None
     agree = contra = False
     text = "，".join(_prep(p) for p in pieces)
+    for quote in st.quotes:  # 不能说爱买不买: the statement's quote, in the answer, is read as a quote
+        if quote in text:
+            text = text.replace(quote, f"{_Q}{quote}{_Q}")
     for raw in _split(text):
         r = _compare_clause(st, read_clause(raw, answer=True, said=st.text))
         if r is False:
             contra = True
         elif r is True:
             agree = True
+    # before / after the same moment (裁定前也会显示, for 裁定之后才会显示)
+    for m in _MOMENT_RE.finditer(text):
+        k = st.prepared.find(m.group(1))
+        while k >= 0:
+            after = st.prepared[k + len(m.group(1)) : k + len(m.group(1)) + 1]
+            if after and after in "⊖⊕":
+                if after != m.group(2):
+                    contra = True
+                break
+            k = st.prepared.find(m.group(1), k + 1)
     # the order of steps
     mine = _order(text)
     if mine and st.order:
@@ -516,18 +609,20 @@ def _compare_at(st: Statement, a: Clause, home: int | None) -> bool | None:
         if best is None:
             continue
         sc = st.clauses[best[3]]
-        if best[2] >= 2 and not a.deontic:
+        if best[2] >= 2 and a.naming:
             continue  # 这是好评返现: naming what the statement quotes says nothing about whether it is allowed
         covered += best[0]
         if not seg.pred:
             continue
         theirs = best[2] & 1
         mine = seg.parity
+        if a.judged is not None and st.judgment is not None:
+            continue  # X没问题 / X违规 is compared with the statement's own judgment, below
         if seg.perm and not sc.deontic:
             continue  # X违规 against a fact, not a permission: nothing to compare
         if a.all and len(set(_polarities(st, seg.text, best[0]))) > 1:
             contra = True  # 每个问题都要回复, where the statement says 回复 of some and 不用回复 of others
-        elif a.only and _said_elsewhere(st, seg.text, best[3]):
+        elif a.only and _said_elsewhere(st, seg.text, best[3], a.roles):
             contra = True  # 只按展示扣费, where the statement says 扣费 of 点击 too
         elif mine == theirs:
             agree = agree or best[0] >= _AGREE * len(seg.text)
@@ -543,6 +638,24 @@ def _compare_at(st: Statement, a: Clause, home: int | None) -> bool | None:
             c2.roles and not (c2.roles <= a.roles) and _shared(seg.text, c2.content) >= 2 for c2 in st.clauses
         ):
             contra = True
+    # X没问题 / X违规 where the statement judges X itself (…存在违规, 是不合适的营销方式)
+    if a.judged is not None and st.judgment is not None and covered >= _AGREE * max(total, 1):
+        if a.judged == st.judgment:
+            agree = True
+        else:
+            contra = True
+    # a clause that ends with a modal (副标题也算, 同行的也算, 副标题不算): the statement's modal of that kind,
+    # in the clause the subject is in, or the only clause that has one
+    if a.tail is not None and not agree and not contra:
+        group, mine_p = a.tail
+        here = [m for m in st.clauses[home].marks if m[0] == group] if home is not None else []
+        anywhere = [m for c2 in st.clauses for m in c2.marks if m[0] == group]
+        theirs_p = here[-1][1] if here else anywhere[0][1] if len(anywhere) == 1 else None
+        if theirs_p is not None:
+            if theirs_p == mine_p:
+                agree = covered >= _AGREE * max(total, 1)
+            else:
+                contra = True
     # quantifiers with little else to compare: 只交有利的 against 所有聊天记录都提交; 每次都扣 where the
     # statement says 扣分 of some cases and 不扣分 of others
     if not agree and not contra and (a.only or a.all):

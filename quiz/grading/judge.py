@@ -214,6 +214,8 @@ def _against(stmt: str, form: tuple[str, int, bool], rest: str) -> bool | None:
             said = _polarity_at(stmt, p, gi)
             if said is not None:
                 return pos == said
+    if rest and not any(g == gi and f in stmt for f, g, _ in _FORMS) and stmt.find(rest[:2]) < 0:
+        return None  # 凭证可以扔: neither 可以 nor 扔 is in the statement
     said = _group_polarity(stmt, gi)
     return None if said is None else pos == said
 
@@ -291,19 +293,27 @@ def _clause_verdict(c: str, stmt: str | None, first: bool) -> tuple[bool, int, s
 
 def read_verdict(raw: str, statement: str | None = None) -> bool | None:
     """The verdict (True/False) an answer gives; relative words (可以, 不会, 有门槛) need the ``statement``."""
+    return _read(raw, statement)[0]
+
+
+# Why no verdict was read: nothing recognisable, an unsure answer, or a verdict its own explanation contradicts.
+_NONE, _UNSURE, _CONFLICT = "none", "unsure", "conflict"
+
+
+def _read(raw: str, statement: str | None) -> tuple[bool | None, str]:
     t = _fold(raw[:2000]).lower().strip()
     if not t:
-        return None
+        return None, _NONE
     if t in _TRUE:
-        return True
+        return True, ""
     if t in _FALSE:
-        return False
+        return False, ""
     stmt = _statement(statement) if statement is not None else None
     clauses = [c for c in (_DROP_RE.sub("", x) for x in _CLAUSE_RE.split(t)) if c]
     if not clauses:
-        return None
+        return None, _NONE
     if _hedged(clauses):
-        return None
+        return None, _UNSURE
     # The plainest verdict, the earliest of equally plain ones (the first clause may also echo the
     # statement; later ones count when they are a verdict word or start with a predicate). Verdict
     # words standing alone in a clause (不对 / 所以是错的) must all agree with it.
@@ -323,7 +333,7 @@ def read_verdict(raw: str, statement: str | None = None) -> bool | None:
             words.add(v)
         elif rest != _strip(c):  # a leading verdict word, then what explains it
             words.add(v)
-            said.append(rest)
+            said.append(_strip(c) if _strip(c).startswith(("不一定", "未必")) else rest)  # 不一定能删: all of it
         else:
             said.append(rest)
             bare = _ADVERB_RE.sub("", _SUFFIX_RE.sub("", rest) or rest)
@@ -334,16 +344,16 @@ def read_verdict(raw: str, statement: str | None = None) -> bool | None:
     # and an explanation that contradicts the verdict (可以,但只能一次) makes the answer a hedge.
     restated = compare(statement, [x for x in said if x]) if statement is not None and any(said) else None
     if restated is not None:
-        return restated if words <= {restated} else None
+        return (restated, "") if words <= {restated} else (None, _CONFLICT)
     if not found:
-        return None
+        return None, _NONE
     verdict = min(found)[2]
-    return verdict if pure <= {verdict} else None
+    return (verdict, "") if pure <= {verdict} else (None, _CONFLICT)
 
 
 # An answer that is unsure of its verdict: 可能对吧, 大概是对的, 应该会吧, 不太确定.
 _HEDGE_START_RE = re.compile(r"^(?:可能|也许|大概|估计|好像|似乎|或许|我猜|说不定|八成)")
-_UNSURE_RE = re.compile(r"^(?:我)?(?:不确定|不太确定|不敢确定|说不准|说不好|拿不准|不敢肯定|没把握|不清楚|不太清楚|记不清)")
+_UNSURE_RE = re.compile(r"^(?:我)?(?:也|还|真|都)?(?:不知道(?:呢|啊|哦|诶|耶)*$|不确定|不太确定|不敢确定|说不准|说不好|拿不准|不敢肯定|没把握|不清楚|不太清楚|记不清)")
 _GUESS_TAIL_RE = re.compile(r"^(?:应该|应当)\w*吧$")
 
 
@@ -377,15 +387,24 @@ def _grade_judge(q: JudgeQuestion, raw: str) -> GradeResult:
             q, "wrong", 0,
             tr(f"「{_clip(text, 12)}」是问句。请回答 对 或 错。", f"“{_clip(text, 12)}” is a question. Answer true or false."),
         )
-    said = read_verdict(raw, q.prompt)
+    said, why = _read(raw, q.prompt)
     if said is None:
-        return _result(
-            q, "wrong", 0,
-            tr(
+        if why == _UNSURE:
+            msg = tr(
+                f"「{_clip(text, 12)}」没有拿定主意。请明确回答 对 或 错。",
+                f"“{_clip(text, 12)}” is not sure either way. Answer true or false.",
+            )
+        elif why == _CONFLICT:
+            msg = tr(
+                f"「{_clip(text, 12)}」前后矛盾：判断和说明说的不一致。请回答 对 或 错，说明要与判断一致。",
+                f"“{_clip(text, 12)}” contradicts itself: its verdict and its explanation disagree. Answer true or false.",
+            )
+        else:
+            msg = tr(
                 f"无法从「{_clip(text, 12)}」读出判断。请回答 对 或 错（也可用 √/×、T/F，或 可以/不可以 这类词开头）。",
                 f"Could not read a verdict in “{_clip(text, 12)}”. Answer true or false (“对”/“错”, √/×, T/F).",
-            ),
-        )
+            )
+        return _result(q, "wrong", 0, msg)
     chose = "true" if said else "false"
     plain = _fold(text).lower().strip() in (_TRUE | _FALSE)
     reading = "" if plain else tr(f"（你的回答读作“{_word(said)}”）", f" (your answer reads “{_word(said)}”)")

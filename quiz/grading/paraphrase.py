@@ -37,12 +37,15 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<!被)(?:作出|给出|给了|给|打)?(?:中差评|差评)的(?:那个|那位)?人|评价人", REVIEWER),
         (r"全(?=[出付掏包]|承担)", "均"),
         # who pays: 卖家出 / 买家付 / 各出一半 / 自己掏 / 商家全出
-        (r"(?<=[σβπ各己均])(?:来)?(?:出钱|付钱|掏钱|出(?!售|具|现|租|口|货|去|发|问题|了问题)|付(?!款)|掏|负担|买单|包)", "承担"),
+        (r"(?<=[σβπ各己均人])(?:来)?(?:出钱|付钱|掏钱|出(?!售|具|现|租|口|货|去|发|问题|了问题)|付(?!款)|掏|负担|买单|包)", "承担"),
         # quantifiers: all of them
-        (r"全部|全都|统统|一律|所有的|所有|都|均|来回", "均"),
+        (r"全部|全都|统统|一律|所有的|所有|都|均|来回|往返|两段|两趟|两头|双程", "均"),
         (r"均(?:是|由|为)", "均"),
         # directions
-        (r"越来越|逐步|慢慢|渐渐|一步一步|一步步|一点点|一层层|层层|一直(?=减少|增加|变少|变多|下降|上升|少|多)", "逐渐"),
+        (r"越来越|越[^越,，。]{1,3}越(?=[少多])|逐步|慢慢|渐渐|一步一步|一步步|一点点|一层层|层层|"
+         r"一直(?=减少|增加|变少|变多|下降|上升|少|多)", "逐渐"),
+        (r"递减", "逐渐减少"),
+        (r"递增", "逐渐增加"),
         (r"逐渐(?:变)?少", "逐渐减少"),
         (r"逐渐(?:变)?多", "逐渐增加"),
         (r"先(?:变)?少后(?:变)?多", "先减少后增加"),
@@ -58,13 +61,21 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"保留|留存|留好", "保存"),
         (r"协商方案", "协调方案"),
         (r"抵扣|抵用|使用", "用"),
+        (r"宝贝", "商品"),
+        (r"(?:累计)?总销售额", "全部累计销售额"),
     )
 )
+
+
+# Any word a rule rewrites: most texts have none, and are returned as they are.
+_ANY_RE = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _RULES))
 
 
 @functools.lru_cache(maxsize=8192)
 def canon(text: str) -> str:
     """``text`` (already normalised: lower case, numerals Arabic) in canonical words."""
+    if not _ANY_RE.search(text):
+        return text
     for pattern, repl in _RULES:
         text = pattern.sub(repl, text)
     return text
@@ -101,6 +112,7 @@ def _fraction(m: re.Match[str]) -> str:
 
 
 _THAN_RE = re.compile(r"^([^<>=比]+)比([^<>=比]+?)(?:要|还)?(低|小|少|高|大|多)$")
+_RATIO_RE = re.compile(r"^([\u4e00-\u9fff]{2,8})比([\u4e00-\u9fff]{2,8})$")
 _CMP_RE = re.compile(r"^([^<>=]+)([<>])([^<>=]+)$")
 
 
@@ -120,6 +132,10 @@ def canon_formula(flat: str) -> str:
     m = _THAN_RE.match(expr)
     if m:  # 最低价比参照价*阈值低: 最低价<参照价*阈值
         expr = f"{m.group(1)}{'<' if m.group(3) in '低小少' else '>'}{m.group(2)}"
+    else:
+        m = _RATIO_RE.match(expr)
+        if m:  # 接待量比咨询量: 接待量/咨询量
+            expr = f"{m.group(1)}/{m.group(2)}"
     m = _CMP_RE.match(expr)
     if m:
         left, op, right = m.group(1), m.group(2), m.group(3)

@@ -71,6 +71,7 @@ _RETRACT_CLAUSE_RE = re.compile(
     r"^\s*(?:哦|噢|喔|额|呃|啊|嗯)*\s*(?:不对|错了|说错了|写错了|搞错了|记错了|打错了|更正|纠正|改一下|不是|不不|不)\s*"
     r"(?:的|了|啊|哦|呀)?\s*$"
 )
+_INTERJECTION_RE = re.compile(r"^\s*(?:哦|噢|喔|额|呃|啊|嗯|唉|哎)+\s*$")
 # A number the learner says they once believed: 一开始以为是30天(, 其实是15天), 原来记成7个工作日.
 _BELIEVED_RE = re.compile(r"以为|记成|记得是|算成|写成|看成|当成|想成|弄成|搞成")
 _EXAMPLE_RE = re.compile(r"比如|例如|譬如|举例|举个例子|假如|假设|打个比方")
@@ -373,7 +374,10 @@ def _mark_retractions(t: str, qs: list[Quantity], clause_starts: list[int], clau
         by_clause.setdefault(q.clause, []).append(q)
     for k in range(1, len(clause_starts)):
         if k not in by_clause and _RETRACT_CLAUSE_RE.match(clause_text(k)):
-            for q in by_clause.get(k - 1, []):
+            j = k - 1
+            while j > 0 and j not in by_clause and _INTERJECTION_RE.match(clause_text(j)):
+                j -= 1  # 6分,哦,不对,是12分
+            for q in by_clause.get(j, []):
                 q.retracted = True
 
 
