@@ -421,3 +421,11 @@ def test_within_ranges_and_retracted_numbers() -> None:
                                  "我记成了30天，后来看是15天"]).values()) == {"correct"}
     assert set(verdicts(WINDOW, ["2-15天", "15天，哦不，30天", "以为是15天，其实是30天"]).values()) == {"wrong"}
     assert grade(PRICE, "1-180元").verdict == "wrong"  # not a "within" question: a range is a hedge
+
+
+def test_an_answer_that_says_it_is_unsure_is_refused_in_every_type() -> None:
+    for question, answer in [(WINDOW, "15天吧，不太确定"), (CPM, "D吧，我也拿不准"), (CPM, "按展示扣费，猜的"), (OVER5, "AD，不确定")]:
+        r = grade(question, answer)
+        assert r.verdict == "wrong" and "拿定主意" in r.feedback, answer
+        assert "not sure" in grade(question, answer, lang="en").feedback
+    assert grade(CPM, "D吧").verdict == "correct" and grade(WINDOW, "大概15天").verdict == "correct"
