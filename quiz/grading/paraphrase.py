@@ -3,18 +3,17 @@
 :func:`canon` rewrites a text into canonical words, so that ``都是商家出`` and ``均由经营者承担``,
 ``越来越少`` and ``逐渐减少``, ``按曝光扣费`` and ``按展示收费`` meet:
 
-* parties are one token each: 商家/卖家/店家/经营者 … ``σ``, 消费者/买家/顾客/客户 … ``β``,
-  平台/官方/小二 … ``π``, the reviewer (评价人, 给差评的人) ``ρ``; so a party is never read
-  as a typo of another, and choices can be told apart by who does or pays;
-* money verbs after a party (出/付/掏/负担) are 承担; 都/均/全部/一律 are one quantifier;
-* directions (越来越少 = 逐渐减少), charging words (收费/扣钱 = 扣费, 曝光 = 展示), replying
-  (理会/回应 = 回复), keeping (保留/留存 = 保存).
+* the trade's synonyms are read as the shared thesaurus reads them (``banks/lexicon/thesaurus.yaml``,
+  with any a trainer adds: 展示 = 展现 = 曝光, 扣费 = 收费, 保存 = 保留 …);
+* the words the thesaurus marks as naming a party are one token each: seller ``σ``, buyer ``β``,
+  platform ``π``; the reviewer (评价人, 给差评的人) is ``ρ``; so a party is never read as a typo of
+  another, and choices can be told apart by who does or pays;
+* what the thesaurus does not say, this module does: money verbs after a party (出/付/掏/负担) are
+  承担; 都/均/全部/一律/来回 are one quantifier; directions (越来越少 = 逐渐减少, 递减); replying
+  (理会/回应 = 回复).
 
 :func:`canon_formula` writes a formula one way: ``a>b`` as ``b<a``, the factors of a product
-sorted, ``A分之B`` as ``B/A``.
-
-The table is small and private to grading choices and 判断 answers: the shared domain
-thesaurus (``banks/``) is for key points and may replace it once it lands.
+sorted, ``A分之B`` as ``B/A``, ``A比B低`` as ``A<B``, ``A比B`` as ``A/B``.
 """
 
 from __future__ import annotations
@@ -22,63 +21,88 @@ from __future__ import annotations
 import functools
 import re
 
+from quiz.grading import lexicon
+from quiz.grading.normalize import _numerals
+
 # Greek letters: word characters that NFKC and lower-casing keep, and that no Chinese answer uses.
 SELLER, BUYER, PLATFORM, REVIEWER = "σ", "β", "π", "ρ"
 PARTIES = frozenset((SELLER, BUYER, PLATFORM, REVIEWER))
-
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), r)
-    for p, r in (
-        # parties (the platform's operator is the platform; a seller on it is a seller)
-        (r"平台内经营者|平台内的经营者", SELLER),
-        (r"(?:电子商务|电商)?平台经营者|淘宝网官方|淘宝官方|电商平台|平台方|平台|官方|小二", PLATFORM),
-        (r"商家|卖家|店家|经营者|店主|掌柜|商户|卖方", SELLER),
-        (r"消费者|买家|顾客|客户|客人|买方", BUYER),
-        (r"(?<!被)(?:作出|给出|给了|给|打)?(?:中差评|差评)的(?:那个|那位)?人|评价人", REVIEWER),
-        (r"全(?=[出付掏包]|承担)", "均"),
-        # who pays: 卖家出 / 买家付 / 各出一半 / 自己掏 / 商家全出
-        (r"(?<=[σβπ各己均人])(?:来)?(?:出钱|付钱|掏钱|出(?!售|具|现|租|口|货|去|发|问题|了问题)|付(?!款)|掏|负担|买单|包)", "承担"),
-        # quantifiers: all of them
-        (r"全部|全都|统统|一律|所有的|所有|都|均|来回|往返|两段|两趟|两头|双程", "均"),
-        (r"均(?:是|由|为)", "均"),
-        # directions
-        (r"越来越|越[^越,，。]{1,3}越(?=[少多])|逐步|慢慢|渐渐|一步一步|一步步|一点点|一层层|层层|"
-         r"一直(?=减少|增加|变少|变多|下降|上升|少|多)", "逐渐"),
-        (r"递减", "逐渐减少"),
-        (r"递增", "逐渐增加"),
-        (r"逐渐(?:变)?少", "逐渐减少"),
-        (r"逐渐(?:变)?多", "逐渐增加"),
-        (r"先(?:变)?少后(?:变)?多", "先减少后增加"),
-        (r"先(?:变)?多后(?:变)?少", "先增加后减少"),
-        (r"增多|增长|上升|变多", "增加"),
-        (r"变少|减小|下降", "减少"),
-        # charging, showing
-        (r"曝光", "展示"),
-        (r"收费|扣钱|收钱|计费|扣费用", "扣费"),
-        (r"免费|不收(?:钱|费)?", "不扣费"),
-        # replying, keeping, negotiating a plan
-        (r"理会|理睬|搭理|回应|答复", "回复"),
-        (r"保留|留存|留好", "保存"),
-        (r"协商方案", "协调方案"),
-        (r"抵扣|抵用|使用", "用"),
-        (r"宝贝", "商品"),
-        (r"(?:累计)?总销售额", "全部累计销售额"),
-    )
-)
+_TOKEN = {"seller": SELLER, "buyer": BUYER, "platform": PLATFORM}
 
 
-# Any word a rule rewrites: most texts have none, and are returned as they are.
-_ANY_RE = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _RULES))
+def _rules(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(p), r) for p, r in pairs)
+
+
+# Before the thesaurus: words its groups would split (the platform's operator is the platform, a
+# seller on it a seller; 总销售额 is 全部累计销售额).
+_BEFORE = _rules((
+    (r"平台内经营者|平台内的经营者", SELLER),
+    (r"(?:电子商务|电商)?平台经营者|平台方", PLATFORM),
+    (r"(?<!被)(?:作出|给出|给了|给|打)?(?:中差评|差评)的(?:那个|那位)?人|评价人", REVIEWER),
+    (r"(?:累计)?总销售额", "全部累计销售额"),
+    (r"协商方案", "协调方案"),
+))
+# After it, and after the parties are tokens.
+_AFTER = _rules((
+    (r"全(?=[出付掏包]|承担)", "均"),
+    # who pays: 卖家出 / 买家付 / 各出一半 / 自己掏 / 商家全出
+    (r"(?<=[σβπ各己均人])(?:来)?(?:出钱|付钱|掏钱|出(?!售|具|现|租|口|货|去|发|问题|了问题)|付(?!款)|掏|负担|买单|包)", "承担"),
+    # quantifiers: all of them
+    (r"全部|全都|统统|一律|所有的|所有|都|均|来回|往返|2段|2趟|2头|双程", "均"),
+    (r"均(?:是|由|为)", "均"),
+    # directions
+    (r"越来越|越[^越,，。]{1,3}越(?=[少多])|逐步|慢慢|渐渐|1步1步|1步步|一点点|1层层|层层|"
+     r"一直(?=减少|增加|变少|变多|下降|上升|少|多)", "逐渐"),
+    (r"递减", "逐渐减少"),
+    (r"递增", "逐渐增加"),
+    (r"逐渐(?:变)?少", "逐渐减少"),
+    (r"逐渐(?:变)?多", "逐渐增加"),
+    (r"先(?:变)?少后(?:变)?多", "先减少后增加"),
+    (r"先(?:变)?多后(?:变)?少", "先增加后减少"),
+    (r"增多|增长|上升|变多", "增加"),
+    (r"变少|减小|下降", "减少"),
+    # charging, replying, using
+    (r"收钱|扣费用", "扣费"),
+    (r"免费|不收(?:钱|费)?", "不扣费"),
+    (r"理会|理睬|搭理|回应|答复", "回复"),
+    (r"抵扣|抵用|使用", "用"),
+))
+# Any word a rule of this module rewrites.
+_ANY_RE = re.compile("|".join(f"(?:{p.pattern})" for p, _ in (*_BEFORE, *_AFTER)))
+
+
+def canon(text: str) -> str:
+    """``text`` (NFKC, lower case) in canonical words: the thesaurus's, parties as tokens, this module's."""
+    return _canon(text, lexicon.generation())
 
 
 @functools.lru_cache(maxsize=8192)
-def canon(text: str) -> str:
-    """``text`` (already normalised: lower case, numerals Arabic) in canonical words."""
-    if not _ANY_RE.search(text):
+def _canon(text: str, generation: int) -> str:
+    text = _numerals(text)  # as the thesaurus's words are (小二 is 小2 there)
+    th, party_re = _thesaurus(generation)
+    if th.pattern is not None and th.pattern.search(text):
+        for pattern, repl in _BEFORE:
+            text = pattern.sub(repl, text)
+        text = th.rewrite(text)[0]
+        if party_re is not None:
+            text = party_re.sub(lambda m: _TOKEN[th.party[m.group(0)]], text)
+    elif not _ANY_RE.search(text):
         return text
-    for pattern, repl in _RULES:
+    else:
+        for pattern, repl in _BEFORE:
+            text = pattern.sub(repl, text)
+    for pattern, repl in _AFTER:
         text = pattern.sub(repl, text)
     return text
+
+
+@functools.lru_cache(maxsize=4)
+def _thesaurus(generation: int) -> tuple[lexicon.CompiledThesaurus, re.Pattern[str] | None]:
+    """The thesaurus, and a pattern for the words it says name a party (its groups' first words)."""
+    th = lexicon.thesaurus()
+    heads = sorted(th.party, key=len, reverse=True)
+    return th, re.compile("|".join(re.escape(h) for h in heads)) if heads else None
 
 
 def parties(text: str) -> frozenset[str]:
