@@ -1,6 +1,7 @@
 """数值, 判断, 单选 and 多选 answered the way learners write them (issue 9 items 1, 4, 5; the minus
-sign of issues 14 and 15): the case sets in tests/data/grading-forms*, then each mechanism with
-the wrong answers it must still refuse, the feedback and its language."""
+sign of issues 14 and 15; 判断 restated, choices paraphrased, deducted amounts): the case sets in
+tests/data/grading-forms*, then each mechanism with the wrong answers it must still refuse, the
+feedback and its language."""
 
 from __future__ import annotations
 
@@ -36,6 +37,11 @@ def verdicts(question: AnyQuestion, answers: list[str]) -> dict[str, str]:
         ("grading-forms", "grading-forms2", 490, 0.97),  # fresh wordings, written after the first round of changes
         ("grading-forms", "grading-forms3", 210, 0.96),  # traps: hedges, bounds, shared fragments, echoes
         ("grading-forms4", "grading-forms4", 210, 0.97),  # the rewritten banks' questions, new and reworded
+        # restatements, paraphrased choices, deducted amounts (80.6% and 17 false accepts before the grader was
+        # changed for them), then new wordings written after that round (92.7% and 5 false accepts at first run)
+        ("grading-forms5", "grading-forms5", 680, 0.98),
+        ("grading-forms5", "grading-forms6", 375, 0.97),
+        ("grading-forms5", "grading-forms7", 145, 0.96),  # a third round, true and false statements in turn (93.9%, 3)
     ],
 )
 def test_learner_style_case_sets_no_false_accept(bank: str, cases: str, size: int, floor: float) -> None:
@@ -306,3 +312,120 @@ def test_per_answer_feedback_follows_what_was_chosen_by_letter_or_by_text() -> N
     tf = q(type="judge", prompt="好评不能发起恶意评价投诉。", answer=True, feedback={"true": "对。", "false": "想反了。"})
     assert grade(tf, "不能").answer_feedback == ("对。",)
     assert grade(tf, "能", lang="en").answer_feedback == ("想反了。",)  # the bank's own text, whatever the language
+
+
+# --- 判断 answered by restating the fact (claims.py) ------------------------------------------------
+
+KEEP_TALKING = q(type="judge", prompt="投诉处理期间，卖家应当停止和买家联系，只等平台的结论。", answer=False)
+ONLY_ONE_LEG = q(type="judge", prompt="退货运费险只赔付买家寄回的运费，卖家补发的运费由卖家自己承担。", answer=True)
+EVERY_ITEM = q(type="judge", prompt="直播间只需介绍主推款，其余商品可以不介绍。", answer=False)
+ORDERED = q(type="judge", prompt="处理投诉时，应先安抚顾客情绪，再核对订单信息。", answer=True)
+AMOUNT = q(type="judge", prompt="店铺保证金的最低金额为1000元。", answer=False)
+QUOTED = q(type="judge", prompt="客服对催发货的买家说“爱买不买”，是不合适的回复。", answer=True)
+
+
+def test_judge_restatement_agrees_or_contradicts_by_polarity_and_antonym() -> None:
+    assert set(verdicts(KEEP_TALKING, ["要继续联系买家", "联系不能停", "不应该停止联系", "还得跟买家联系"]).values()) == {"correct"}
+    assert set(verdicts(KEEP_TALKING, ["应该停止联系", "不用联系了，等结论", "停止联系是对的"]).values()) == {"wrong"}
+
+
+def test_judge_restatement_by_party_quantifier_order_and_number() -> None:
+    # the party that pays, 都 against an exception, 只 against "said of another too"
+    assert grade(ONLY_ONE_LEG, "补发的运费由卖家承担").verdict == "correct"
+    assert grade(ONLY_ONE_LEG, "补发的运费由买家承担").verdict == "wrong"
+    assert set(verdicts(EVERY_ITEM, ["每款商品都要介绍", "其余商品也要介绍", "不能只介绍主推款"]).values()) == {"correct"}
+    assert set(verdicts(EVERY_ITEM, ["只介绍主推款就行", "其余的不用介绍"]).values()) == {"wrong"}
+    # steps in the statement's order, or the other way round
+    assert set(verdicts(ORDERED, ["先安抚情绪", "先安抚再核对", "安抚在前，核对在后"]).values()) == {"correct"}
+    assert set(verdicts(ORDERED, ["先核对订单信息", "先核对再安抚"]).values()) == {"wrong"}
+    # a different number with the same unit contradicts, the same agrees
+    assert set(verdicts(AMOUNT, ["不是1000元，是500元", "最低500元", "应该是五百元才对"]).values()) == {"correct"}
+    assert grade(AMOUNT, "最低金额就是1000元").verdict == "wrong"
+
+
+def test_judge_what_a_statement_quotes_is_what_it_judges() -> None:
+    assert set(verdicts(QUOTED, ["不能说爱买不买", "爱买不买不合适"]).values()) == {"correct"}
+    assert set(verdicts(QUOTED, ["可以说爱买不买", "爱买不买没问题"]).values()) == {"wrong"}
+
+
+def test_judge_verdict_its_explanation_contradicts_or_unsure_is_refused_with_why() -> None:
+    r = grade(KEEP_TALKING, "错，应该停止联系")
+    assert r.verdict == "wrong" and "矛盾" in r.feedback
+    assert "contradicts itself" in grade(KEEP_TALKING, "错，应该停止联系", lang="en").feedback
+    assert grade(KEEP_TALKING, "错，要继续联系买家").verdict == "correct"
+    for answer in ["可能不对吧", "应该是错的吧", "我也不确定，应该错", "估计错"]:
+        r = grade(KEEP_TALKING, answer)
+        assert r.verdict == "wrong" and "拿定主意" in r.feedback, answer
+    assert grade(KEEP_TALKING, "应该是错的").verdict == "correct"  # 应该 without 吧 is an answer
+
+
+def test_judge_restatement_that_says_something_else_gives_no_verdict() -> None:
+    # most of what it says is not in the statement: no reading, never a guess
+    for answer in ["顾客体验最重要", "这是售后问题", "看平台规则"]:
+        r = grade(KEEP_TALKING, answer)
+        assert r.verdict == "wrong" and "读出判断" in r.feedback, answer
+
+
+# --- choices paraphrased ---------------------------------------------------------------------------
+
+WHO_PAYS = q(type="single", prompt="谁付运费?", choices=["均由消费者承担", "均由商家承担", "寄回由消费者承担，返回由商家承担"], answer="B")
+FORMULA = q(type="single", prompt="转化率?", choices=["转化率 = 访客数 / 成交人数", "转化率 = 成交人数 / 访客数", "转化率 = 成交人数 × 访客数"], answer="B")
+ALERT = q(type="single", prompt="何时预警?", choices=["售价 > 成本 × 系数", "售价 < 成本 × 系数", "成本 < 售价 × 系数"], answer="B")
+TREND = q(type="single", prompt="怎么变?", choices=["逐渐增加", "先减少后增加", "逐渐减少"], answer="C")
+STEPS = q(type="single", prompt="顺序?", choices=["登记、回访、补偿", "回访、登记、补偿", "回访、补偿、登记"], answer="B")
+
+
+def test_single_paraphrase_by_canonical_words() -> None:
+    assert set(verdicts(WHO_PAYS, ["都是卖家出", "全部由店家承担", "选经营者承担全部运费的", "两头运费都由商家付"]).values()) == {"correct"}
+    # a fragment several choices share, or the words of a wrong choice, select none or the wrong one
+    assert set(verdicts(WHO_PAYS, ["商家承担", "卖家那个", "都是顾客出", "寄回买家出，返回卖家出"]).values()) == {"wrong"}
+    assert set(verdicts(TREND, ["越来越少", "一步步变少", "递减"]).values()) == {"correct"}
+    assert set(verdicts(TREND, ["越来越多", "先少后多", "减少"]).values()) == {"wrong"}
+
+
+def test_single_formula_in_any_equivalent_form() -> None:
+    assert set(verdicts(FORMULA, ["成交人数除以访客数", "访客数分之成交人数", "成交人数÷访客数那个"]).values()) == {"correct"}
+    assert set(verdicts(FORMULA, ["访客数除以成交人数", "成交人数分之访客数", "访客数×成交人数"]).values()) == {"wrong"}
+    assert set(verdicts(ALERT, ["成本×系数>售价", "系数乘成本大于售价", "售价比成本×系数低"]).values()) == {"correct"}
+    assert set(verdicts(ALERT, ["售价大于成本乘系数", "成本*系数<售价"]).values()) == {"wrong"}
+
+
+def test_single_steps_in_order() -> None:
+    assert set(verdicts(STEPS, ["先回访再登记", "回访开头，然后登记"]).values()) == {"correct"}
+    assert set(verdicts(STEPS, ["先登记再回访", "回访、补偿、登记"]).values()) == {"wrong"}
+    assert grade(STEPS, "回访开头的").verdict == "wrong"  # B and C both start with it
+
+
+def test_multi_letters_against_words_and_letters_then_why() -> None:
+    assert verdicts(OVER5, ["A冻结支付宝资金", "查封账户+冻结资金", "AD，B是扣分C是违约金"]) == {
+        "A冻结支付宝资金": "correct", "查封账户+冻结资金": "correct", "AD，B是扣分C是违约金": "correct"}
+    assert grade(OVER5, "AD，B也选").verdict == "wrong"
+
+
+# --- numbers: deducted, within, retracted -------------------------------------------------------------
+
+DEDUCT = q(type="numeric", prompt="虚假发货每次扣多少分?", answer=12, unit="分")
+FINE = q(type="numeric", prompt="违规一次罚款多少元?", answer=500, unit="元")
+
+
+def test_a_minus_says_deducted_only_where_the_question_asks_what_is_deducted() -> None:
+    assert set(verdicts(DEDUCT, ["-12分", "－12", "−12", "负12分", "扣12分"]).values()) == {"correct"}
+    assert set(verdicts(FINE, ["-500元", "罚500"]).values()) == {"correct"}
+    assert set(verdicts(DEDUCT, ["-6分", "-24", "12分或者-24分"]).values()) == {"wrong"}
+    assert set(verdicts(TEN, ["-10", "－10倍"]).values()) == {"wrong"}  # not a deduction: the sign counts
+    assert grade(MINUS5, "5").verdict == "wrong" and grade(MINUS5, "-5").verdict == "correct"  # net change, negative
+
+
+def test_within_ranges_and_retracted_numbers() -> None:
+    assert set(verdicts(WINDOW, ["1-15天", "1到15天", "一至十五天", "一开始以为30天，其实是15天", "30天，哦不，15天",
+                                 "我记成了30天，后来看是15天"]).values()) == {"correct"}
+    assert set(verdicts(WINDOW, ["2-15天", "15天，哦不，30天", "以为是15天，其实是30天"]).values()) == {"wrong"}
+    assert grade(PRICE, "1-180元").verdict == "wrong"  # not a "within" question: a range is a hedge
+
+
+def test_an_answer_that_says_it_is_unsure_is_refused_in_every_type() -> None:
+    for question, answer in [(WINDOW, "15天吧，不太确定"), (CPM, "D吧，我也拿不准"), (CPM, "按展示扣费，猜的"), (OVER5, "AD，不确定")]:
+        r = grade(question, answer)
+        assert r.verdict == "wrong" and "拿定主意" in r.feedback, answer
+        assert "not sure" in grade(question, answer, lang="en").feedback
+    assert grade(CPM, "D吧").verdict == "correct" and grade(WINDOW, "大概15天").verdict == "correct"

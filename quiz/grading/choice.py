@@ -17,15 +17,30 @@ Numbers are compared as numbers first: ``12分`` keeps only the choices that hav
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from quiz.grading.common import _EMPTY, MAX_ANSWER, _clip, _compiled, _fold, _list, _meta, _result, asks, tr
+from quiz.grading.common import (
+    _EMPTY,
+    MAX_ANSWER,
+    _clip,
+    _compiled,
+    _fold,
+    _list,
+    _meta,
+    _result,
+    asks,
+    tr,
+    unsure,
+    unsure_result,
+)
 from quiz.grading.match import CONTRAST, CONTRAST_CHARS, SENSITIVE, Answer, Phrase
 from quiz.grading.normalize import Analysed, analyse, negator_spans, normalize, sound
+from quiz.grading.paraphrase import PARTIES, canon, canon_formula, roles
 from quiz.grading.quantity import read
 from quiz.grading.result import GradeResult
 from quiz.model import LETTERS, MultiQuestion, SingleQuestion
@@ -56,6 +71,34 @@ def _neg_starts(a: Analysed, scope: int = 8) -> frozenset[int]:
     return frozenset(out)
 
 
+# A pointer around a choice's words: 选商家承担的, 卖家那个, 逐渐减少那项.
+_POINTER_HEAD_RE = re.compile(r"^\s*(?:我选的是|我选|应该选|应选|选择|选的是|选)\s*(?=\S)")
+_POINTER_TAIL_RE = re.compile(
+    r"(?<=\S)\s*(?:的)?\s*(?:那一个|那一项|那一种|那个|那项|那条|那句|那种|那一|这一项|这个|这项|那)?\s*(?:选项)?\s*[。.!！~～]*$"
+)
+_TAIL_DE_RE = re.compile(r"(?<=\S)的\s*[。.!！]*$")
+
+
+def _strip_pointer(raw: str) -> str:
+    """The words of an answer without a pointer around them (选…的, …那个, …那项)."""
+    t = _POINTER_HEAD_RE.sub("", raw, count=1)
+    t2 = _POINTER_TAIL_RE.sub("", t, count=1)
+    t2 = _TAIL_DE_RE.sub("", t2, count=1)
+    return t2 if t2.strip() else raw
+
+
+def _analysed(raw: str) -> Analysed:
+    """A choice's or an answer's text as compared: normalised, in canonical words (paraphrase.py), a formula
+    written one way (``b<a`` for ``a>b``, factors sorted: the same length, so clause bounds still hold)."""
+    a = analyse(canon(raw))
+    f = canon_formula(a.flat)
+    if f != a.flat and len(f) == len(a.flat):
+        a = Analysed(f, a.bounds, a.soft, a.weak)
+    elif f != a.flat:
+        a = analyse(f)
+    return a
+
+
 def _in_digits(flat: str, i: int) -> bool:
     """Whether a cut before ``flat[i]`` would split a number."""
     return 0 < i < len(flat) and flat[i].isdigit() and (flat[i - 1].isdigit() or flat[i - 1] == ".")
@@ -68,16 +111,24 @@ class _Choices:
     nums: list[list[tuple[float, bool]]]
     index: dict[str, int]  # a stretch ("¬" before it when negated there) -> bitmask of the choices that have it
     given: frozenset[float] = frozenset()  # numbers the prompt gives (50 and 40 in "咨询量为50,接待量为40")
+    roles: tuple[frozenset[str], ...] = ()  # who bears or does what each choice says (paraphrase.roles)
+    deduct: bool = False  # the prompt asks how much is deducted: -12分 names the choice 12分
+    steps: tuple[tuple[str, ...], ...] = ()  # a choice that lists steps (联系消费者、核实情况、…): its steps
 
 
-def _numbers(raw: str) -> list[tuple[float, bool]]:
+def _numbers(raw: str, deduct: bool = False) -> list[tuple[float, bool]]:
     """The numbers an answer or a choice states, each with whether it is a percent: results of working
-    only, negated ones left out, each once."""
+    only, negated ones left out, each once. Where the question asks what is deducted, a minus sign says
+    "deducted" (-12分 is 12分)."""
     _, qs = read(raw)
     qs = [x for x in qs if not x.negated and not x.retracted and not x.working]
     if any(x.result for x in qs):
         qs = [x for x in qs if x.result]
-    return sorted({(x.value, x.unit == "%") for x in qs})
+    return sorted({(abs(x.value) if deduct else x.value, x.unit == "%") for x in qs})
+
+
+# A question that asks how much is deducted, fined or reduced (扣了多少分, 罚多少, 降低多少).
+DEDUCT_RE = re.compile(r"扣|罚|减少|降低|下降|降了|少了|减去")
 
 
 def _same_number(a: tuple[float, bool], b: tuple[float, bool]) -> bool:
@@ -92,7 +143,7 @@ def _same_number(a: tuple[float, bool], b: tuple[float, bool]) -> bool:
 
 
 def _compile_choices(choices: list[str], prompt: str = "") -> _Choices:
-    analysed = [analyse(c) for c in choices]
+    analysed = [_analysed(c) for c in choices]
     flats = [a.flat for a in analysed]
     index: dict[str, int] = {}
     for i, f in enumerate(flats):
@@ -107,7 +158,11 @@ def _compile_choices(choices: list[str], prompt: str = "") -> _Choices:
                 key = mark + f[s:e]
                 index[key] = index.get(key, 0) | (1 << i)
     given = frozenset(x.value for x in read(prompt)[1])
-    return _Choices(flats, [sound(f) for f in flats], [_numbers(c) for c in choices], index, given)
+    deduct = bool(DEDUCT_RE.search(prompt))
+    return _Choices(
+        flats, [sound(f) for f in flats], [_numbers(c, deduct) for c in choices], index, given,
+        tuple(roles(f) for f in flats), deduct, tuple(_list_steps(ch) for ch in choices),
+    )
 
 
 def _choices_of(q: SingleQuestion | MultiQuestion) -> _Choices:
@@ -148,7 +203,7 @@ def _harmless_diff(choice: str, choice_snd: str, flat: str, snd: str) -> bool:
         a = choice[op.src_pos] if op.tag != "insert" else ""
         b = flat[op.dest_pos] if op.tag != "delete" else ""
         for ch in (a, b):
-            if ch and ch in SENSITIVE:
+            if ch and (ch in SENSITIVE or ch in PARTIES):
                 return False
         if op.tag == "replace" and frozenset((a, b)) in CONTRAST:
             return False
@@ -159,7 +214,8 @@ def _harmless_diff(choice: str, choice_snd: str, flat: str, snd: str) -> bool:
 
 def _pick(c: _Choices, raw: str) -> tuple[int | None, str]:
     """The choice a text answer names: (index, "") or (None, why not)."""
-    a = analyse(raw[:MAX_ANSWER])
+    raw = _strip_pointer(raw[:MAX_ANSWER])
+    a = _analysed(raw)
     flat = a.flat[:_MAX_READ]
     if not flat:
         return None, ""
@@ -173,10 +229,15 @@ def _pick(c: _Choices, raw: str) -> tuple[int | None, str]:
         tail = flat.rsplit("=", 1)[1]
         if tail in c.flats:
             return c.flats.index(tail), ""
-    nums = _numbers(raw[: 2 * _MAX_READ])
+    nums = _numbers(raw[: 2 * _MAX_READ], c.deduct)
     if len(nums) > 1 and any(v not in c.given for v, _ in nums):  # 80%,40 50: the prompt's own numbers are working
         nums = [x for x in nums if x[0] not in c.given]
     nums = [x for i, x in enumerate(nums) if not any(_same_number(x, y) for y in nums[:i])]  # 80%, 即0.8
+    if (
+        nums and all(0 < v <= 3 and not pct for v, pct in nums) and len(_CJK_RE.findall(raw)) >= 4
+        and not any(_same_number(v, w) for v in nums for ws in c.nums for w in ws)
+    ):
+        nums = []  # 两趟运费都由卖家出, 商家一个人出: a small count in passing, not a choice's number
     if nums and any(c.nums):
         allowed = 0
         for i in range(k):
@@ -229,6 +290,7 @@ def _pick(c: _Choices, raw: str) -> tuple[int | None, str]:
     size = [x.bit_count() for x in cover]
     own = [x.bit_count() for x in uniq]
     top = max(size)
+    candidates = [j for j in range(k) if allowed >> j & 1]
     if top:
         tied = [i for i in range(k) if size[i] == top]
         with_own = [i for i in tied if own[i]]
@@ -237,13 +299,15 @@ def _pick(c: _Choices, raw: str) -> tuple[int | None, str]:
             # each has words of its own: the one the answer leads with, as the choice does (存在违规 for 存在,…)
             leads = [i for i in with_own if uniq[i] & 1 and c.flats[i][:2] == flat[:2]]
             best = leads[0] if len(leads) == 1 else None
+        if best is None:
+            best = _tiebreak(c, flat, raw, tied, steps_only=bool(with_own))
         if best is not None:
             # two choices offered as alternatives (电话或者当面): not an answer
-            rivals = [i for i in range(k) if i != best and uniq[i] & ~cover[best]]
-            if rivals and _HEDGE_RE.search(flat):
+            rival = _offered_with(c, flat, best, cover, uniq)
+            if rival is not None:
                 return None, tr(
-                    f"同时提到选项 {LETTERS[best]} 和 {LETTERS[rivals[0]]}",
-                    f"it offers both choice {LETTERS[best]} and {LETTERS[rivals[0]]}",
+                    f"同时提到选项 {LETTERS[best]} 和 {LETTERS[rival]}",
+                    f"it offers both choice {LETTERS[best]} and {LETTERS[rival]}",
                 )
             return best, ""
         # The answer says more than the shared fragment (都由商家承担 for 均由商家承担): the nearest whole choice
@@ -256,10 +320,122 @@ def _pick(c: _Choices, raw: str) -> tuple[int | None, str]:
             f"这部分几个选项都有（{_list([LETTERS[i] for i in tied])}）",
             f"choices {', '.join(LETTERS[i] for i in tied)} all have that part",
         )
-    near = _nearest(c, flat, [j for j in range(k) if allowed >> j & 1], margin=8, floor=60) if n >= 2 else None
+    best = _tiebreak(c, flat, raw, candidates)
+    if best is not None:
+        return best, ""
+    near = _nearest(c, flat, candidates, margin=8, floor=60) if n >= 2 else None
     if near is None:
         return None, tr("对不上任何选项", "it matches no choice")
     return near, ""
+
+
+def _offered_with(c: _Choices, flat: str, best: int, cover: list[int], uniq: list[int]) -> int | None:
+    """A second choice the answer offers as an alternative to ``best`` (电话或者当面), or None.
+
+    Words of another choice on one side of 或/还是 and none of ``best``'s there; 或 between two
+    parts of ``best`` itself (打电话或者旺旺联系, for 电话或旺旺) offers nothing else.
+    """
+    rivals = [i for i in range(len(c.flats)) if i != best and uniq[i] & ~cover[best]]
+    if not rivals:
+        return None
+    for m in _HEDGE_RE.finditer(flat):
+        for lo, hi in ((0, m.start()), (m.end(), len(flat))):
+            side = ((1 << hi) - 1) ^ ((1 << lo) - 1)
+            if cover[best] & side:
+                continue
+            for i in rivals:
+                if uniq[i] & side:
+                    return i
+    return None
+
+
+_STEP_SPLIT_RE = re.compile(r"[、,，;；→>\s/]+|-+>?|先|再|然后|接着|之后|随后|最后|开头|第.步")
+
+
+_LIST_SEP_RE = re.compile(r"[、→>]+|-+>")
+
+
+def _list_steps(choice: str) -> tuple[str, ...]:
+    """The steps a choice lists (联系消费者、核实情况、… or A → B → C), if it is such a list."""
+    if not _LIST_SEP_RE.search(choice):
+        return ()
+    items = [normalize(canon(p)) for p in _LIST_SEP_RE.split(choice)]
+    return tuple(items) if len(items) >= 3 and all(items) else ()
+
+
+def _steps(text: str) -> list[str]:
+    return [normalize(canon(p)) for p in _STEP_SPLIT_RE.split(text) if len(normalize(p)) >= 2]
+
+
+def _shared(a: str, b: str) -> int:
+    """The length of the longest stretch two short texts share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+_ALONE_RE = re.compile(r"自己|独自|单独|一个人|1个人|一人|1人|只|仅|均")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _tiebreak(c: _Choices, flat: str, raw: str, among: list[int], *, steps_only: bool = False) -> int | None:
+    """One of several choices an answer's words fit equally, told apart by what the words leave out:
+
+    * who bears or does it (卖家那个, 选商家承担的: the choice where the seller alone pays);
+    * 都/均 (都是商家出: the choice that says all);
+    * the order of steps (先联系再核实再安抚: the choice with those steps in that order, next to each other).
+    """
+    if len(among) < 2:
+        return None
+    steps = _steps(raw)
+    if len(steps) >= 2 and all(c.steps[i] for i in among):
+        return _in_order(c, steps, among, raw)
+    if steps_only:  # each choice has words of its own in the answer: only their order tells them apart
+        return None
+    mine = roles(flat)
+    if mine:
+        # the choices where these parties bear it (商家承担: B 均由商家承担 and C …返回由商家承担 both: none);
+        # said as theirs alone (顾客自己付运费), the choice where only they do
+        alone = bool(_ALONE_RE.search(flat))
+        fit = [i for i in among if (c.roles[i] == mine if alone else mine <= c.roles[i])]
+        if len(fit) == 1:
+            return fit[0]
+    if "均" in flat:
+        fit = [i for i in among if "均" in c.flats[i]]
+        if len(fit) == 1:
+            return fit[0]
+    return None
+
+
+_FIRST_RE = re.compile(r"^\W*(?:先|首先|第一步|第一)|开头|打头|起头|第一步")
+
+
+def _in_order(c: _Choices, steps: list[str], among: list[int], raw: str = "") -> int | None:
+    """The choice listing the answer's steps in the answer's order (next to each other, if several do)."""
+    fits: list[tuple[int, int]] = []
+    first = bool(_FIRST_RE.search(raw))  # 先联系…, 联系消费者开头: the first step is the choice's first
+    for i in among:
+        items = c.steps[i]
+        pos = []
+        for s in steps:
+            hits = [j for j, it in enumerate(items) if _shared(s, it) >= 2]
+            if len(hits) != 1:
+                break
+            pos.append(hits[0])
+        else:
+            if all(a < b for a, b in itertools.pairwise(pos)) and (pos[0] == 0 or not first):
+                fits.append((int(all(b - a == 1 for a, b in itertools.pairwise(pos))), i))
+    if not fits:
+        return None
+    fits.sort(reverse=True)
+    if len(fits) == 1 or fits[0][0] > fits[1][0]:
+        return fits[0][1]
+    return None
 
 
 def _nearest(c: _Choices, flat: str, among: list[int], *, margin: float, floor: float) -> int | None:
@@ -321,6 +497,8 @@ def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
     rs = _meta(q).right
     k = len(q.choices)
     letters = parse_letters(raw)
+    if letters is None and unsure(raw) and not unsure(" ".join(q.choices)):
+        return unsure_result(q, raw)
     if letters is None and asks(raw):
         return _result(q, "wrong", 0, tr("这是一个问句，请写出你选的选项。", "That is a question: give the option you choose."))
     chosen: int | None = None
@@ -380,14 +558,26 @@ def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
     return _result(q, "wrong", 0, said, nearest=nearest, details=details)
 
 
-_SPLIT_RE = re.compile(r"[、,，;；/\s]+|和|及|与|以及|还有")
-_LETTER_PIECE_RE = re.compile(r"^\W*(?:选)?([a-hA-H])\W*$")
+_SPLIT_RE = re.compile(r"[、,，;；/+&\s]+|和|及|与|以及|还有")
+_LETTER_PIECE_RE = re.compile(r"^\W*(?:选)?([a-hA-H]{1,8})\W*$")
+# An explanation after the letters (因为…, B是…, C不对): letters in it are not chosen.
+_WHY_RE = re.compile(r"因为|由于|是|不|错|排除|除了|以外")
+# Letters written against words: C国家级E, CD最佳 (a letter inside a Latin word, CPM, is not one).
+_LETTER_BEFORE_WORDS_RE = re.compile(r"(?<![A-Za-z])([A-Ha-h]+)(?=[\u4e00-\u9fff])")
+_LETTER_AFTER_WORDS_RE = re.compile(r"(?<=[\u4e00-\u9fff])([A-Ha-h]+)(?![A-Za-z])")
+# Letters, then what other letters are: ABD,C是道歉E是感谢信 / ACD。B项错
+_LETTERS_THEN_WHY_RE = re.compile(
+    r"^\W*(?:我选|选|答案是|答案)?\W*([A-H](?:[\s,，、/和及与]*[A-H])*?)\s*[,，。;；:：]+\s*"
+    r"(?=[A-H](?:是|不是|项|选项|错|不对|属于|不属于|为|说的是|讲的是))"
+)
 
 
 def _grade_multi(q: MultiQuestion, raw: str) -> GradeResult:
     right = set(_meta(q).right)
     k = len(q.choices)
     letters = parse_letters(raw)
+    if letters is None and unsure(raw) and not unsure(" ".join(q.choices)):
+        return unsure_result(q, raw)
     if letters is None and asks(raw):
         return _result(q, "wrong", 0, tr("这是一个问句，请写出你选的选项。", "That is a question: give the option you choose."))
     if letters is not None:
@@ -400,13 +590,18 @@ def _grade_multi(q: MultiQuestion, raw: str) -> GradeResult:
         chosen = {LETTERS.index(ch) for ch in letters}
     else:
         text = _fold(raw[:MAX_ANSWER])
+        c = _choices_of(q)
+        told = _LETTERS_THEN_WHY_RE.match(text.upper())
+        if told is not None and all(LETTERS.index(ch) < k for ch in re.sub(r"[^A-H]", "", told.group(1))):
+            # ABD,C是道歉,E是感谢信: the letters chosen, then what the others are
+            text = told.group(1)
+        text = _LETTER_BEFORE_WORDS_RE.sub(r"\1、", _LETTER_AFTER_WORDS_RE.sub(r"、\1", text))  # C国家级E, CD最佳
         pieces = [p for p in _SPLIT_RE.split(text) if normalize(p)]
         if not pieces:
             return _result(q, "wrong", 0, tr(_EMPTY, "No answer."))
-        c = _choices_of(q)
         chosen = set()
         # Choice texts written out whole (they may contain 和/、 themselves), longest first.
-        rest = normalize(text)
+        rest = _analysed(text).flat
         for ci in sorted(range(k), key=lambda j: -len(c.flats[j])):
             f = c.flats[ci]
             if f and f in rest:
@@ -418,12 +613,15 @@ def _grade_multi(q: MultiQuestion, raw: str) -> GradeResult:
             chosen = set()
         for piece in pieces[:16]:
             lm = _LETTER_PIECE_RE.match(piece)
-            if lm and LETTERS.index(lm.group(1).upper()) < k:
-                chosen.add(LETTERS.index(lm.group(1).upper()))
+            if lm and all(LETTERS.index(ch) < k for ch in lm.group(1).upper()):
+                chosen.update(LETTERS.index(ch) for ch in lm.group(1).upper())
                 continue
             i, why = _pick(c, piece)
             if i is None:
                 lead = _lead_letters(raw)  # CDE,因为都是绝对化用语: the letters, then why
+                more = set(re.findall(r"(?<![A-Za-z])[A-H](?![A-Za-z])", lead[1].upper())) - set(lead[0]) if lead else set()
+                if more and not _WHY_RE.search(lead[1] if lead else ""):
+                    lead = None  # AD,B也选: more letters chosen after the first ones
                 if lead is not None and all(LETTERS.index(ch) < k for ch in lead[0]):
                     chosen = {LETTERS.index(ch) for ch in lead[0]}
                     break

@@ -125,3 +125,20 @@ def asks(raw: str) -> bool:
         return True
     t = _fold(raw[:60]).strip()
     return len(t) <= 40 and bool(_A_NOT_A_RE.search(t))
+
+
+# An answer that says it is not sure (15天吧,不太确定 / B吧,拿不准): it states nothing a trainer would accept.
+_UNSURE_RE = re.compile(r"不确定|不太确定|不敢确定|拿不准|说不准|没把握|不敢肯定|蒙的|瞎猜|猜的")
+
+
+def unsure(raw: str) -> bool:
+    """Whether an answer says it is not sure of itself."""
+    return bool(_UNSURE_RE.search(_fold(raw[:200])))
+
+
+def unsure_result(q: AnyQuestion, raw: str) -> GradeResult:
+    text = raw.strip()
+    return _result(
+        q, "wrong", 0,
+        tr(f"「{_clip(text, 12)}」没有拿定主意。请给出一个明确的答案。", f"“{_clip(text, 12)}” is not sure either way. Give one clear answer."),
+    )

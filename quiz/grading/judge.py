@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import re
 
+from quiz.grading.claims import compare
 from quiz.grading.common import _clip, _fold, _result, asks, tr
 from quiz.grading.result import GradeResult
 from quiz.model import JudgeQuestion
@@ -65,12 +66,11 @@ _GROUPS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("有权利", "有权"), ("无权", "没有权利", "没权")),
     (("有",), ("没有", "没", "无")),
     (("会",), ("不会",)),
-    (("属于",), ("不属于",)),
-    (("算",), ("不算",)),
-    (("构成",), ("不构成",)),
+    # counting as something: 属于, 算, 构成 say the same (不算延迟发货 agrees with 不属于延迟发货)
+    (("属于", "算是", "算", "构成", "视为"), ("不属于", "不算", "不构成", "不视为")),
     (("存在",), ("不存在",)),
     (("够", "足够"), ("不够", "不足")),
-    (("合规", "合法", "合理"), ("违规", "违法", "不合规", "不合法", "不合理")),
+    (("合规", "合法", "合理", "合适"), ("违规", "违法", "不合规", "不合法", "不合理", "不合适")),
     (("侵权",), ("不侵权", "不构成侵权")),
 )
 # Its words are also what statements are about (…就不算违规): not read as the predicate after a subject.
@@ -188,6 +188,15 @@ def _group_polarity(stmt: str, gi: int) -> bool | None:
     return not neg
 
 
+def _anchored(stmt: str, form: tuple[str, int, bool], rest: str) -> bool:
+    """Whether a predicate is read against the statement's own word for it: a bare 可以 where the statement
+    says 可以 or 不可以, or 要X where X is in the statement (not 要继续沟通 for …停止与买家的沟通)."""
+    if not rest:
+        return any(g == form[1] and f in stmt for f, g, _ in _FORMS)
+    p = stmt.find(rest[:2]) if len(rest) >= 2 else -1
+    return p >= 0 and _polarity_at(stmt, p, form[1]) is not None
+
+
 def _predicate(c: str) -> tuple[str, int, bool] | None:
     """The predicate form a clause starts with (可以, 不会, 有, 属于 ...), as (form, group, affirmed)."""
     if _NOT_PREDICATE_RE.match(c):
@@ -205,6 +214,8 @@ def _against(stmt: str, form: tuple[str, int, bool], rest: str) -> bool | None:
             said = _polarity_at(stmt, p, gi)
             if said is not None:
                 return pos == said
+    if rest and not any(g == gi and f in stmt for f, g, _ in _FORMS) and stmt.find(rest[:2]) < 0:
+        return None  # 凭证可以扔: neither 可以 nor 扔 is in the statement
     said = _group_polarity(stmt, gi)
     return None if said is None else pos == said
 
@@ -246,16 +257,17 @@ def _relative(c: str, stmt: str, first: bool) -> bool | None:
         head = c[:k]
         if head not in stmt:
             break
-        tail = _ADVERB_RE.sub("", c[k:])
+        tail = _ADVERB_RE.sub("", c[k:].lstrip("的"))
         form = _predicate(tail)
         if form is not None and form[1] != _COMPLY:
             return _against(stmt, form, tail[len(form[0]) :])
     return None
 
 
-def _clause_verdict(c: str, stmt: str | None, first: bool) -> tuple[bool, int] | None:
-    """A clause's verdict and how plainly it gives it: 2 a verdict word alone (不对), 1 a verdict word or
-    a predicate starting the clause (不对应该…, 不可以, 有门槛), 0 an echo of the statement (是侵权)."""
+def _clause_verdict(c: str, stmt: str | None, first: bool) -> tuple[bool, int, str] | None:
+    """A clause's verdict, how plainly it gives it, and what follows a leading verdict word: 2 a verdict
+    word alone (不对), 1 a verdict word or a predicate starting the clause (不对应该…, 不可以, 有门槛),
+    0 an echo of the statement (是侵权)."""
     c = _strip(c)
     if not c:
         return None
@@ -265,50 +277,91 @@ def _clause_verdict(c: str, stmt: str | None, first: bool) -> tuple[bool, int] |
         if g != c and g:
             v = _pure(_strip(g))
     if v is not None:
-        return v, 2
+        return v, 2, ""
     if first:
         m = _LEAD_RE.match(c)
         if m and not _BAD_LEAD_RE.match(c):
-            return m.group(1) in _TRUE, 1
+            return m.group(1) in _TRUE, 1, c[m.end() :]
     if stmt is None:
         return None
     v = _relative(c, stmt, first)
     if v is None:
         return None
     bare = _ADVERB_RE.sub("", _SUFFIX_RE.sub("", c) or c)
-    return v, 1 if _predicate(bare) is not None else 0
+    return v, 1 if _predicate(bare) is not None else 0, c
 
 
 def read_verdict(raw: str, statement: str | None = None) -> bool | None:
     """The verdict (True/False) an answer gives; relative words (可以, 不会, 有门槛) need the ``statement``."""
+    return _read(raw, statement)[0]
+
+
+# Why no verdict was read: nothing recognisable, an unsure answer, or a verdict its own explanation contradicts.
+_NONE, _UNSURE, _CONFLICT = "none", "unsure", "conflict"
+
+
+def _read(raw: str, statement: str | None) -> tuple[bool | None, str]:
     t = _fold(raw[:2000]).lower().strip()
     if not t:
-        return None
+        return None, _NONE
     if t in _TRUE:
-        return True
+        return True, ""
     if t in _FALSE:
-        return False
+        return False, ""
     stmt = _statement(statement) if statement is not None else None
     clauses = [c for c in (_DROP_RE.sub("", x) for x in _CLAUSE_RE.split(t)) if c]
     if not clauses:
-        return None
+        return None, _NONE
+    if _hedged(clauses):
+        return None, _UNSURE
     # The plainest verdict, the earliest of equally plain ones (the first clause may also echo the
     # statement; later ones count when they are a verdict word or start with a predicate). Verdict
     # words standing alone in a clause (不对 / 所以是错的) must all agree with it.
     found: list[tuple[int, int, bool]] = []
     pure: set[bool] = set()
+    words: set[bool] = set()  # verdict words: alone (不对) or leading a clause (不对应该是15天)
+    said: list[str] = []  # what the answer says besides its verdict words
     for k, c in enumerate(clauses):
         r = _clause_verdict(c, stmt, k == 0)
         if r is None:
+            said.append(_strip(c))
             continue
-        v, plain = r
+        v, plain, rest = r
         found.append((-plain, k, v))
         if plain == 2:
             pure.add(v)
+            words.add(v)
+        elif rest != _strip(c):  # a leading verdict word, then what explains it
+            words.add(v)
+            said.append(_strip(c) if _strip(c).startswith(("不一定", "未必")) else rest)  # 不一定能删: all of it
+        else:
+            said.append(rest)
+            bare = _ADVERB_RE.sub("", _SUFFIX_RE.sub("", rest) or rest)
+            form = _predicate(bare)
+            if stmt is not None and form is not None and form[0] == bare and _anchored(stmt, form, ""):
+                words.add(v)  # a bare 可以, where the statement says 可以 or 不可以: as plain as a verdict word
+    # What the answer claims, compared with the statement (claims.py): a restatement gives the verdict,
+    # and an explanation that contradicts the verdict (可以,但只能一次) makes the answer a hedge.
+    restated = compare(statement, [x for x in said if x]) if statement is not None and any(said) else None
+    if restated is not None:
+        return (restated, "") if words <= {restated} else (None, _CONFLICT)
     if not found:
-        return None
+        return None, _NONE
     verdict = min(found)[2]
-    return verdict if pure <= {verdict} else None
+    return (verdict, "") if pure <= {verdict} else (None, _CONFLICT)
+
+
+# An answer that is unsure of its verdict: 可能对吧, 大概是对的, 应该会吧, 不太确定.
+_HEDGE_START_RE = re.compile(r"^(?:可能|也许|大概|估计|好像|似乎|或许|我猜|说不定|八成)")
+_UNSURE_RE = re.compile(r"^(?:我)?(?:也|还|真|都)?(?:不知道(?:呢|啊|哦|诶|耶)*$|不确定|不太确定|不敢确定|说不准|说不好|拿不准|不敢肯定|没把握|不清楚|不太清楚|记不清)")
+_GUESS_TAIL_RE = re.compile(r"^(?:应该|应当)\w*吧$")
+
+
+def _hedged(clauses: list[str]) -> bool:
+    first = _strip(clauses[0])
+    if _HEDGE_START_RE.match(first) or _GUESS_TAIL_RE.match(clauses[0]):
+        return True
+    return any(_UNSURE_RE.match(c) for c in clauses)
 
 
 def parse_judge(raw: str, statement: str | None = None) -> bool | None:
@@ -334,15 +387,24 @@ def _grade_judge(q: JudgeQuestion, raw: str) -> GradeResult:
             q, "wrong", 0,
             tr(f"「{_clip(text, 12)}」是问句。请回答 对 或 错。", f"“{_clip(text, 12)}” is a question. Answer true or false."),
         )
-    said = read_verdict(raw, q.prompt)
+    said, why = _read(raw, q.prompt)
     if said is None:
-        return _result(
-            q, "wrong", 0,
-            tr(
+        if why == _UNSURE:
+            msg = tr(
+                f"「{_clip(text, 12)}」没有拿定主意。请明确回答 对 或 错。",
+                f"“{_clip(text, 12)}” is not sure either way. Answer true or false.",
+            )
+        elif why == _CONFLICT:
+            msg = tr(
+                f"「{_clip(text, 12)}」前后矛盾：判断和说明说的不一致。请回答 对 或 错，说明要与判断一致。",
+                f"“{_clip(text, 12)}” contradicts itself: its verdict and its explanation disagree. Answer true or false.",
+            )
+        else:
+            msg = tr(
                 f"无法从「{_clip(text, 12)}」读出判断。请回答 对 或 错（也可用 √/×、T/F，或 可以/不可以 这类词开头）。",
                 f"Could not read a verdict in “{_clip(text, 12)}”. Answer true or false (“对”/“错”, √/×, T/F).",
-            ),
-        )
+            )
+        return _result(q, "wrong", 0, msg)
     chose = "true" if said else "false"
     plain = _fold(text).lower().strip() in (_TRUE | _FALSE)
     reading = "" if plain else tr(f"（你的回答读作“{_word(said)}”）", f" (your answer reads “{_word(said)}”)")

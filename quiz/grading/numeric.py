@@ -9,13 +9,14 @@ number is chosen among its quantities (:mod:`quiz.grading.quantity`) thus:
    and, while others remain, an ordinal (``第16天``), an example (``比如150元``), and a bare
    number the prompt itself gives with another unit;
 2. two different numbers offered as alternatives (``15天或者30天``, ``12还是24分``) or a
-   range (``7-15天``; but ``0-15天`` where the question asks "within how long") are a hedge:
+   range (``7-15天``; but ``0-15天`` or ``1-15天`` where the question asks "within how long") are a hedge:
    wrong, whatever else is there;
 3. of what is left: the result of the working (after ``=``); else numbers other than the
    prompt's own; else those written with a unit over bare ones. Two different numbers
    still left are refused: the answer does not say which it means.
 
-A sign is never dropped: ``-5`` is right for -5 and ``5`` is not. Percent forms follow the
+A sign is never dropped: ``-5`` is right for -5 and ``5`` is not; only where the question asks what is
+deducted, fined or reduced (扣/罚/减少) does a minus say "deducted": ``-12分`` answers 扣多少分 (12). Percent forms follow the
 question: ``九成`` is 90 where the question's unit is ``%`` and 0.9 where it asks a fraction.
 """
 
@@ -26,7 +27,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from quiz.grading.common import _EMPTY, _compiled, _result, asks, tr
+from quiz.grading.common import _EMPTY, _compiled, _result, asks, tr, unsure, unsure_result
 from quiz.grading.normalize import format_number, normalize
 from quiz.grading.quantity import Quantity, UnitReader, alternatives_between, read, with_aliases
 from quiz.grading.result import GradeResult
@@ -34,6 +35,8 @@ from quiz.model import NumericQuestion
 
 _MULTIPLIERS = (("千万", 1e7), ("百万", 1e6), ("万", 1e4), ("亿", 1e8), ("千", 1e3))
 _WITHIN_PROMPT_RE = re.compile(r"内|以内|之内|以下|多久|多长时间|期限")
+# A question that asks how much is deducted, fined or reduced: a minus sign there says "deducted" (-12分).
+_DEDUCT_PROMPT_RE = re.compile(r"扣|罚|减少|降低|下降|降了|少了|减去")
 
 
 @dataclass(slots=True)
@@ -42,7 +45,8 @@ class _Spec:
     allowed: frozenset[str]  # the question's units, normalised
     scaled: dict[str, float]  # a base unit -> its multiplier, for units like 万元 (500万元 = 5000000元)
     percent: bool  # the question's unit is %
-    within: bool  # the question asks "within how long": 0-15天 reads 15天
+    within: bool  # the question asks "within how long": 0-15天 (or 1-15天) reads 15天
+    deduct: bool  # the question asks what is deducted (and the answer is positive): -12分 reads 12分
     prompt_units: dict[float, str]  # numbers the prompt gives, with their unit
     prompt_before: dict[float, str]  # ... and the words just before each (参照价为 200)
     ordinal_asked: bool  # the prompt asks 第几
@@ -72,6 +76,7 @@ def _compile(q: NumericQuestion) -> _Spec:
         scaled,
         "%" in allowed,
         bool(_WITHIN_PROMPT_RE.search(q.prompt)),
+        bool(_DEDUCT_PROMPT_RE.search(q.prompt)) and q.answer > 0,
         prompt_units,
         prompt_before,
         "第几" in q.prompt,
@@ -92,6 +97,10 @@ def _pairs(text: str) -> frozenset[str]:
 def _values(spec: _Spec, q: NumericQuestion, x: Quantity) -> tuple[float, ...] | None:
     """The values ``x`` may stand for in the question's unit, or None when its unit is not the question's."""
     u, v = x.unit, x.value
+    if spec.deduct and v < 0:  # 扣了多少分? -24分: the minus says "deducted"
+        v = -v
+    if u == "个" and any(a.startswith("个") for a in spec.allowed):  # 其实是3个 (个工作日 said before)
+        u = ""
     if u == "%":
         if spec.percent:
             return (v,)
@@ -183,6 +192,8 @@ def _grade_numeric(q: NumericQuestion, raw: str) -> GradeResult:
         return _result(q, "wrong", 0, tr("没有找到数值，请填写数字（可带单位）。", "No number found: write a number (a unit may follow)."))
     if asks(raw):
         return _result(q, "wrong", 0, tr("这是一个问句，请直接写出数值。", "That is a question: write the number itself."))
+    if unsure(raw) and not unsure(q.prompt):
+        return unsure_result(q, raw)
 
     vals = {id(x): _values(spec, q, x) for x in found}
     live = [x for x in found if vals[id(x)] is not None and not x.negated and not x.retracted and not x.working]
@@ -228,7 +239,7 @@ def _grade_numeric(q: NumericQuestion, raw: str) -> GradeResult:
                 tr(f"「{x.text}」说的是下限，不是答案的数值。", f"“{x.text}” is a lower bound, not the amount asked."),
                 nearest=_said(x),
             )
-        if x.lo is not None and x.lo != x.value and not (x.lo == 0 and spec.within):
+        if x.lo is not None and x.lo != x.value and not (x.lo in (0, 1) and spec.within):
             return _result(
                 q, "wrong", 0,
                 tr(f"给出的是一个范围（{_said(x)}），请只写一个数值。", f"That is a range (“{_said(x)}”): give one number."),

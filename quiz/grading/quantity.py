@@ -64,10 +64,16 @@ _WITHIN_RE = re.compile(r"\s*(?:以内|之内|内|以下|之下|以里)")
 _BOUND_RE = re.compile(r"(?:不|没有|没)(?:能|得|可以|可|要|会|应该|应)?(?:超过|超出|多于|晚于|迟于|大于|高于|逾期|过)")
 # What may stand between a negator and the number it denies: 不是15天, 不到15天, 没有15天.
 _NEG_GAP_RE = re.compile(r"[是有为到足止满在了会能要用就再过]{0,3}\s*")
-_RETRACT_AFTER_RE = re.compile(r"\s*(?:是|就|也)?(?:不对|错的|错了|是错的|不正确|写错了|说错了|搞错了|记错了)")
-_RETRACT_CLAUSE_RE = re.compile(
-    r"^\s*(?:不对|错了|说错了|写错了|搞错了|记错了|打错了|更正|纠正|改一下|不是)\s*(?:的|了|啊|哦|呀)?\s*$"
+_RETRACT_AFTER_RE = re.compile(
+    r"\s*(?:是|就|也)?(?:哦|噢|喔|额|呃|啊)?(?:不对|错的|错了|是错的|不正确|写错了|说错了|搞错了|记错了|不不)"
 )
+_RETRACT_CLAUSE_RE = re.compile(
+    r"^\s*(?:哦|噢|喔|额|呃|啊|嗯)*\s*(?:不对|错了|说错了|写错了|搞错了|记错了|打错了|更正|纠正|改一下|不是|不不|不)\s*"
+    r"(?:的|了|啊|哦|呀)?\s*$"
+)
+_INTERJECTION_RE = re.compile(r"^\s*(?:哦|噢|喔|额|呃|啊|嗯|唉|哎)+\s*$")
+# A number the learner says they once believed: 一开始以为是30天(, 其实是15天), 原来记成7个工作日.
+_BELIEVED_RE = re.compile(r"以为|记成|记得是|算成|写成|看成|当成|想成|弄成|搞成")
 _EXAMPLE_RE = re.compile(r"比如|例如|譬如|举例|举个例子|假如|假设|打个比方")
 # Words between two numbers that offer them as alternatives (a hedge, not an answer).
 _ALTERNATIVE_RE = re.compile(
@@ -361,12 +367,17 @@ def _mark_retractions(t: str, qs: list[Quantity], clause_starts: list[int], clau
     for q in qs:
         if _RETRACT_AFTER_RE.match(t, q.end):
             q.retracted = True
+        elif q is not qs[-1] and _BELIEVED_RE.search(t[clause_starts[q.clause] : q.start]):
+            q.retracted = True  # 以为是30天, 其实是15天: what is said after it counts
     by_clause: dict[int, list[Quantity]] = {}
     for q in qs:
         by_clause.setdefault(q.clause, []).append(q)
     for k in range(1, len(clause_starts)):
         if k not in by_clause and _RETRACT_CLAUSE_RE.match(clause_text(k)):
-            for q in by_clause.get(k - 1, []):
+            j = k - 1
+            while j > 0 and j not in by_clause and _INTERJECTION_RE.match(clause_text(j)):
+                j -= 1  # 6分,哦,不对,是12分
+            for q in by_clause.get(j, []):
                 q.retracted = True
 
 
