@@ -9,7 +9,7 @@ import stat
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from quiz.context import Context
 from quiz.errors import UserError
@@ -26,6 +26,9 @@ from quiz.loader import (
 from quiz.model import AnyQuestion, Bank
 from quiz.schema import schema_json
 from quiz.text import describe, find_unsafe, plural, printable, safe_json
+
+if TYPE_CHECKING:
+    from quiz.grading.common import Lang
 
 
 def cmd_validate(args: argparse.Namespace, ctx: Context) -> int:
@@ -137,7 +140,9 @@ def _text(value: Any, what: str) -> str:
     return text
 
 
-def _grade_lines(questions: dict[str, AnyQuestion], batch: Iterable[tuple[int, dict[str, Any] | str]]) -> Iterator[tuple[str, bool]]:
+def _grade_lines(
+    questions: dict[str, AnyQuestion], batch: Iterable[tuple[int, dict[str, Any] | str]], lang: Lang = "zh"
+) -> Iterator[tuple[str, bool]]:
     from quiz.grading import grade
 
     for n, item in batch:
@@ -158,7 +163,7 @@ def _grade_lines(questions: dict[str, AnyQuestion], batch: Iterable[tuple[int, d
         if q is None:
             yield safe_json({"id": qid, "error": f"unknown question id `{printable(qid, one_line=True)}`"}), False
             continue
-        yield safe_json(grade(q, text).to_json(qid)), True
+        yield safe_json(grade(q, text, lang).to_json(qid)), True
 
 
 def _open_batch(name: str) -> BinaryIO:
@@ -181,6 +186,8 @@ def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
         print(problem, file=sys.stderr)
     bank = _load_bank(args.bank_file)
     questions = _index(bank)
+    # feedback in --lang / QUIZ_LANG (the learner's saved setting is not read: grading opens no database)
+    lang: Lang = "en" if ctx.language == "en" else "zh"
     if args.batch is not None:
         if args.qid or args.answer is not None:
             raise UserError("use either --batch FILE or --id QID --answer TEXT, not both")
@@ -188,7 +195,7 @@ def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
         ok_all = True
         out: list[str] = []
         try:
-            for line, ok in _grade_lines(questions, _read_batch(source)):
+            for line, ok in _grade_lines(questions, _read_batch(source), lang):
                 out.append(line)
                 ok_all &= ok
                 if len(out) >= 2048:
@@ -203,7 +210,7 @@ def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
         return 0 if ok_all else 1
     if not args.qid or args.answer is None:
         raise UserError("grade needs --id QID and --answer TEXT, or --batch FILE")
-    [(line, ok)] = list(_grade_lines(questions, [(1, {"id": args.qid, "answer": args.answer})]))
+    [(line, ok)] = list(_grade_lines(questions, [(1, {"id": args.qid, "answer": args.answer})], lang))
     print(line)
     return 0 if ok else 1
 

@@ -602,7 +602,8 @@ class ExamAttempt:
                     when = max(when, to_utc(prev_card.last_review))
                 seconds = q.seconds if q.seconds > 0 else None
                 rating = rating_for(
-                    qr.result.verdict, qtype=q.item.type, seconds=seconds, state=prev_card.state if prev_card else None
+                    qr.result.verdict, qtype=q.item.type, seconds=seconds, state=prev_card.state if prev_card else None,
+                    unsure=bool(qr.result.details.get("unsure")),
                 )
                 card = sched.review(prev_card, rating, when, seconds)
                 self.store.record_answer(

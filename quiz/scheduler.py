@@ -5,6 +5,7 @@ rating by this documented rule (:func:`rating_for`):
 
 * ``wrong``   -> **Again**
 * ``partial`` -> **Hard** (a partial answer never counts as Good)
+* ``correct`` from an answer that says it is not sure (``15天吧，不太确定``, ``可能对吧``) -> **Hard**
 * ``correct`` -> **Good**, or **Easy** when the answer was fast *and* the card was
   already in the Review state (a question first met is never Easy): "fast" means
   at most :data:`EASY_SECONDS` for the question's type (5 s for 判断/单选, 8 s for
@@ -81,6 +82,7 @@ def rating_for(
     qtype: str = "single",
     seconds: float | None = None,
     state: State | None = None,
+    unsure: bool = False,
 ) -> Rating:
     """The FSRS rating for a verdict (the rule in this module's docstring).
 
@@ -88,7 +90,7 @@ def rating_for(
     """
     if verdict == "wrong":
         return Rating.Again
-    if verdict == "partial":
+    if verdict == "partial" or unsure:  # right, but the learner said they were not sure
         return Rating.Hard
     limit = EASY_SECONDS.get(qtype, 0.0)
     if state == State.Review and seconds is not None and limit > 0 and 0 < seconds <= limit:

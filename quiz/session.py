@@ -439,7 +439,8 @@ class StudySession:
         prev = self.store.get_card(self.profile, it.qid)
         prev_card = prev.card if prev else None
         auto = rating_for(
-            result.verdict, qtype=it.item.type, seconds=seconds, state=prev_card.state if prev_card else None
+            result.verdict, qtype=it.item.type, seconds=seconds, state=prev_card.state if prev_card else None,
+            unsure=bool(result.details.get("unsure")),
         )
         card = self.scheduler.review(prev_card, auto, t, seconds)
         new_queue: str | None = None

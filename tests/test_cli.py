@@ -64,6 +64,19 @@ def test_grade_one_answer_prints_one_json_object(tmp_path: Path) -> None:
     assert isinstance(obj["feedback"], str)
 
 
+def test_grade_feedback_follows_lang_for_one_answer_and_a_batch(tmp_path: Path) -> None:
+    p = tmp_path / "b.yaml"
+    p.write_text(GOOD, encoding="utf-8")
+    zh = json.loads(quiz("grade", str(p), "--id", "window", "--answer", "30天").stdout)
+    en = json.loads(quiz("--lang", "en", "grade", str(p), "--id", "window", "--answer", "30天").stdout)
+    assert zh["verdict"] == en["verdict"] == "wrong"
+    assert any("\u4e00" <= c <= "\u9fff" for c in zh["feedback"])
+    assert en["feedback"] and not any("\u4e00" <= c <= "\u9fff" for c in en["feedback"]), en["feedback"]
+    feed = json.dumps({"id": "window", "answer": "30天"}, ensure_ascii=False)
+    [batch] = [json.loads(line) for line in quiz("grade", str(p), "--lang", "en", "--batch", "-", stdin=feed).stdout.splitlines()]
+    assert batch["feedback"] == en["feedback"]
+
+
 def test_grade_batch_keeps_order_and_reports_unknown_ids(tmp_path: Path) -> None:
     p = tmp_path / "b.yaml"
     p.write_text(GOOD, encoding="utf-8")

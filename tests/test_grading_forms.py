@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fsrs import Rating
 from pydantic import TypeAdapter
 
 from quiz.grading import grade
 from quiz.grading.quantity import read
 from quiz.model import AnyQuestion, Question
+from quiz.scheduler import rating_for
 from tests.grading_cases import score_cases
 
 DATA = Path(__file__).parent / "data"
@@ -353,10 +355,18 @@ def test_judge_verdict_its_explanation_contradicts_or_unsure_is_refused_with_why
     assert r.verdict == "wrong" and "矛盾" in r.feedback
     assert "contradicts itself" in grade(KEEP_TALKING, "错，应该停止联系", lang="en").feedback
     assert grade(KEEP_TALKING, "错，要继续联系买家").verdict == "correct"
+    # an unsure answer is graded on the verdict it leans to, and marked unsure (scheduled as Hard)
     for answer in ["可能不对吧", "应该是错的吧", "我也不确定，应该错", "估计错"]:
         r = grade(KEEP_TALKING, answer)
+        assert r.verdict == "correct" and r.details.get("unsure") and "不太确定" in r.feedback, answer
+    for answer in ["可能对吧", "好像是对的，不太确定"]:
+        r = grade(KEEP_TALKING, answer)
+        assert r.verdict == "wrong" and not r.details.get("unsure"), answer
+    for answer in ["不确定", "我也不知道"]:
+        r = grade(KEEP_TALKING, answer)
         assert r.verdict == "wrong" and "拿定主意" in r.feedback, answer
-    assert grade(KEEP_TALKING, "应该是错的").verdict == "correct"  # 应该 without 吧 is an answer
+    r = grade(KEEP_TALKING, "应该是错的")
+    assert r.verdict == "correct" and not r.details.get("unsure")  # 应该 without 吧 is an answer
 
 
 def test_judge_restatement_that_says_something_else_gives_no_verdict() -> None:
@@ -423,9 +433,16 @@ def test_within_ranges_and_retracted_numbers() -> None:
     assert grade(PRICE, "1-180元").verdict == "wrong"  # not a "within" question: a range is a hedge
 
 
-def test_an_answer_that_says_it_is_unsure_is_refused_in_every_type() -> None:
+def test_an_answer_that_says_it_is_unsure_is_graded_on_what_it_answers_and_scheduled_hard() -> None:
     for question, answer in [(WINDOW, "15天吧，不太确定"), (CPM, "D吧，我也拿不准"), (CPM, "按展示扣费，猜的"), (OVER5, "AD，不确定")]:
         r = grade(question, answer)
-        assert r.verdict == "wrong" and "拿定主意" in r.feedback, answer
+        assert r.verdict == "correct" and r.details.get("unsure") and "不太确定" in r.feedback, answer
         assert "not sure" in grade(question, answer, lang="en").feedback
-    assert grade(CPM, "D吧").verdict == "correct" and grade(WINDOW, "大概15天").verdict == "correct"
+        assert rating_for(r.verdict, unsure=bool(r.details.get("unsure"))) == Rating.Hard
+    for question, answer in [(WINDOW, "30天吧，不太确定"), (CPM, "A吧，拿不准")]:
+        r = grade(question, answer)
+        assert r.verdict == "wrong" and "不太确定" not in r.feedback, answer
+    for question, answer in [(CPM, "D吧"), (WINDOW, "大概15天")]:
+        r = grade(question, answer)
+        assert r.verdict == "correct" and not r.details.get("unsure"), answer
+        assert rating_for(r.verdict) == Rating.Good

@@ -35,8 +35,6 @@ from quiz.grading.common import (
     _result,
     asks,
     tr,
-    unsure,
-    unsure_result,
 )
 from quiz.grading.match import CONTRAST, CONTRAST_CHARS, SENSITIVE, Answer, Phrase
 from quiz.grading.normalize import Analysed, analyse, negator_spans, normalize, sound
@@ -497,8 +495,6 @@ def _grade_single(q: SingleQuestion, raw: str) -> GradeResult:
     rs = _meta(q).right
     k = len(q.choices)
     letters = parse_letters(raw)
-    if letters is None and unsure(raw) and not unsure(" ".join(q.choices)):
-        return unsure_result(q, raw)
     if letters is None and asks(raw):
         return _result(q, "wrong", 0, tr("这是一个问句，请写出你选的选项。", "That is a question: give the option you choose."))
     chosen: int | None = None
@@ -576,8 +572,6 @@ def _grade_multi(q: MultiQuestion, raw: str) -> GradeResult:
     right = set(_meta(q).right)
     k = len(q.choices)
     letters = parse_letters(raw)
-    if letters is None and unsure(raw) and not unsure(" ".join(q.choices)):
-        return unsure_result(q, raw)
     if letters is None and asks(raw):
         return _result(q, "wrong", 0, tr("这是一个问句，请写出你选的选项。", "That is a question: give the option you choose."))
     if letters is not None:

@@ -127,8 +127,10 @@ def asks(raw: str) -> bool:
     return len(t) <= 40 and bool(_A_NOT_A_RE.search(t))
 
 
-# An answer that says it is not sure (15天吧,不太确定 / B吧,拿不准): it states nothing a trainer would accept.
-_UNSURE_RE = re.compile(r"不确定|不太确定|不敢确定|拿不准|说不准|没把握|不敢肯定|蒙的|瞎猜|猜的")
+# An answer that says it is not sure (15天吧,不太确定 / B吧,拿不准 / 猜的): graded on what it answers,
+# and marked unsure, so that a right answer is scheduled as Hard (seen again sooner), as a learner
+# who doubts it would rate it in Anki.
+_UNSURE_RE = re.compile(r"不确定|不太确定|不敢确定|拿不准|说不准|没把握|不敢肯定|蒙的|瞎猜|猜的|记不清|不太记得")
 
 
 def unsure(raw: str) -> bool:
@@ -136,9 +138,4 @@ def unsure(raw: str) -> bool:
     return bool(_UNSURE_RE.search(_fold(raw[:200])))
 
 
-def unsure_result(q: AnyQuestion, raw: str) -> GradeResult:
-    text = raw.strip()
-    return _result(
-        q, "wrong", 0,
-        tr(f"「{_clip(text, 12)}」没有拿定主意。请给出一个明确的答案。", f"“{_clip(text, 12)}” is not sure either way. Give one clear answer."),
-    )
+UNSURE_NOTE = ("你说不太确定：这题算答对，但会安排得早一点再复习。", "You said you were not sure: it counts as right, and comes back a little sooner.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from quiz.grading.choice import _grade_multi, _grade_single, parse_letters
-from quiz.grading.common import Lang, _result, language
+from quiz.grading.common import UNSURE_NOTE, Lang, _result, language, tr, unsure
 from quiz.grading.free import _grade_scenario, _grade_short
 from quiz.grading.judge import _grade_judge, parse_judge
 from quiz.grading.numeric import _grade_numeric
@@ -34,6 +34,14 @@ def grade(question: AnyQuestion, answer: str, lang: Lang = "zh") -> GradeResult:
     """Grade ``answer`` to ``question``, with feedback in ``lang``. Never raises; the score is within 0..1."""
     with language(lang):
         result = _grade(question, answer)
+        if result.verdict == "correct" and isinstance(answer, str) and (
+            result.details.get("unsure")
+            or (isinstance(question, (SingleQuestion, MultiQuestion, NumericQuestion)) and unsure(answer))
+        ):
+            result = dataclasses.replace(
+                result, feedback=f"{result.feedback} {tr(*UNSURE_NOTE)}".strip(),
+                details={**result.details, "unsure": True},
+            )
     if question.feedback:
         notes = answer_feedback(question, result)
         if notes:

@@ -297,7 +297,7 @@ def read_verdict(raw: str, statement: str | None = None) -> bool | None:
 
 
 # Why no verdict was read: nothing recognisable, an unsure answer, or a verdict its own explanation contradicts.
-_NONE, _UNSURE, _CONFLICT = "none", "unsure", "conflict"
+_NONE, _UNSURE, _CONFLICT, _HEDGED = "none", "unsure", "conflict", "hedged"
 
 
 def _read(raw: str, statement: str | None) -> tuple[bool | None, str]:
@@ -312,8 +312,22 @@ def _read(raw: str, statement: str | None) -> tuple[bool | None, str]:
     clauses = [c for c in (_DROP_RE.sub("", x) for x in _CLAUSE_RE.split(t)) if c]
     if not clauses:
         return None, _NONE
-    if _hedged(clauses):
-        return None, _UNSURE
+    hedged = _hedged(clauses)
+    if hedged:
+        # Graded on the verdict it leans to (可能对吧 reads 对), and marked unsure (scheduled as Hard);
+        # with no verdict left (不确定, 不知道) it answers nothing.
+        clauses = [c for c in clauses if not _UNSURE_RE.match(c)]
+        if clauses:
+            clauses[0] = _HEDGE_START_RE.sub("", _strip(clauses[0])) or clauses[0]
+        clauses = [c for c in clauses if c]
+        if not clauses:
+            return None, _UNSURE
+        said_, why_ = _read_clauses(clauses, stmt, statement)
+        return (said_, _HEDGED if said_ is not None else (why_ if why_ != _NONE else _UNSURE))
+    return _read_clauses(clauses, stmt, statement)
+
+
+def _read_clauses(clauses: list[str], stmt: str | None, statement: str | None) -> tuple[bool | None, str]:
     # The plainest verdict, the earliest of equally plain ones (the first clause may also echo the
     # statement; later ones count when they are a verdict word or start with a predicate). Verdict
     # words standing alone in a clause (不对 / 所以是错的) must all agree with it.
@@ -412,7 +426,7 @@ def _grade_judge(q: JudgeQuestion, raw: str) -> GradeResult:
         return _result(
             q, "correct", 1,
             tr(f"回答正确：这句话是{_word(q.answer)}的{reading}。", f"Correct: the statement is {_word(q.answer)}{reading}."),
-            nearest=_word(said), details={"chosen": [chose]},
+            nearest=_word(said), details={"chosen": [chose], **({"unsure": True} if why == _HEDGED else {})},
         )
     return _result(
         q, "wrong", 0,

@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from quiz.grading.common import _EMPTY, _compiled, _result, asks, tr, unsure, unsure_result
+from quiz.grading.common import _EMPTY, _compiled, _result, asks, tr
 from quiz.grading.normalize import format_number, normalize
 from quiz.grading.quantity import Quantity, UnitReader, alternatives_between, read, with_aliases
 from quiz.grading.result import GradeResult
@@ -192,8 +192,6 @@ def _grade_numeric(q: NumericQuestion, raw: str) -> GradeResult:
         return _result(q, "wrong", 0, tr("没有找到数值，请填写数字（可带单位）。", "No number found: write a number (a unit may follow)."))
     if asks(raw):
         return _result(q, "wrong", 0, tr("这是一个问句，请直接写出数值。", "That is a question: write the number itself."))
-    if unsure(raw) and not unsure(q.prompt):
-        return unsure_result(q, raw)
 
     vals = {id(x): _values(spec, q, x) for x in found}
     live = [x for x in found if vals[id(x)] is not None and not x.negated and not x.retracted and not x.working]

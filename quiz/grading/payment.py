@@ -24,11 +24,12 @@ from quiz.model import Party
 
 _OTHER: dict[Party, Party] = {"seller": "buyer", "buyer": "seller"}
 # What makes a clause about paying for shipping (the thesaurus reads 邮费/快递费 as 运费, 包邮 as 免邮).
-# (Normalised text: 一半 reads 1半, 一段 1段.)
+# (Normalised text: 一段 reads 1段; 一半, 一人 stay as written, the older 1半 forms kept as well.)
 _COST_RE = re.compile("运费|免邮|到付|邮|寄|快递|1段|那段|这段|单程|回程|去程")
 _SPLIT_RE = re.compile(
-    "1人1半|各出1半|各付1半|各承担1半|各担1半|各负担1半|1家1半|各1半|对半|平摊|分摊|均摊|aa|55开|"
-    "各出1段|各付1段|各承担1段|各出各的|1人1段|各付各的"
+    "[1一]人[1一]半|各出[1一]半|各付[1一]半|各承担[1一]半|各担[1一]半|各负担[1一]半|[1一]家[1一]半|各[1一]半|对半|平摊|分摊|均摊|aa|"
+    "55开|五五开|"
+    "各出1段|各付1段|各承担1段|各出各的|[1一]人1段|各付各的"
 )
 # Whose the cost is (都算我们的, 运费归我们, 记在我们账上).
 _OWNER_BEFORE = ("算", "归", "记在", "算在", "是")
