@@ -204,6 +204,7 @@ REPLY = q(type="scenario", prompt="买家给了差评,请写回复", keypoints=[
         ("抱歉,我们会改进,不过你这种素质低的人少来", "insult"),
         ("抱歉会改进,嫌贵别买", "insult"),
         ("抱歉会改进,但我们会天天打电话给他", "abuse"),
+        ("抱歉,会改进,回头我打电话骂他不专业", "abuse"),  # what is said to him, not a judgment of the move
         ("抱歉,我们会改进,规则您自己去看", "brush-off"),
     ],
 )
@@ -226,6 +227,7 @@ def test_violation_classes_recognise_paraphrases(answer: str, cls: str) -> None:
         "抱歉,会改进。打电话骂他确实解气,但会被平台扣分",
         "抱歉,会改进。如果他恐吓我们的话就报警",
         "抱歉,会改进。打电话\"教训\"买家是骚扰恐吓",
+        "抱歉,会改进。打电话骂买家很不专业,还会被投诉",
         "抱歉,会改进。卖家有权要求删评吗?没有,买家有权评价",
     ],
 )
