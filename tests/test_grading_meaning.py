@@ -149,6 +149,12 @@ def test_what_the_answer_copies_from_the_prompt_earns_nothing() -> None:
     relay = q(type="scenario", prompt="买家问有没有M码、今天能不能发。店里的情况:M码有货;今天下午能发出。请回复。",
               keypoints=[{"point": "有货", "any": ["M码有货"]}, {"point": "今天发", "any": ["今天下午"]}], pass_=1.0)
     check(relay, {"亲 M码有货 今天下午能发出哦": "correct", "亲,有的": "wrong"})
+    # a reply addressed to the buyer may repeat the facts word for word: it relays them
+    relay_seller = relay.model_copy(update={"voice": "seller"})
+    check(relay_seller, {"亲,店里的情况:M码有货;今天下午能发出": "correct", "店里的情况:M码有货;今天下午能发出": "wrong"})
+    # but a copy of the situation, with 亲 in front, still restates it
+    washed_seller = washed.model_copy(update={"voice": "seller"})
+    check(washed_seller, {"亲,买家拆了吊牌、洗过、试穿后说不喜欢,要求退换": "wrong"})
 
 
 FREIGHT = q(type="scenario", prompt="质量问题寄回维修,运费谁出?", keypoints=[

@@ -42,6 +42,8 @@ _PARTY_EN = {"seller": "the seller", "buyer": "the buyer", "platform": "the plat
 _PAY_VERBS = ("承担", "负担", "负责", "支付", "报销", "买单", "出", "付", "包", "掏")
 _PAY_RE = "(?:" + "|".join(_PAY_VERBS) + ")"
 _MASK = "\U000f8888"  # stands in for text copied from the prompt: matches nothing
+# A party named in the third person: copied text that names one restates the situation, it tells the buyer nothing.
+_THIRD_PERSON_RE = re.compile("买家|顾客|客户|消费者|对方|他|她")
 
 
 @dataclass(slots=True)
@@ -623,11 +625,20 @@ def _read(f: _Free, raw: str) -> _Read:
     else:
         copied_orig = semantics.copied_spans(reading.orig.flat, f.prompt_orig_grams, f.prompt_orig)
     copied_len = sum(e - s for s, e in copied)
-    if copied_len < semantics.RESTATED * len(reading.canon.flat) or copied_len < semantics.RESTATED_MIN:
-        # the prompt's facts used in an answer of its own (M码有货 relayed to the buyer) still count;
-        # only an answer that mostly restates the prompt earns nothing for what it copies
-        copied = []
     boss = f.voice == "seller" and semantics.addressing_boss(raw)
+    if (
+        copied_len < semantics.RESTATED * len(reading.canon.flat)
+        or copied_len < semantics.RESTATED_MIN
+        or (
+            f.voice == "seller" and not boss and semantics.addressing_buyer(raw)
+            # (what it copies tells the buyer facts, not the situation: 买家拆了吊牌… restates it)
+            and not any(_THIRD_PERSON_RE.search(reading.canon.flat, s, e) for s, e in copied)
+        )
+    ):
+        # the prompt's facts used in an answer of its own (M码有货 relayed to the buyer), or in a reply
+        # addressed to the buyer (亲，…), still count; only an answer that mostly restates the prompt
+        # earns nothing for what it copies
+        copied = []
     return _Read(
         reading, Answer(_mask(reading.canon, copied)), Answer(reading.orig), copied, copied_orig, f.parties_for(boss)
     )

@@ -295,6 +295,14 @@ def addressing_boss(raw: str) -> bool:
     return bool(_BOSS_RE.match(raw.strip()))
 
 
+# A reply that opens by addressing the buyer (亲, 您好, 亲爱的): the prompt's facts it repeats are relayed to them.
+_TO_BUYER_RE = re.compile(r"^\W*(?:亲爱的|亲|您好|你好|宝子|宝宝|hello|hi)", re.IGNORECASE)
+
+
+def addressing_buyer(raw: str) -> bool:
+    return bool(_TO_BUYER_RE.match(raw.strip()))
+
+
 def _agent_in(a: Analysed, parties: Parties, cs: int, end: int) -> Party | None:
     """The party acting in ``a.flat[cs:end]``: the last party word not governed by a preposition."""
     found = parties.in_text(a.flat, cs, end)
