@@ -350,6 +350,15 @@ def test_judge_what_a_statement_quotes_is_what_it_judges() -> None:
     assert set(verdicts(QUOTED, ["可以说爱买不买", "爱买不买没问题"]).values()) == {"wrong"}
 
 
+THRESHOLD = q(type="judge", prompt="当售价高于“成本×系数”时，系统会发出预警。", answer=False)
+
+
+def test_judge_which_side_of_a_threshold() -> None:
+    # 低于 is 不高于: a restatement on the other side of the threshold denies the statement
+    assert set(verdicts(THRESHOLD, ["是低于的时候才预警", "低于才会预警", "高于的时候不预警", "售价低于它的时候才预警"]).values()) == {"correct"}
+    assert set(verdicts(THRESHOLD, ["高于时预警", "对，超过就预警"]).values()) == {"wrong"}
+
+
 def test_judge_verdict_its_explanation_contradicts_or_unsure_is_refused_with_why() -> None:
     r = grade(KEEP_TALKING, "错，应该停止联系")
     assert r.verdict == "wrong" and "矛盾" in r.feedback

@@ -42,6 +42,9 @@ _ANTONYMS = tuple(
         (r"停(?![止留车])", "停止"),
         (r"继续|接着|坚持", "不停止"),
         (r"增加", "不减少"),
+        # which side of a threshold (低于 = 不高于): 是低于的时候才预警, for …高于…时预警
+        (r"低于|小于|少于|不到(?=[\d一二三四五六七八九十百千万])", "不高于"),
+        (r"高于|大于|多于|超过", "高于"),
         (r"合适|恰当|妥当", "合理"),
         (r"订单", "单"),
         # before and after a moment (裁定前 / 裁定之后): marks compared by what they follow
@@ -510,8 +513,8 @@ def _same_unit(a: str, b: str) -> bool:
 def compare(prompt: str, pieces: list[str]) -> bool | None:
     """Whether the answer's ``pieces`` (its clauses, verdict words left out) agree with the statement
     (True), contradict it (False), or say nothing that can be compared (None)."""
-    if _FORMULA_RE.search(prompt):
-        return None
+    if _FORMULA_RE.search(prompt) and any(_FORMULA_RE.search(p) for p in pieces):
+        return None  # a formula against a formula is read by the choice reader's formula rules, not here
     st = statement(prompt)
     if not st.clauses:
         return None
