@@ -25,6 +25,7 @@ from tui.screens.base import QuizScreen
 from tui.widgets.feedback import VERDICT_MARK, VERDICT_STYLE, feedback_renderable
 from tui.widgets.footer import QuizFooter
 from tui.widgets.question import question_text
+from tui.widgets.table import FillTable
 from tui.widgets.text import clip, duration, plain
 from tui.widgets.wrap import Paragraph
 
@@ -81,7 +82,7 @@ class ResultScreen(QuizScreen[None]):
             yield DataTable(id="result-sections", cursor_type="none", zebra_stripes=True)
             yield DataTable(id="result-topics", cursor_type="none", zebra_stripes=True)
         yield Static(id="result-breakdown")  # the two tables as two lines, on a short screen
-        yield DataTable(id="result-questions", cursor_type="row", zebra_stripes=True)
+        yield FillTable(id="result-questions", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="review-detail-box"):
             yield Static(id="review-detail")
         yield QuizFooter()
