@@ -45,32 +45,44 @@ def _sub(rx: re.Pattern[str], repl: Repl, t: str, src: Src) -> tuple[str, Src]:
     parts: list[str] = []
     out: list[tuple[int, int]] = []
     pos = 0
+    matched = False
+    fixed = None if callable(repl) or "\\" in repl else repl
     for m in rx.finditer(t):
+        matched = True
         s, e = m.span()
-        parts.append(t[pos:s])
-        out += src[pos:s]
-        r = repl(m) if callable(repl) else m.expand(repl)
+        if pos < s:
+            parts.append(t[pos:s])
+            out += src[pos:s]
+        pos = e
+        r = fixed if fixed is not None else repl(m) if callable(repl) else m.expand(repl)
+        if not r:
+            continue  # deleted
         parts.append(r)
-        if r == m.group(0):
-            out += src[s:e]
-        elif s == e:
+        if s == e:
             at = src[s][0] if s < len(src) else (src[-1][1] if src else 0)
             out += [(at, at)] * len(r)  # a mark inserted between characters
-        elif r:
-            block = (min(a for a, _b in src[s:e]), max(b for _a, b in src[s:e]))
-            # a group the rewrite keeps at its start or end stays itself (比参照价还低 -> <参照价, < -> <)
-            g = max(
-                (g for g in range(1, rx.groups + 1) if m.start(g) < m.end(g) and (r.startswith(m.group(g))
-                                                                                   or r.endswith(m.group(g)))),
-                key=lambda g: m.end(g) - m.start(g), default=0,
-            )
-            if not g:
-                out += [block] * len(r)
-            else:
-                n = m.end(g) - m.start(g)
-                kept = src[m.start(g) : m.end(g)]
-                out += kept + [block] * (len(r) - n) if r.startswith(m.group(g)) else [block] * (len(r) - n) + kept
-        pos = e
+            continue
+        if e - s == 1:
+            out += [src[s]] * len(r)  # one character for another (， -> |): it stands for it
+            continue
+        if r == m.group(0):
+            out += src[s:e]
+            continue
+        block = (min(a for a, _b in src[s:e]), max(b for _a, b in src[s:e]))
+        # a group the rewrite keeps at its start or end stays itself (比参照价还低 -> <参照价, < -> <)
+        g = max(
+            (g for g in range(1, rx.groups + 1)
+             if m.start(g) < m.end(g) and (r.startswith(m.group(g)) or r.endswith(m.group(g)))),
+            key=lambda g: m.end(g) - m.start(g), default=0,
+        )
+        if not g:
+            out += [block] * len(r)
+        else:
+            n = m.end(g) - m.start(g)
+            kept = src[m.start(g) : m.end(g)]
+            out += kept + [block] * (len(r) - n) if r.startswith(m.group(g)) else [block] * (len(r) - n) + kept
+    if not matched:
+        return t, src
     parts.append(t[pos:])
     out += src[pos:]
     return "".join(parts), out
@@ -294,10 +306,21 @@ def _comparisons(t: str, src: Src = None) -> tuple[str, Src]:
     return _sub(_COMPARE_RE, repl, t, src)
 
 
+class _FoldTable(dict[str, str]):
+    """Each character folded on its own (NFKC, lower case), remembered."""
+
+    def __missing__(self, ch: str) -> str:
+        folded = self[ch] = unicodedata.normalize("NFKC", ch).lower()
+        return folded
+
+
+_FOLDED = _FoldTable()
+
+
 def _fold(text: str, src: Src = None) -> tuple[str, Src]:
     folded = unicodedata.normalize("NFKC", text).lower()
-    if src is not None:
-        each = [unicodedata.normalize("NFKC", c).lower() for c in text]
+    if src is not None and folded != text:
+        each = [_FOLDED[c] for c in text]
         if "".join(each) != folded:
             raise _Untracked(text)  # (a character composed with its neighbour)
         src = [span for c, span in zip(each, src, strict=True) for _ in c]

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ class Reading:
     raw: str = ""  # the answer exactly as given (what ``orig`` normalises)
     _src: tuple[tuple[int, int], ...] | None = field(default=None, repr=False)  # see normalize.source_map
     _mapped: bool = False
+    _ordered: bool = False
 
     def raw_span(self, start: int, end: int, *, canon: bool = True) -> tuple[int, int] | None:
         """Where ``canon.flat[start:end]`` (``orig.flat`` with ``canon=False``) stands in the raw answer:
@@ -52,14 +54,23 @@ class Reading:
             start, end = self._back(start, False), self._back(end, True)
         if not self._mapped:
             self._src, self._mapped = source_map(self.raw, self.orig.flat), True
+            src = self._src
+            # in order (starts and ends never go back): only a span's neighbours can reach into it
+            self._ordered = src is not None and all(
+                a0 <= a1 and b0 <= b1 for (a0, b0), (a1, b1) in itertools.pairwise(src)
+            )
         src = self._src
         if src is None or not 0 <= start < end <= len(src):
             return None
-        rs = min(a for a, _b in src[start:end])
-        re_ = max(b for _a, b in src[start:end])
-        for k, (a, b) in enumerate(src):
-            if (k < start or k >= end) and a < re_ and rs < b:
-                return None  # a character outside the span comes from raw text inside it
+        if self._ordered:
+            rs, re_ = src[start][0], src[end - 1][1]
+            outside = [src[k] for k in (start - 1, end) if 0 <= k < len(src)]
+        else:
+            rs = min(a for a, _b in src[start:end])
+            re_ = max(b for _a, b in src[start:end])
+            outside = src[:start] + src[end:]
+        if any(a < re_ and rs < b for a, b in outside):
+            return None  # a character outside the span comes from raw text inside it
         return (rs, re_) if rs < re_ else None
 
     def words(self, start: int, end: int) -> str:
