@@ -68,7 +68,7 @@ class Reading:
         else:
             rs = min(a for a, _b in src[start:end])
             re_ = max(b for _a, b in src[start:end])
-            outside = src[:start] + src[end:]
+            outside = [*src[:start], *src[end:]]
         if any(a < re_ and rs < b for a, b in outside):
             return None  # a character outside the span comes from raw text inside it
         return (rs, re_) if rs < re_ else None
