@@ -279,7 +279,9 @@ def main() -> int:
         t_base, base_lines, c_base = min(r[0] for r in base_runs), base_runs[-1][1], min(r[2] for r in base_runs)
         if len(lines) != n or len(base_lines) != n:
             raise SystemExit(f"expected {n} lines, got {len(lines)} (quiz) and {len(base_lines)} (baseline)")
-        t_start, _, _ = timed([*quiz_command(), "grade", str(bank_file), "--batch", os.devnull], env, args.runs)
+        empty = tmp / "empty.jsonl"  # (the CLI refuses /dev/null: not a regular file)
+        empty.write_text("", encoding="utf-8")
+        t_start, _, _ = timed([*quiz_command(), "grade", str(bank_file), "--batch", str(empty)], env, args.runs)
 
         # In one process, grading only (no start-up, no loading, no JSON).
         from rapidfuzz import fuzz

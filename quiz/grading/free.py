@@ -670,45 +670,66 @@ class _Points:
     copied: list[str]
     # required decisions the answer takes the other way: (point, words) — 运费券没门槛, 超过15天也能投诉
     contradicted: list[tuple[str, str]] = field(default_factory=list)
+    spans: list[list[int | str]] = field(default_factory=list)  # details["spans"], see result.py
+
+
+# how a hit was found -> the kind of its span (result.py): found as written, or with a slip forgiven
+_SPAN_KIND = {"typo": "typo", "homophone": "homophone"}
+# which of two overlapping spans is drawn: what fails the answer, then what is not counted
+_SPAN_RANK = {"violation": 4, "negated": 3, "typo": 2, "homophone": 2, "matched": 1}
+
+
+def _spans(r: _Read, marks: list[tuple[int, int, str, str, bool]]) -> list[list[int | str]]:
+    """``marks`` (start, end, kind, label, in the canonical text or else as written) as spans of the
+    raw answer: those that can be placed exactly, sorted, the stronger of two that overlap kept."""
+    placed: list[tuple[int, int, str, str]] = []
+    for s, e, kind, label, canon in sorted(marks, key=lambda m: -_SPAN_RANK[m[2]]):
+        at = r.reading.raw_span(s, e, canon=canon)
+        if at is not None and not any(at[0] < pe and ps < at[1] for ps, pe, _k, _l in placed):
+            placed.append((at[0], at[1], kind, label))
+    return [[s, e, kind, label] for s, e, kind, label in sorted(placed)]
 
 
 def _party_of_hit(r: _Read, h: Hit) -> Party | None:
     return semantics.agent(r.ans.a, r.parties, h.start, h.end)
 
 
-def _find_point(f: _Free, pt: _Point, r: _Read) -> tuple[Hit | None, Phrase | None, bool, tuple[str, Party] | None]:
-    """The point's best stated hit that its party allows: (hit, phrase, negated, given to another party)."""
+def _find_point(
+    f: _Free, pt: _Point, r: _Read
+) -> tuple[Hit | None, Phrase | None, Hit | None, tuple[str, Party] | None]:
+    """The point's best stated hit that its party allows: (hit, phrase, where it is said negated,
+    given to another party)."""
     h, p, neg, given = _find_phrases(f, pt, r)
     if h is None and pt.cores:
         got = _core_denied(f, pt, r.ans)
         if got is not None:
-            return got[0], got[1], False, given
+            return got[0], got[1], None, given
     if h is None and pt.heads and (item := _bare_item(pt, r.ans.a)) is not None:
-        return Hit(item[0], item[1], 90.0, "exact", False), pt.phrases[0], False, given
+        return Hit(item[0], item[1], 90.0, "exact", False), pt.phrases[0], None, given
     return h, p, neg, given
 
 
 def _find_phrases(
     f: _Free, pt: _Point, r: _Read
-) -> tuple[Hit | None, Phrase | None, bool, tuple[str, Party] | None]:
+) -> tuple[Hit | None, Phrase | None, Hit | None, tuple[str, Party] | None]:
     ans = r.ans
     given: tuple[str, Party] | None = None
     phrases = pt.for_answer(ans.flat)
     for _ in range(4):
         got = find_best(phrases, ans, cutoff=f.cutoff)
         if got is None:
-            return None, None, False, given
+            return None, None, None, given
         p, h = got
         if h.negated:
-            return None, p, not h.by_other, given
+            return None, p, (None if h.by_other else h), given
         if pt.who:
             party = semantics.agent(ans.a, r.parties, h.start, h.end)
             if party is not None and party != pt.who:
                 given = given or (r.reading.words(h.start, h.end), party)
                 ans = Answer(_mask(ans.a, [(h.start, h.end)]))
                 continue
-        return h, p, False, given
-    return None, None, False, given
+        return h, p, None, given
+    return None, None, None, given
 
 
 def _core_denied(f: _Free, pt: _Point, ans: Answer) -> tuple[Hit, Phrase] | None:
@@ -796,6 +817,8 @@ def _slot_hits(pt: _Point, r: _Read) -> tuple[tuple[int, int] | None, tuple[str,
 def _grade_points(f: _Free, r: _Read) -> _Points:
     hits: list[tuple[int, int]] = []  # (point index, position)
     found: dict[int, _Found] = {}
+    where: dict[int, tuple[int, int, str]] = {}  # point index -> (start, end, span kind), canonical
+    marks: list[tuple[int, int, str, str, bool]] = []  # spans to draw: see _spans
     negated: list[str] = []
     role: list[tuple[str, str, Party]] = []
     halves: set[int] = set()  # points only partly made (one leg of 来回运费)
@@ -803,12 +826,13 @@ def _grade_points(f: _Free, r: _Read) -> _Points:
         if pt.pays:
             said = _paid(pt, r)
             if said is not None:
-                kind, where, party = said
+                kind, at, party = said
                 if kind == "clash":
-                    role.append((pt.label, r.reading.words(*where), party))
+                    role.append((pt.label, r.reading.words(*at), party))
                     continue
-                hits.append((i, where[0]))
-                found[i] = _Found(i, where[0], r.reading.words(*where), "party")
+                hits.append((i, at[0]))
+                found[i] = _Found(i, at[0], r.reading.words(*at), "party")
+                where[i] = (*at, "matched")
                 if kind == "half":
                     halves.add(i)
                 continue
@@ -821,15 +845,18 @@ def _grade_points(f: _Free, r: _Read) -> _Points:
             if h is None and mine is not None:
                 hits.append((i, mine[0]))
                 found[i] = _Found(i, mine[0], r.reading.words(*mine), "party")
+                where[i] = (*mine, "matched")
                 continue
         if h is None:
             if neg:
                 negated.append(pt.label)
+                marks.append((neg.start, neg.end, "negated", pt.label, True))
             if given is not None:
                 role.append((pt.label, given[0], given[1]))
             continue
         hits.append((i, h.start))
         found[i] = _Found(i, h.start, r.reading.words(h.start, h.end), h.how)
+        where[i] = (h.start, h.end, _SPAN_KIND.get(h.how, "matched"))
     viol: list[tuple[str, str, str]] = []
     ignored: list[tuple[str, str]] = []
     literal_spans: list[tuple[int, int]] = []
@@ -838,6 +865,7 @@ def _grade_points(f: _Free, r: _Read) -> _Points:
         if span is not None:
             viol.append((fp.label, fp.label, r.orig.flat[span[0] : span[1]]))
             literal_spans.append(span)
+            marks.append((*span, "violation", fp.label, False))
     if f.classes:
         vs, ms = violations.find(r.orig.a, f.classes, r.copied_orig, _other_party(f, r))
         for v in vs:
@@ -845,6 +873,7 @@ def _grade_points(f: _Free, r: _Read) -> _Points:
                 continue  # the bank's own forbidden action already names these words
             words = "…".join(r.orig.flat[s:e] for s, e in v.spans)
             viol.append((v.label, v.label_en, words))
+            marks += [(s, e, "violation", v.label, False) for s, e in v.spans]
         for m in ms:
             ignored.append((r.orig.flat[m.start : m.end], m.status))
     counted = {i for i, _ in hits}
@@ -865,6 +894,7 @@ def _grade_points(f: _Free, r: _Read) -> _Points:
             contradicted.append((pt.label, against))  # the decision said the other way: 超过15天也能投诉
     met = got + 1e-9 >= f.pass_ * total and got > 0 and not required_missing and not contradicted
     role_labels = {x[0] for x in role}
+    marks += [(*where[i], f.points[i].label, True) for i in counted if i in where]
     return _Points(
         score=got / total,
         need_met=met,
@@ -882,6 +912,7 @@ def _grade_points(f: _Free, r: _Read) -> _Points:
         out_of_order=out_of_order,
         copied=[r.reading.words(s, e) for s, e in r.copied],
         contradicted=contradicted,
+        spans=_spans(r, marks) if marks else [],
     )
 
 
@@ -924,9 +955,7 @@ def _forbidden_hit(f: _Free, fp: _Point, r: _Read) -> tuple[int, int] | None:
 
 def _orig_span(r: _Read, start: int, end: int) -> tuple[int, int]:
     """A span of the canonical answer as a span of the answer as written."""
-    words = r.reading.words(start, end)
-    k = r.orig.flat.find(words)
-    return (k, k + len(words)) if k >= 0 else (0, 0)
+    return r.reading.orig_span(start, end)
 
 
 def _ordered_best(hits: list[tuple[int, int]], weights: list[float]) -> set[int]:
@@ -991,6 +1020,8 @@ def _points_result(q: AnyQuestion, f: _Free, pr: _Points, nearest: str | None = 
             "contradicted": [{"point": p, "words": w} for p, w in pr.contradicted],
         },
     }
+    if pr.spans:
+        kw["details"]["spans"] = pr.spans
     parts: list[str] = []
     if pr.violations:
         vs = "、".join(f"{tr(v[0], v[1])}（{_q(v[2])}）" for v in pr.violations)
@@ -1099,14 +1130,14 @@ def _grade_short(q: ShortQuestion, raw: str) -> GradeResult:
         first = _grade_short_text(q, f, tail)
         if first.verdict != "wrong":
             note = tr("（按更正后的答案评分）", " (graded on the corrected answer)")
-            return _with_note(first, note)
+            return _with_note(_shifted(first, len(raw.rstrip()) - len(tail)), note)  # (the tail ends raw)
     got = _grade_short_text(q, f, raw)
     if got.verdict != "correct" and f.cores and any(c in NEGATOR_CHARS for c in raw):
         kept = _affirmed(f, raw)
         if kept is not None:
             second = _grade_short_text(q, f, kept)
             if second.verdict == "correct":
-                return _with_note(second, tr("（否定的说法不计，按肯定的部分评分）",
+                return _with_note(_unplaced(second), tr("（否定的说法不计，按肯定的部分评分）",
                                              " (what the answer denies set aside)"))
     return got
 
@@ -1144,6 +1175,25 @@ def _affirmed(f: _Free, raw: str) -> str | None:
     keep = "".join(ch for i, ch in enumerate(flat) if not any(s <= i < e for s, e in cut))
     keep = keep.replace(_MASK, "")
     return keep if len(keep) >= 2 else None
+
+
+def _shifted(r: GradeResult, by: int) -> GradeResult:
+    """``r`` on a part of the answer that starts ``by`` characters in: its spans moved there."""
+    spans = r.details.get("spans")
+    if not spans or not by:
+        return r
+    import dataclasses
+
+    return dataclasses.replace(r, details={**r.details, "spans": [[s + by, e + by, *rest] for s, e, *rest in spans]})
+
+
+def _unplaced(r: GradeResult) -> GradeResult:
+    """``r`` on a text made from the answer (what it denies cut out): no spans, its offsets are not the answer's."""
+    if "spans" not in r.details:
+        return r
+    import dataclasses
+
+    return dataclasses.replace(r, details={k: v for k, v in r.details.items() if k != "spans"})
 
 
 def _with_note(r: GradeResult, note: str) -> GradeResult:
@@ -1214,7 +1264,8 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str, *, filled: bool = Fa
                               f"Wrong: “{slot[1]}” is qualified differently. Expected: {expected}"),
                            nearest=nearest())
         if slot is not None and not filled:
-            return _grade_short_text(q, f, slot[2], filled=True)  # the qualifier left out (销售额10倍)
+            # the qualifier left out (销售额10倍): graded on a text the learner did not write, so no spans
+            return _unplaced(_grade_short_text(q, f, slot[2], filled=True))
     if f.numbered and not (acc_hit and acc_hit.how == "exact"):
         bad = _wrong_number(f, ans.flat)
         if bad is not None:
@@ -1258,6 +1309,9 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str, *, filled: bool = Fa
             "details": {"found": [{"point": acc[0].label, "words": r.reading.words(acc_hit.start, acc_hit.end),
                                    "how": acc_hit.how}]},
         }
+        spans = _spans(r, [(acc_hit.start, acc_hit.end, _SPAN_KIND.get(acc_hit.how, "matched"), acc[0].label, True)])
+        if spans:
+            kw["details"]["spans"] = spans
         if f.points:
             kw["found"] = tuple(p.label for p in f.points)
         return _result(q, "correct", 1, tr(f"正确{note}：{acc[0].label}", f"Correct{note}: {acc[0].label}"), **kw)
@@ -1288,6 +1342,7 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str, *, filled: bool = Fa
     if f.points:
         return _points_result(q, f, _grade_points(f, r), nearest())
     if acc and acc[1].negated:
+        spans = _spans(r, [(acc[1].start, acc[1].end, "negated", acc[0].label, True)])
         return _result(
             q,
             "wrong",
@@ -1295,6 +1350,7 @@ def _grade_short_text(q: ShortQuestion, f: _Free, raw: str, *, filled: bool = Fa
             tr(f"错误：你的答案否定了「{acc[0].label}」。参考答案：{expected}",
                f"Wrong: your answer denies “{acc[0].label}”. Expected: {expected}"),
             nearest=acc[0].label,
+            **({"details": {"spans": spans}} if spans else {}),
         )
     near = near_form()
     why = _why_not(ans, near) if near else ""
@@ -1318,8 +1374,12 @@ def _who_pays_short(q: ShortQuestion, f: _Free, r: _Read) -> GradeResult | None:
     expected = q.answers[0]
     words = "；".join(r.reading.words(p.start, p.end) for p in ps)
     if all(not p.split and p.party == f.payer for p in ps):
+        details: dict[str, Any] = {"found": [{"point": expected, "words": words, "how": "party"}]}
+        spans = _spans(r, [(p.start, p.end, "matched", expected, True) for p in ps])
+        if spans:
+            details["spans"] = spans
         return _result(q, "correct", 1, tr(f"正确：{expected}（{_q(words)}）", f"Correct: {expected} ({_q(words)})"),
-                       nearest=expected, details={"found": [{"point": expected, "words": words, "how": "party"}]})
+                       nearest=expected, details=details)
     bad = next(p for p in ps if p.split or p.party != f.payer)
     said = r.reading.words(bad.start, bad.end)
     who = tr("双方分摊", "shared") if bad.split else tr(_PARTY_ZH[bad.party or "buyer"], _PARTY_EN[bad.party or "buyer"])

@@ -21,7 +21,72 @@ import os
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+
+# --- where each normalised character comes from -------------------------------
+
+# For each character of a text being normalised, the span (start, end) of the original text it
+# stands for: None on the fast path, which keeps no map. A character a rewrite made (30 for 三十, <
+# for 小于) stands for the whole of what was rewritten; a mark inserted between characters for an
+# empty span. :func:`source_map` runs the same steps with a map kept.
+Src = list[tuple[int, int]] | None
+Repl = str | Callable[[re.Match[str]], str]
+
+
+class _Untracked(Exception):
+    """A step whose result the map cannot follow (a character that NFKC folds with its neighbour)."""
+
+
+def _sub(rx: re.Pattern[str], repl: Repl, t: str, src: Src) -> tuple[str, Src]:
+    """``rx.sub(repl, t)``, and with a map, the map of the result."""
+    if src is None:
+        return rx.sub(repl, t), None
+    parts: list[str] = []
+    out: list[tuple[int, int]] = []
+    pos = 0
+    matched = False
+    fixed = None if callable(repl) or "\\" in repl else repl
+    for m in rx.finditer(t):
+        matched = True
+        s, e = m.span()
+        if pos < s:
+            parts.append(t[pos:s])
+            out += src[pos:s]
+        pos = e
+        r = fixed if fixed is not None else repl(m) if callable(repl) else m.expand(repl)
+        if not r:
+            continue  # deleted
+        parts.append(r)
+        if s == e:
+            at = src[s][0] if s < len(src) else (src[-1][1] if src else 0)
+            out += [(at, at)] * len(r)  # a mark inserted between characters
+            continue
+        if e - s == 1:
+            out += [src[s]] * len(r)  # one character for another (， -> |): it stands for it
+            continue
+        if r == m.group(0):
+            out += src[s:e]
+            continue
+        block = (min(a for a, _b in src[s:e]), max(b for _a, b in src[s:e]))
+        # a group the rewrite keeps at its start or end stays itself (比参照价还低 -> <参照价, < -> <)
+        g = max(
+            (g for g in range(1, rx.groups + 1)
+             if m.start(g) < m.end(g) and (r.startswith(m.group(g)) or r.endswith(m.group(g)))),
+            key=lambda g: m.end(g) - m.start(g), default=0,
+        )
+        if not g:
+            out += [block] * len(r)
+        else:
+            n = m.end(g) - m.start(g)
+            kept = src[m.start(g) : m.end(g)]
+            out += kept + [block] * (len(r) - n) if r.startswith(m.group(g)) else [block] * (len(r) - n) + kept
+    if not matched:
+        return t, src
+    parts.append(t[pos:])
+    out += src[pos:]
+    return "".join(parts), out
+
 
 # --- numerals -----------------------------------------------------------------
 
@@ -125,11 +190,16 @@ _FINANCIAL = str.maketrans("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億�
 
 def _numerals(text: str) -> str:
     """Replace every numeral in ``text`` by its Arabic value, leaving idioms (一定, 千万 ...) alone."""
+    return _numerals_mapped(text, None)[0]
+
+
+def _numerals_mapped(text: str, src: Src) -> tuple[str, Src]:
+    """:func:`_numerals`, keeping a map (``src``) when given one."""
     text = text.translate(_FINANCIAL)
     if not _HAS_NUMERAL_RE.search(text):
-        return text
+        return text, src
     if "百分之" in text:
-        text = _PERCENT_RE.sub(lambda m: m.group(1) + "%", text)
+        text, src = _sub(_PERCENT_RE, lambda m: m.group(1) + "%", text, src)
     protected = [(m.start(), m.end()) for m in _IDIOM_RE.finditer(text)]
 
     def repl(m: re.Match[str]) -> str:
@@ -142,7 +212,7 @@ def _numerals(text: str) -> str:
                 return tok
         return format_number(cn_to_number(tok))
 
-    return _NUMERAL_RE.sub(repl, text)
+    return _sub(_NUMERAL_RE, repl, text, src)
 
 
 # --- operators and punctuation ------------------------------------------------
@@ -195,14 +265,14 @@ _CONNECTIVE_RE = re.compile(
 )
 
 
-def _boundaries(t: str) -> str:
+def _boundaries(t: str, src: Src = None) -> tuple[str, Src]:
     """Clause boundaries marked with |: numbering, punctuation, connectives."""
     if _MAY_NUMBER_RE.search(t):
-        t = _NUMBERING_RE.sub("|", t)
-    t = _PUNCT_BOUNDARY_RE.sub("|", t)
+        t, src = _sub(_NUMBERING_RE, "|", t, src)
+    t, src = _sub(_PUNCT_BOUNDARY_RE, "|", t, src)
     if _CONNECTIVE_IN_RE.search(t):
-        t = _CONNECTIVE_RE.sub("|", t)
-    return t
+        t, src = _sub(_CONNECTIVE_RE, "|", t, src)
+    return t, src
 # One-character connectives (再 并 先 但 就 才) also start words (先行, 再次, 并非, 就是): they are
 # weak boundaries, which a negator standing right before them still crosses (不先行赔付).
 _WEAK_RE = re.compile(r"(?=[再并先但就才])")
@@ -227,38 +297,55 @@ _OP_IN_RE = re.compile("[*×/÷]|乘|除")
 _TIMES_OF_RE = re.compile(r"([^\W\d_]{2,12}?)的([^\W\d_]{2,12}?)倍")
 
 
-def _comparisons(t: str) -> str:
+def _comparisons(t: str, src: Src = None) -> tuple[str, Src]:
     def repl(m: re.Match[str]) -> str:
         if not _OP_IN_RE.search(m.group(1)) and not _OP_IN_RE.search(t, 0, m.start()):
             return m.group(0)
         return ("<" if m.group(2) in "低小少" else ">") + m.group(1)
 
-    return _COMPARE_RE.sub(repl, t)
+    return _sub(_COMPARE_RE, repl, t, src)
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
+class _FoldTable(dict[str, str]):
+    """Each character folded on its own (NFKC, lower case), remembered."""
+
+    def __missing__(self, ch: str) -> str:
+        folded = self[ch] = unicodedata.normalize("NFKC", ch).lower()
+        return folded
+
+
+_FOLDED = _FoldTable()
+
+
+def _fold(text: str, src: Src = None) -> tuple[str, Src]:
+    folded = unicodedata.normalize("NFKC", text).lower()
+    if src is not None and folded != text:
+        each = [_FOLDED[c] for c in text]
+        if "".join(each) != folded:
+            raise _Untracked(text)  # (a character composed with its neighbour)
+        src = [span for c, span in zip(each, src, strict=True) for _ in c]
+    text = folded
     if "," in text:
-        text = _THOUSANDS_RE.sub("", text)
-    text = _DIGIT_GAP_RE.sub("~", text)
+        text, src = _sub(_THOUSANDS_RE, "", text, src)
+    text, src = _sub(_DIGIT_GAP_RE, "~", text, src)
     if "w" in text or "k" in text:
-        text = _SHORTHAND_RE.sub(lambda m: "万" if m.group(1) == "w" else "千", text)
+        text, src = _sub(_SHORTHAND_RE, lambda m: "万" if m.group(1) == "w" else "千", text, src)
     if "x" in text:
-        text = _X_TIMES_RE.sub("×", text)
+        text, src = _sub(_X_TIMES_RE, "×", text, src)
     if "比" in text:
-        text = _comparisons(text)
-    return text
+        text, src = _comparisons(text, src)
+    return text, src
 
 
-def _finish(text: str, drop: re.Pattern[str] = _DROP_RE) -> str:
-    text = _numerals(text)
-    text = _OPS_RE.sub(lambda m: _OPS_MAP[m.group(0)], text)
+def _finish(text: str, drop: re.Pattern[str] = _DROP_RE, src: Src = None) -> tuple[str, Src]:
+    text, src = _numerals_mapped(text, src)
+    text, src = _sub(_OPS_RE, lambda m: _OPS_MAP[m.group(0)], text, src)
     if "倍" in text:
-        text = _TIMES_OF_RE.sub(r"\1*\2", text)
-    text = drop.sub("", text)
+        text, src = _sub(_TIMES_OF_RE, r"\1*\2", text, src)
+    text, src = _sub(drop, "", text, src)
     if "." in text:
-        text = _STRAY_DOT_RE.sub("", text)
-    return text
+        text, src = _sub(_STRAY_DOT_RE, "", text, src)
+    return text, src
 
 
 _PLAIN_RE = re.compile("[\u4e00-\u9fff]+")
@@ -363,34 +450,54 @@ def _analyse_short(text: str) -> Analysed:
 
 
 def _analyse(text: str) -> Analysed:
+    t, _src = _steps(text, None)
+    if t is text or not _MARK_IN_RE.search(t):
+        return Analysed(t, (0, len(t)) if t else (0,), (), asks=frozenset((0,)) if t.endswith("吗") else frozenset())
+    return _marked(t)
+
+
+def _steps(text: str, src: Src) -> tuple[str, Src]:
+    """Normalise ``text``, marking clauses, sentences, quotations and items (what :func:`_marked` reads);
+    with a map (``src``), keep it."""
     if _PLAIN_RE.fullmatch(text) and not _HAS_NUMERAL_RE.search(text) and not _OPS_RE.search(text):
         # Chinese characters only, no numeral or operator word (most short answers): only the
         # connectives and one-character connectives can part clauses
         t = text
         if _CONNECTIVE_IN_RE.search(t):
-            t = _CONNECTIVE_RE.sub("|", t)
+            t, src = _sub(_CONNECTIVE_RE, "|", t, src)
         if _WEAK_IN_RE.search(t):
-            t = _WEAK_RE.sub("\x02", t)
-        if t is text:
-            return Analysed(t, (0, len(t)), (), asks=frozenset((0,)) if t.endswith("吗") else frozenset())
-        return _marked(t)
+            t, src = _sub(_WEAK_RE, "\x02", t, src)
+        return t, src
     t = text.translate(_MARK_FREE) if _MARK_IN_RE.search(text) else text
     if _CIRCLED_RE.search(t):
-        t = _CIRCLED_RE.sub("|", t)
-    t = _fold(t)
+        t, src = _sub(_CIRCLED_RE, "|", t, src)
+    t, src = _fold(t, src)
     if " " in t and _OP_PRESENT_RE.search(t):
-        t = _OP_SPACE_RE.sub(r"\1", t)  # 最低价 < 参照价 × 阈值: spaces around an operator part no clauses
-    t = _SENTENCE_END_RE.sub(_sentence_end, t)
+        t, src = _sub(_OP_SPACE_RE, r"\1", t, src)  # 最低价 < 参照价 × 阈值: spaces around an operator part no clauses
+    t, src = _sub(_SENTENCE_END_RE, _sentence_end, t, src)
     if _QUOTE_IN_RE.search(t):
-        t = _mark_quotes(t)
+        t = _mark_quotes(t)  # (one for one)
     t = t.replace("、", "\x01")
-    t = _boundaries(t)
+    t, src = _boundaries(t, src)
     if _WEAK_IN_RE.search(t):
-        t = _WEAK_RE.sub("\x02", t)
-    t = _finish(t, _DROP_KEEP_MARKS_RE)
-    if not _MARK_IN_RE.search(t):
-        return Analysed(t, (0, len(t)) if t else (0,), (), asks=frozenset((0,)) if t.endswith("吗") else frozenset())
-    return _marked(t)
+        t, src = _sub(_WEAK_RE, "\x02", t, src)
+    return _finish(t, _DROP_KEEP_MARKS_RE, src)
+
+
+def source_map(text: str, flat: str | None = None) -> tuple[tuple[int, int], ...] | None:
+    """For each character of ``analyse(text).flat`` (``flat``, when known), the span of ``text`` it
+    comes from (a character a rewrite made, 30 for 三十, stands for all that was rewritten); None
+    when a step cannot be followed."""
+    try:
+        t, src = _steps(text, [(k, k + 1) for k in range(len(text))])
+    except _Untracked:
+        return None
+    if src is None or len(src) != len(t):
+        return None
+    out = tuple(span for ch, span in zip(t, src, strict=True) if ch not in _MARKS)
+    if flat is None:
+        flat = analyse(text).flat
+    return out if "".join(ch for ch in t if ch not in _MARKS) == flat else None
 
 
 def _marked(t: str) -> Analysed:

@@ -20,9 +20,19 @@ Contract with the screens that show it (``tui/widgets/feedback.py``):
   - ``violation``: a forbidden action the answer states (it fails the answer).
 
   ``label`` names the key point or forbidden action. What is missing has no span
-  (it is listed in ``missed``). The screen draws each kind in its own style with a
-  legend; with no spans it lists ``found``/``missed``/``violations`` by label
-  instead. Spans that break these rules are not drawn (the labels are shown).
+  (it is listed in ``missed``); neither has a point the grader found without an
+  exact place in the answer (it is in ``found``; the screen lists such labels), nor
+  an answer graded on a text it made from it (what it denies cut out). The screen
+  draws each kind in its own style with a legend; with no spans it lists
+  ``found``/``missed``/``violations`` by label instead. Spans that break these
+  rules are not drawn (the labels are shown).
+
+  The grader (``free.py``) places a span through the answer's maps: the
+  thesaurus's rewrites (``semantics.Reading``) and normalisation's
+  (``normalize.source_map``: full-width forms, numerals, operator words,
+  punctuation dropped). Words that cut a rewrite (the ``0`` of ``30`` for
+  ``三十``) have no exact place and get no span. A negated point's span is the
+  point's words (``截图`` in ``不截图``).
 """
 
 from __future__ import annotations

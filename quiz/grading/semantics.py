@@ -14,11 +14,12 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from quiz.grading.lexicon import CompiledThesaurus
-from quiz.grading.normalize import Analysed, analyse
+from quiz.grading.normalize import Analysed, analyse, source_map
 from quiz.model import Party
 
 Voice = str  # seller | buyer | neutral
@@ -35,12 +36,54 @@ class Reading:
     canon: Analysed
     # each rewritten word: (start, end) in orig, (start, end) in canon
     reps: tuple[tuple[int, int, int, int], ...] = ()
+    raw: str = ""  # the answer exactly as given (what ``orig`` normalises)
+    _src: tuple[tuple[int, int], ...] | None = field(default=None, repr=False)  # see normalize.source_map
+    _mapped: bool = False
+    _ordered: bool = False
+
+    def raw_span(self, start: int, end: int, *, canon: bool = True) -> tuple[int, int] | None:
+        """Where ``canon.flat[start:end]`` (``orig.flat`` with ``canon=False``) stands in the raw answer:
+        the span of ``raw`` whose characters make exactly those and nothing else. None when there is
+        none: the span cuts a word the thesaurus rewrote or a rewrite of normalisation (the 0 of 30
+        for 三十, the < of 比…低), or takes in a character that stands for raw text outside it."""
+        if not 0 <= start < end:
+            return None
+        if canon:
+            if any(cs < start < ce or cs < end < ce for _s, _e, cs, ce in self.reps):
+                return None
+            start, end = self._back(start, False), self._back(end, True)
+        if not self._mapped:
+            self._src, self._mapped = source_map(self.raw, self.orig.flat), True
+            src = self._src
+            # in order (starts and ends never go back): only a span's neighbours can reach into it
+            self._ordered = src is not None and all(
+                a0 <= a1 and b0 <= b1 for (a0, b0), (a1, b1) in itertools.pairwise(src)
+            )
+        src = self._src
+        if src is None or not 0 <= start < end <= len(src):
+            return None
+        if self._ordered:
+            rs, re_ = src[start][0], src[end - 1][1]
+            outside = [src[k] for k in (start - 1, end) if 0 <= k < len(src)]
+        else:
+            rs = min(a for a, _b in src[start:end])
+            re_ = max(b for _a, b in src[start:end])
+            outside = [*src[:start], *src[end:]]
+        if any(a < re_ and rs < b for a, b in outside):
+            return None  # a character outside the span comes from raw text inside it
+        return (rs, re_) if rs < re_ else None
 
     def words(self, start: int, end: int) -> str:
         """The learner's words (normalised) behind ``canon.flat[start:end]``."""
         if not self.reps:
             return self.orig.flat[start:end]
         return self.orig.flat[self._back(start, False) : self._back(end, True)]
+
+    def orig_span(self, start: int, end: int) -> tuple[int, int]:
+        """``canon.flat[start:end]`` as a span of ``orig.flat`` (a rewritten word it cuts taken whole)."""
+        if not self.reps:
+            return start, end
+        return self._back(start, False), self._back(end, True)
 
     def _back(self, pos: int, end: bool) -> int:
         shift = 0
@@ -92,7 +135,7 @@ def canonical_analysed(a: Analysed, th: CompiledThesaurus) -> tuple[Analysed, tu
 def read(raw: str, th: CompiledThesaurus) -> Reading:
     orig = analyse(raw)
     canon, reps = canonical_analysed(orig, th)
-    return Reading(orig, canon, reps)
+    return Reading(orig, canon, reps, raw)
 
 
 # --- explaining or condemning an action is not taking it ----------------------------------------------

@@ -6,7 +6,8 @@ repeat the learner's pick; a typed answer is shown here, marked up: with the
 grader's character spans (``GradeResult.details["spans"]``, see
 :mod:`quiz.grading.result`) the parts that were matched, forgiven (typo,
 homophone), negated or forbidden are highlighted in the answer itself; without
-them the key points found, missed and forbidden are listed by label. A 判断
+them the key points found, missed and forbidden are listed by label (with them, those found that
+no span marks still are). A 判断
 answer is spelled out (``正确答案：错（这个说法不对）``), a scenario's model answer
 is a 参考答案, and the rule's date (``as_of``) stands beside the source.
 """
@@ -215,12 +216,16 @@ def feedback_renderable(
     if result is not None and question.type in FREE_TEXT:
         if result.nearest and result.nearest != expected and question.type == "short" and wrong:
             parts.append(_line(t("feedback.nearest"), result.nearest))
-        if not spans and result.found:
-            parts.append(_line(t("feedback.found"), join(result.found), "green"))
+        # what the spans mark is not listed again; a point found but not placed in the answer still is
+        marked = {label for _s, _e, _k, label in spans if label}
+        found = [x for x in result.found if x not in marked] if spans else list(result.found)
+        if found:
+            parts.append(_line(t("feedback.found"), join(found), "green"))
         if result.missed:
             parts.append(_line(t("feedback.missed"), join(result.missed), "yellow"))
-        if not spans and result.violations:
-            parts.append(_line(t("feedback.violations"), join(result.violations), "red"))
+        violations = [x for x in result.violations if x not in marked] if spans else list(result.violations)
+        if violations:
+            parts.append(_line(t("feedback.violations"), join(violations), "red"))
     if result is not None:
         for note in result.answer_feedback:
             parts.append(plain("» " + note.strip(), style="cyan"))
