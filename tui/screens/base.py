@@ -62,6 +62,10 @@ class QuizScreen(BrowserKeys[R], Generic[R]):
         if len(self.app.screen_stack) > 2:
             self.dismiss()
 
+    def save_now(self) -> None:
+        """Save at once what this screen keeps as it is typed (a draft answer): the session is about to
+        end (served, idle). Nothing to save on most screens."""
+
     def refresh_view(self) -> None:
         """Redraw from the core (the banks were reloaded or the language changed)."""
 

@@ -258,6 +258,9 @@ class ExamScreen(QuizScreen[None]):
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
 
+    def save_now(self) -> None:
+        self._save_draft()
+
     def _save_draft(self) -> bool:
         """Save the answer box's content as the answer of the question shown (a draft); False if it
         could not be saved."""
