@@ -152,6 +152,17 @@ class TeamPane(_Pane):
 # --------------------------------------------------------------------------- disputes
 
 
+def _with_choices(question: object, answer: str) -> str:
+    """A choice answer given as letters (the bank's), with each choice's text: ``D. 7天``."""
+    from quiz.model import LETTERS
+
+    choices = getattr(question, "choices", None)
+    letters = "".join(answer.split()).upper()
+    if not choices or not letters or any(c not in LETTERS[: len(choices)] for c in letters):
+        return answer
+    return " / ".join(f"{c}. {choices[LETTERS.index(c)]}" for c in letters)
+
+
 class DisputesPane(_Pane):
     """申诉: open disputes first; accept (regrade as correct) or reject with a note the learner sees."""
 
@@ -225,7 +236,8 @@ class DisputesPane(_Pane):
         else:
             lines.append(plain(case.qid, style="dim"))
         verdict = t("verdict." + case.verdict) if case.verdict in ("correct", "partial", "wrong") else case.verdict
-        lines.append(plain(f"{t('feedback.your_answer')}（{case.profile}）{colon()}{case.answer}  · {verdict}"))
+        answer = _with_choices(item.question, case.answer) if item is not None else case.answer
+        lines.append(plain(f"{t('feedback.your_answer')}（{case.profile}）{colon()}{answer}  · {verdict}"))
         lines.extend(self._exam_lines(case))
         if case.note:
             lines.append(plain(f"{t('disputes.learner_note')}{colon()}{case.note}", style="yellow"))
