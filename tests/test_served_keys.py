@@ -76,6 +76,12 @@ async def test_served_exam_submits_with_f9_and_moves_with_f8_and_the_footer_says
         footer = _footer(app)
         assert "f9 交卷" in footer and "f8 下一题" in footer, footer
         assert "^t" not in footer and "^n" not in footer
+        app.action_show_help_panel()  # Textual's key panel lists the screen's keys as the browser has them
+        await settle(pilot)
+        panel = screen_text(app)
+        assert "f9" in panel and "交卷" in panel and "^t" not in panel
+        app.action_hide_help_panel()
+        await settle(pilot)
         # F8 moves on even from a text box (PageDown is the text box's own there)
         typed = next(q.position for q in screen.attempt.questions if q.question.type in ("numeric", "short"))
         for _ in range(typed):
