@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--public-url", metavar="URL", help="the address browsers reach, e.g. https://quiz.example.com")
+    p.add_argument("--idle-minutes", type=float, default=30.0, metavar="N",
+                   help="end a browser session after N minutes without a key or a click (default 30; 0: never); "
+                   "what was typed is saved and the learner logs in again to resume")
     return parser
 
 

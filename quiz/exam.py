@@ -709,6 +709,51 @@ class ExamAttempt:
         """The result once submitted."""
         return self._result
 
+    def dispute(self, position: int, note: str = "") -> int:
+        """ "我答对了" on a submitted exam's answer: the learner says its grading was wrong. Returns the
+        dispute id (the open one already there if the learner disputed it before). The dispute keeps the
+        attempt and the question's place, and the answer in the bank's own letters (what the trainer
+        reads beside the bank's question); accepting it corrects the attempt's score
+        (:func:`quiz.team.resolve_dispute`)."""
+        if self.submitted is None:
+            raise UserError("an exam answer can be disputed once the exam is submitted")
+        r = self.store.execute(
+            "SELECT qid, answer, answer_original, verdict, score FROM exam_answers WHERE attempt_id = ? AND position = ?",
+            (self.attempt_id, position),
+        ).fetchone()
+        if r is None:
+            raise UserError(f"no question {position + 1} on this paper")
+        qid, answer, original, verdict, score = r
+        if verdict is None:
+            raise UserError("a question left blank was not graded: there is nothing to dispute")
+        if verdict == "correct":
+            raise UserError("this answer was graded correct: there is nothing to dispute")
+        open_ = self.store.execute(
+            "SELECT id FROM disputes WHERE attempt_id = ? AND position = ? AND status = 'open'",
+            (self.attempt_id, position),
+        ).fetchone()
+        if open_ is not None:
+            return int(open_[0])
+        review = self.store.execute(
+            "SELECT id FROM reviews WHERE attempt_id = ? AND qid = ? AND profile = ? ORDER BY id DESC LIMIT 1",
+            (self.attempt_id, qid, self.profile),
+        ).fetchone()
+        return self.store.add_dispute(
+            self.profile, qid, original or answer or "", verdict, score=score, note=note,
+            review_id=int(review[0]) if review else None, now=to_utc(self.now()),
+            attempt_id=self.attempt_id, position=position,
+        )
+
+    def disputed(self) -> dict[int, str]:
+        """The questions of this attempt the learner disputed: position -> the latest dispute's status."""
+        return {
+            int(pos): str(status)
+            for pos, status in self.store.execute(
+                "SELECT position, status FROM disputes WHERE attempt_id = ? AND position IS NOT NULL ORDER BY id",
+                (self.attempt_id,),
+            )
+        }
+
 
 def _earned(res: GradeResult, points: float) -> float:
     """Points earned: all for a correct answer, ``score x points`` for a partial one, none when wrong."""

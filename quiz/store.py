@@ -46,7 +46,10 @@ Tables (read directly by the trainer tools; columns are stable):
   for a question left blank (未作答).
 * ``disputes(id, ts, profile, qid, review_id, answer, verdict, score, note, status ('open',
   'accepted', 'rejected'), resolved_at, resolved_by, resolution_note (the trainer's note the learner sees),
-  original_verdict, original_score (the grading before an accepted dispute regraded it))``
+  original_verdict, original_score (the grading before an accepted dispute regraded it), attempt_id,
+  position (a dispute of an exam answer: the attempt and the question's place on its paper; NULL
+  for a study answer), original_exam_score, original_exam_passed (the attempt's score and pass
+  before an accepted dispute corrected them))``
 * ``accounts(name PK (= the learner's profile), role ('learner' | 'trainer'), password
   (``scrypt$n$r$p$salt$hash``, never the password), created, updated, disabled (NULL or when removed))``
 * ``login_failures(name PK, failures, last_failure, locked_until)``: failed logins in a row, per name
@@ -61,7 +64,9 @@ cards and 错题本 entries only they made), adds ``cards.fails``/``cards.last_r
 the settings ``day_start_hour``/``leech_threshold``/``exam_date``, the study draft
 ``sessions.draft_qid``/``sessions.draft``, ``exam_answers.seconds`` and the readiness
 predictions on ``exam_attempts``; v6 adds the served app's accounts and login failures, the
-dispute resolutions and the trainer's assignments (:mod:`quiz.accounts`, :mod:`quiz.team`).
+dispute resolutions and the trainer's assignments (:mod:`quiz.accounts`, :mod:`quiz.team`); v7
+adds disputes of exam answers (``disputes.attempt_id``/``position`` and the attempt's score before
+an accepted one corrected it).
 """
 
 from __future__ import annotations
@@ -85,7 +90,7 @@ from quiz.errors import UserError
 from quiz.scheduler import Card, Rating, State, to_utc, utc_now
 from quiz.text import printable
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_MS = 5000
 
 Mode = Literal["smart", "sequential", "random", "focus", "wrong", "bookmarks", "browse", "retry", "exam"]
@@ -404,6 +409,13 @@ def _migrate_v6(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX assignment_learners_profile ON assignment_learners (profile)")
 
 
+def _migrate_v7(conn: sqlite3.Connection) -> None:
+    """Disputes of exam answers: which attempt and question, and the attempt's score before a regrade."""
+    for col in ("attempt_id INTEGER", "position INTEGER", "original_exam_score REAL", "original_exam_passed INTEGER"):
+        conn.execute(f"ALTER TABLE disputes ADD COLUMN {col}")
+    conn.execute("CREATE INDEX disputes_attempt ON disputes (attempt_id) WHERE attempt_id IS NOT NULL")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_v1,
     _migrate_v2,
@@ -411,6 +423,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_v4,
     _migrate_v5,
     _migrate_v6,
+    _migrate_v7,
 ]
 """``MIGRATIONS[i]`` takes a database from version ``i`` to ``i + 1``; append, never edit."""
 
@@ -1080,13 +1093,16 @@ class Store:
         note: str = "",
         review_id: int | None = None,
         now: datetime | None = None,
+        attempt_id: int | None = None,
+        position: int | None = None,
     ) -> int:
+        """A learner's dispute of a grading (``attempt_id`` and ``position``: of an exam answer)."""
         self.ensure_profile(profile, now)
         with self.transaction() as c:
             cur = c.execute(
-                "INSERT INTO disputes (ts, profile, qid, review_id, answer, verdict, score, note, status)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')",
-                (iso(now or utc_now()), profile, qid, review_id, answer, verdict, score, note),
+                "INSERT INTO disputes (ts, profile, qid, review_id, answer, verdict, score, note, status, attempt_id,"
+                " position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+                (iso(now or utc_now()), profile, qid, review_id, answer, verdict, score, note, attempt_id, position),
             )
             return int(cur.lastrowid or 0)
 

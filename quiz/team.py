@@ -11,7 +11,11 @@ learner's answers to it, with the regraded rating in place of the old one) and
 the 错题本 entry (replayed by the same rule as :meth:`Store.record_answer`; a
 regrade only ever takes a question out of the book or raises its streak, never
 puts back one the learner removed). The original verdict and score stay on the
-dispute. ``accept=False`` rejects it with a note; the learner sees resolutions
+dispute. A dispute of an exam answer (from the exam's review, :meth:`quiz.exam.ExamAttempt.dispute`)
+names its attempt and question; accepting it also corrects the paper the same way: the question's
+row on the paper becomes correct with the section's full points, and the attempt's score, pass and
+section and topic breakdown are recomputed from the paper (the score and pass before stay on the
+dispute: ``original_exam_score``, ``original_exam_passed``). ``accept=False`` rejects it with a note; the learner sees resolutions
 of their disputes on their home screen (:func:`notices`) for
 :data:`NOTICE_DAYS` days.
 
@@ -30,14 +34,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Literal
 
 from quiz.errors import UserError
+from quiz.exam import ExamAttempt
 from quiz.library import Library
 from quiz.scheduler import Card, Rating, SpacedScheduler, State, rating_for, to_utc
-from quiz.store import Store, iso, parse_ts
+from quiz.store import Store, dumps, iso, parse_ts
 
 NOTICE_DAYS = 14
 """How long a learner's home shows the resolution of one of their disputes."""
@@ -65,6 +70,10 @@ class DisputeCase:
     resolved_at: datetime | None = None
     resolved_by: str | None = None
     resolution_note: str | None = None
+    attempt_id: int | None = None  # a dispute of an exam answer: the attempt ...
+    position: int | None = None  # ... and the question's place on its paper (0-based)
+    original_exam_score: float | None = None  # the attempt's score before an accepted dispute corrected it
+    original_exam_passed: bool | None = None
 
     @property
     def open(self) -> bool:
@@ -72,7 +81,8 @@ class DisputeCase:
 
 
 _DISPUTE_COLS = (
-    "id, ts, profile, qid, review_id, answer, verdict, score, note, status, resolved_at, resolved_by, resolution_note"
+    "id, ts, profile, qid, review_id, answer, verdict, score, note, status, resolved_at, resolved_by, resolution_note,"
+    " attempt_id, position, original_exam_score, original_exam_passed"
 )
 
 
@@ -91,6 +101,45 @@ def _case(r: Sequence[object]) -> DisputeCase:
         parse_ts(str(r[10])) if r[10] else None,
         str(r[11]) if r[11] is not None else None,
         str(r[12]) if r[12] is not None else None,
+        int(r[13]) if r[13] is not None else None,  # type: ignore[call-overload]
+        int(r[14]) if r[14] is not None else None,  # type: ignore[call-overload]
+        float(r[15]) if r[15] is not None else None,  # type: ignore[arg-type]
+        bool(r[16]) if r[16] is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class ExamContext:
+    """Where a disputed exam answer sits: the attempt, the question on its paper, the score now."""
+
+    attempt_id: int
+    exam_id: str
+    started: datetime
+    submitted: datetime | None
+    position: int  # 0-based
+    points: float  # the question's points on this paper
+    earned: float  # what it earns now
+    score: float | None  # the attempt's score now
+    total: float
+    passed: bool | None
+
+
+def exam_context(store: Store, case: DisputeCase) -> ExamContext | None:
+    """The exam a dispute's answer was given in (None: a study answer, or the attempt is gone)."""
+    if case.attempt_id is None or case.position is None:
+        return None
+    r = store.execute(
+        "SELECT a.exam_id, a.started, a.submitted, e.points, e.earned, a.score, a.total, a.passed"
+        " FROM exam_attempts a JOIN exam_answers e ON e.attempt_id = a.id"
+        " WHERE a.id = ? AND e.position = ? AND a.profile = ?",
+        (case.attempt_id, case.position, case.profile),
+    ).fetchone()
+    if r is None:
+        return None
+    return ExamContext(
+        case.attempt_id, str(r[0]), parse_ts(str(r[1])), parse_ts(str(r[2])) if r[2] else None, case.position,
+        float(r[3]), float(r[4] or 0.0), float(r[5]) if r[5] is not None else None, float(r[6]),
+        bool(r[7]) if r[7] is not None else None,
     )
 
 
@@ -155,6 +204,8 @@ def resolve_dispute(
         )
         if accept and case.review_id is not None:
             _regrade(c, store, library, case, scheduler)
+        if accept and case.attempt_id is not None:
+            _regrade_exam(c, store, library, case)
     out = get_dispute(store, dispute_id)
     assert out is not None
     return out
@@ -180,6 +231,45 @@ def _regrade(c: sqlite3.Connection, store: Store, library: Library | None, case:
     )
     _replay_card(c, store, case.profile, case.qid, scheduler)
     _replay_wrong_book(c, store, case.profile, case.qid)
+
+
+def _regrade_exam(c: sqlite3.Connection, store: Store, library: Library | None, case: DisputeCase) -> None:
+    """The disputed question earns its full points on the paper; the attempt is scored again from the paper."""
+    r = c.execute(
+        "SELECT a.exam_id, a.score, a.passed FROM exam_attempts a JOIN exam_answers e ON e.attempt_id = a.id"
+        " WHERE a.id = ? AND e.position = ? AND a.profile = ? AND e.qid = ? AND a.submitted IS NOT NULL",
+        (case.attempt_id, case.position, case.profile, case.qid),
+    ).fetchone()
+    if r is None:
+        return  # the attempt is gone or is not this learner's: only the dispute (and the review) are resolved
+    exam_id, score_before, passed_before = r
+    c.execute(
+        "UPDATE disputes SET original_exam_score = ?, original_exam_passed = ? WHERE id = ?",
+        (score_before, passed_before, case.id),
+    )
+    c.execute(
+        "UPDATE exam_answers SET verdict = 'correct', score = 1.0, earned = points WHERE attempt_id = ? AND position = ?",
+        (case.attempt_id, case.position),
+    )
+    score = round(float(c.execute(
+        "SELECT coalesce(sum(earned), 0) FROM exam_answers WHERE attempt_id = ?", (case.attempt_id,)
+    ).fetchone()[0]), 4)
+    passed: object = passed_before
+    breakdown: str | None = None
+    if library is not None and exam_id in library.exams:
+        assert case.attempt_id is not None
+        try:  # the paper as the exam's result screen builds it: score, pass, sections and topics
+            result = ExamAttempt.resume(store, library, case.attempt_id).result()
+        except (UserError, KeyError):  # a question of the paper is no longer in the banks
+            result = None
+        if result is not None:
+            score, passed = result.score, int(result.passed)
+            breakdown = dumps({"sections": [asdict(x) for x in result.sections],
+                               "topics": [asdict(x) for x in result.topics]})
+    c.execute(
+        "UPDATE exam_attempts SET score = ?, passed = ?, breakdown = coalesce(?, breakdown) WHERE id = ?",
+        (score, passed, breakdown, case.attempt_id),
+    )
 
 
 def _replay_card(c: sqlite3.Connection, store: Store, profile: str, qid: str, scheduler: SpacedScheduler | None) -> None:

@@ -36,6 +36,9 @@ KEYS: dict[str, str] = {
     "pageup": "\x1b[5~",
     "f1": "\x1bOP",
     "f2": "\x1bOQ",
+    "f4": "\x1bOS",
+    "f8": "\x1b[19~",
+    "f9": "\x1b[20~",
 }
 
 
@@ -130,8 +133,10 @@ class ServedSession:
 class Server:
     """``quiz serve`` in a child process on a free port (stopped with SIGINT, as Ctrl+C would)."""
 
-    def __init__(self, db: Path, banks: Path, *, port: int | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(self, db: Path, banks: Path, *, port: int | None = None, env: dict[str, str] | None = None,
+                 args: tuple[str, ...] = ()) -> None:
         self.db, self.banks = db, banks
+        self.args = args  # more of quiz serve's options (--idle-minutes N)
         self.port = port or free_port()
         self.env = env
         self.proc: subprocess.Popen[bytes] | None = None
@@ -145,7 +150,7 @@ class Server:
         self._log = self.log.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "quiz.cli", "--db", str(self.db), "--banks", str(self.banks),
-             "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+             "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
             stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=str(self.db.parent),
         )
         deadline = time.monotonic() + timeout

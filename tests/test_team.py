@@ -57,6 +57,92 @@ def test_an_accepted_dispute_regrades_the_answer_card_and_wrong_book(store: Stor
         team.resolve_dispute(store, LIB, dispute_id, accept=False, note="x", by="boss", now=T0)
 
 
+def _failed_exam(store: Store) -> tuple[ExamAttempt, int]:
+    """li sits tui-mock and fails it: every choice and judge answered right but the numeric one wrong,
+    and one single choice wrong (the pass mark is 6 of 8). Returns the attempt and the wrong single's place."""
+    att = ExamAttempt.start(store, LIB, "li", "tui-mock", seed=3, now=lambda: T0, scheduler=SCHED)
+    wrong_single = None
+    for q in att.questions:
+        key = q.question.expected_text()
+        if q.question.type == "single":
+            right = str(q.question.answer)  # type: ignore[union-attr]
+            if wrong_single is None:
+                wrong_single = q.position
+                right = "A" if right != "A" else "B"
+            att.answer(q.position, right)
+        elif q.question.type == "judge":
+            att.answer(q.position, "对" if q.question.answer else "错")  # type: ignore[union-attr]
+        else:
+            att.answer(q.position, "999")
+        assert key
+    att.submit()
+    assert wrong_single is not None
+    return att, wrong_single
+
+
+def test_a_dispute_of_an_exam_answer_corrects_the_attempts_score_when_accepted(store: Store) -> None:
+    att, pos = _failed_exam(store)
+    before = att.result()
+    assert before is not None and before.score == 4 and not before.passed  # 2 (one single) + 2 (the judges) of 8; 6 passes
+    qid = att.question(pos).qid
+    with pytest.raises(UserError, match="nothing to dispute"):
+        att.dispute(next(q.position for q in before.questions if q.result.verdict == "correct"))
+    dispute_id = att.dispute(pos, "选项B也对")
+    assert att.dispute(pos) == dispute_id  # disputing again is the same open dispute
+    assert att.disputed() == {pos: "open"}
+    [case] = team.disputes(store, status="open")
+    assert (case.attempt_id, case.position, case.qid) == (att.attempt_id, pos, qid)
+    ctx = team.exam_context(store, case)
+    assert ctx is not None and (ctx.exam_id, ctx.position, ctx.points, ctx.earned, ctx.score) == ("tui-mock", pos, 2, 0, 4)
+    assert store.in_wrong_book("li", qid)
+
+    team.resolve_dispute(store, LIB, dispute_id, accept=True, by="boss", now=T0 + timedelta(hours=1), scheduler=SCHED)
+    # the paper: the question earns its points; the score, pass and breakdown are recomputed
+    row = store.execute("SELECT verdict, score, earned FROM exam_answers WHERE attempt_id = ? AND position = ?",
+                        (att.attempt_id, pos)).fetchone()
+    assert row == ("correct", 1.0, 2.0)
+    again = ExamAttempt.resume(store, LIB, att.attempt_id).result()
+    assert again is not None and again.score == 6 and again.passed
+    [info] = ExamAttempt.history(store, "li")
+    assert info.score == 6 and info.passed
+    import json
+
+    breakdown = json.loads(store.execute("SELECT breakdown FROM exam_attempts WHERE id = ?", (att.attempt_id,)).fetchone()[0])
+    single = next(s for s in breakdown["sections"] if s["title"] == "单选题")
+    assert (single["correct"], single["earned"]) == (2, 4)
+    # the exam's review of that answer is regraded as a study answer's would be, the wrong book replayed
+    review = next(r for r in store.reviews("li", qid) if r.mode == "exam")
+    assert (review.verdict, review.score) == ("correct", 1.0)
+    assert not store.in_wrong_book("li", qid)
+    # and it is auditable: what the answer and the attempt had before stays on the dispute
+    [done] = team.disputes(store, status="accepted")
+    assert (done.original_exam_score, done.original_exam_passed) == (4, False)
+    orig = store.execute("SELECT original_verdict, original_score FROM disputes WHERE id = ?", (dispute_id,)).fetchone()
+    assert orig == ("wrong", 0.0)
+    assert att.disputed() == {pos: "accepted"}
+    with pytest.raises(UserError, match="nothing to dispute"):
+        att.dispute(pos)  # now graded correct
+
+
+def test_a_rejected_exam_dispute_leaves_the_score(store: Store) -> None:
+    att, pos = _failed_exam(store)
+    dispute_id = att.dispute(pos)
+    team.resolve_dispute(store, LIB, dispute_id, accept=False, note="B 不对，见第3条", by="boss", now=T0)
+    [info] = ExamAttempt.history(store, "li")
+    assert info.score == 4 and not info.passed
+    assert store.execute("SELECT verdict FROM exam_answers WHERE attempt_id = ? AND position = ?",
+                         (att.attempt_id, pos)).fetchone() == ("wrong",)
+    [case] = team.notices(store, "li", T0 + timedelta(hours=1))
+    assert case.status == "rejected" and case.original_exam_score is None
+
+
+def test_an_exam_answer_cannot_be_disputed_before_the_exam_is_submitted(store: Store) -> None:
+    att = ExamAttempt.start(store, LIB, "li", "tui-mock", seed=3, now=lambda: T0, scheduler=SCHED)
+    att.answer(0, "A")
+    with pytest.raises(UserError, match="once the exam is submitted"):
+        att.dispute(0)
+
+
 def test_a_regrade_keeps_the_later_answers_and_their_wrong_book_streak(store: Store) -> None:
     qid = "tui-rules/review-days"
     answer(store, "li", qid, "14天", T0)
@@ -168,8 +254,9 @@ def test_a_v5_database_gains_accounts_and_keeps_its_disputes(tmp_path: Path) -> 
     conn.execute("INSERT INTO disputes (ts, profile, qid, answer, verdict) VALUES ('2026-01-01T00:00:00+00:00', 'li', 'b/q', 'x', 'wrong')")
     conn.close()
     with Store.open(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 6
+        assert store.schema_version() == SCHEMA_VERSION == 7
         [case] = team.disputes(store)
         assert case.open and case.resolution_note is None
+        assert case.attempt_id is None and team.exam_context(store, case) is None  # a study answer's dispute
         add_account(store, "li", "secret-pass", now=T0)  # the learner with a history gets an account
         assert team.team_names(store) == [("li", "learner", True)]

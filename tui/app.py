@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
@@ -51,6 +52,12 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+IDLE_CHECK_SECONDS = 15.0
+"""Served: how often an idle session is looked at (more often when the idle time is shorter)."""
+IDLE_WARNING_SECONDS = 60.0
+"""Served: how long before an idle session ends it says so."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ class QuizApp(App[int]):
         language: str | None = None,
         served: bool = False,
         account: Account | None = None,
+        idle_minutes: float = 0.0,
     ) -> None:
         super().__init__()
         self.ctx = ctx
@@ -115,6 +123,11 @@ class QuizApp(App[int]):
         self.title = t("app.title")
         self.sub_title = self._sub_title()
         self._started = False
+        # served: the session ends after this long without a key or a click (None: never)
+        self.idle_seconds: float | None = idle_minutes * 60 if served and idle_minutes > 0 else None
+        self.idle_ended = False
+        self._last_input = time.monotonic()
+        self._idle_warned = False
 
     # -- time ---------------------------------------------------------------
     def now(self) -> datetime:
@@ -191,6 +204,43 @@ class QuizApp(App[int]):
 
         self.push_screen(HomeScreen() if self.logged_in else LoginScreen())
         self.call_after_refresh(self.open_services)  # the frame first, then the store and the numbers
+        if self.idle_seconds is not None:
+            self.set_interval(min(IDLE_CHECK_SECONDS, self.idle_seconds / 4), self._check_idle)
+
+    # -- idle sessions (served) -------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp
+                      | events.Paste):
+            self._last_input = time.monotonic()
+            self._idle_warned = False
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        """Served: warn a minute before an idle session ends, and end it when the time is up."""
+        if self.idle_seconds is None or self.idle_ended:
+            return
+        idle = time.monotonic() - self._last_input
+        if idle >= self.idle_seconds:
+            self.end_idle()
+        elif idle >= self.idle_seconds - IDLE_WARNING_SECONDS and self.idle_seconds > 2 * IDLE_WARNING_SECONDS:
+            if not self._idle_warned:
+                self._idle_warned = True
+                self.notify(t("app.idle_warning"), severity="warning", timeout=IDLE_WARNING_SECONDS)
+
+    def end_idle(self) -> None:
+        """End the idle session as a killed one ends, less the last half second: every screen first
+        saves what it has not saved yet (the draft answer typed in study or an exam); a running exam
+        goes on by the wall clock, a study session stays interrupted. Logging in again resumes both
+        (home's ``c``)."""
+        self.idle_ended = True
+        for screen in reversed(self.screen_stack):
+            save = getattr(screen, "save_now", None)
+            if callable(save):
+                try:
+                    save()
+                except UserError:  # not saved (locked, full): what the last draft save kept stays
+                    pass
+        self.exit(0)
 
     @work(thread=True, exclusive=True, group="services")
     def open_services(self) -> None:
@@ -637,6 +687,7 @@ def make_app(
     language: str | None = None,
     served: bool = False,
     account: Account | None = None,
+    idle_minutes: float = 0.0,
 ) -> QuizApp:
     """The app with its services injected (``quiz`` and the tests both build it here).
 
@@ -646,13 +697,14 @@ def make_app(
     with its one-line message: see :func:`_run`); ``library`` skips loading the
     banks; ``language`` overrides the learner's setting. ``served`` runs it for a
     browser (``quiz serve``): a login screen first and the rules of
-    :mod:`quiz.access`; ``account`` starts it logged in as that account (tests).
+    :mod:`quiz.access`; ``account`` starts it logged in as that account (tests); ``idle_minutes``
+    (served) ends the session after that long without a key or a click (0: never).
     """
     clock: Clock = now or utc_now
     i18n.set_language(language or "zh")
     localize_all()
     return QuizApp(ctx, clock=clock, store=store, library=library, problems=problems, start=start, language=language,
-                   served=served, account=account)
+                   served=served, account=account, idle_minutes=idle_minutes)
 
 
 def _run(ctx: Context, start: Start) -> int:

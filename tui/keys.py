@@ -23,6 +23,35 @@ def bind(keys: str, action: str, key: str, **kw: Any) -> Binding:
     return Binding(keys, action, t(key), id=key, **kw)
 
 
+BROWSER_KEYS = frozenset({
+    # kept by Chromium (Chrome, Edge) and Firefox whatever the page does: tabs and windows
+    "ctrl+t", "ctrl+n", "ctrl+w", "ctrl+shift+t", "ctrl+shift+n", "ctrl+shift+w", "ctrl+shift+q",
+    "ctrl+tab", "ctrl+shift+tab", "ctrl+pageup", "ctrl+pagedown",
+    # reload the page or leave it (the session with it) whenever the page does not take the key first
+    "ctrl+r", "ctrl+shift+r", "f5", "ctrl+f5", "ctrl+l", "f6", "f11", "f12",
+})
+"""Keys a browser keeps for itself: in a served session (``quiz serve``) they may never reach the app."""
+
+SERVED_KEYS: dict[str, str] = {"ctrl+t": "f9", "ctrl+n": "f8", "ctrl+r": "f4"}
+"""In a served session, the key that does what a browser-owned key does at a terminal (F2, F4, F8
+and F9 are no browser's: they reach the page, and the terminal in it sends them on)."""
+
+
+def served_bindings(bindings: BindingsMap) -> BindingsMap:
+    """``bindings`` as a browser has them: each browser-owned key replaced by its stand-in, in
+    the same place (the footer, the key panel and the palette show the stand-in where the
+    terminal's key was); a browser-owned key without a stand-in is dropped. A copy: the
+    terminal app's bindings never change."""
+    out: dict[str, list[Binding]] = {}
+    for key, lst in bindings.key_to_bindings.items():
+        if key not in BROWSER_KEYS:
+            out.setdefault(key, []).extend(lst)
+        elif key in SERVED_KEYS:
+            stand_in = SERVED_KEYS[key]
+            out.setdefault(stand_in, []).extend(replace(b, key=stand_in, key_display=None) for b in lst)
+    return BindingsMap.from_keys(out)
+
+
 def _localize_map(bindings: BindingsMap) -> None:
     for k, lst in bindings.key_to_bindings.items():
         bindings.key_to_bindings[k] = [replace(b, description=t(b.id)) if b.id in STRINGS else b for b in lst]

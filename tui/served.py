@@ -24,6 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tui.served", description="one browser session of quiz serve")
     parser.add_argument("--db", required=True)
     parser.add_argument("--banks", required=True)
+    parser.add_argument("--idle-minutes", type=float, default=0.0)
     args = parser.parse_args(argv)
     ctx = Context(banks_dir=Path(args.banks), db_path=Path(args.db), profile="")
     try:
@@ -33,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from tui.app import make_app
 
-    app = make_app(ctx, served=True)
+    app = make_app(ctx, served=True, idle_minutes=args.idle_minutes)
     result = app.run()
     if app.fatal:
         print(f"quiz serve: {app.fatal}", file=sys.stderr)

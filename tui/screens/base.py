@@ -1,14 +1,16 @@
-"""What every screen shares: Esc goes back, the app's services, redraw on reload."""
+"""What every screen shares: Esc goes back, the app's services, redraw on reload, and in a
+browser (served), keys the browser does not keep."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast
 
 from textual import on
-from textual.binding import BindingType
+from textual.binding import BindingsMap, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 
-from tui.keys import bind
+from tui.keys import bind, served_bindings
 from tui.messages import LibraryRefreshed
 
 if TYPE_CHECKING:
@@ -19,7 +21,24 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 
-class QuizScreen(Screen[R], Generic[R]):
+class BrowserKeys(Screen[R], Generic[R]):
+    """A screen whose keys, in a served session, are the ones a browser lets through.
+
+    Every key press, the footer, the key panel and the palette read a screen's binding chain
+    (the focused widget, its ancestors, the screen, the app); served, each map in it is
+    :func:`tui.keys.served_bindings` of itself: Ctrl+T is F9 there, and so on. At a terminal
+    the chain is Textual's own."""
+
+    @property
+    def _binding_chain(self) -> list[tuple[DOMNode, BindingsMap]]:
+        chain = super()._binding_chain
+        access = getattr(self.app, "access", None)
+        if access is None or not access.served:
+            return chain
+        return [(node, served_bindings(bindings)) for node, bindings in chain]
+
+
+class QuizScreen(BrowserKeys[R], Generic[R]):
     BINDINGS: ClassVar[list[BindingType]] = [bind("escape", "back", "key.back")]
 
     @property
@@ -42,6 +61,10 @@ class QuizScreen(Screen[R], Generic[R]):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
             self.dismiss()
+
+    def save_now(self) -> None:
+        """Save at once what this screen keeps as it is typed (a draft answer): the session is about to
+        end (served, idle). Nothing to save on most screens."""
 
     def refresh_view(self) -> None:
         """Redraw from the core (the banks were reloaded or the language changed)."""

@@ -27,7 +27,7 @@ from quiz.store import StoreError
 from tui.app import grade_in_ui_language
 from tui.i18n import join, t
 from tui.keys import bind
-from tui.screens.base import QuizScreen
+from tui.screens.base import BrowserKeys, QuizScreen
 from tui.widgets.answer import AnswerPad
 from tui.widgets.answer_sheet import AnswerSheet, SheetCell
 from tui.widgets.footer import QuizFooter
@@ -45,7 +45,7 @@ def _numbers(positions: list[int], limit: int = 20) -> str:
     return shown + ("…" if len(positions) > limit else "")
 
 
-class ConfirmSubmit(ModalScreen[bool]):
+class ConfirmSubmit(BrowserKeys[bool], ModalScreen[bool]):
     """交卷确认: names the questions left unanswered (and flagged) before submitting."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -257,6 +257,9 @@ class ExamScreen(QuizScreen[None]):
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
+
+    def save_now(self) -> None:
+        self._save_draft()
 
     def _save_draft(self) -> bool:
         """Save the answer box's content as the answer of the question shown (a draft); False if it

@@ -18,19 +18,19 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from tui.i18n import t
 from tui.keys import bind
 from tui.messages import LibraryRefreshed
+from tui.screens.base import BrowserKeys
 
 if TYPE_CHECKING:
     from quiz.accounts import LoginResult
     from tui.app import QuizApp
 
 
-class LoginScreen(Screen[None]):
+class LoginScreen(BrowserKeys[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("f2", "app.toggle_language", "key.language"),
         # a priority binding runs before the app hands the next key to a widget: the password typed

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.cells import cell_len
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -67,6 +67,7 @@ class ResultScreen(QuizScreen[None]):
         bind("w", "missed_only(False)", "key.show_all"),
         bind("r", "retry", "key.retry"),
         bind("h", "app.history", "key.history"),
+        bind("d", "dispute", "key.dispute"),
     ]
 
     def __init__(self, result: ExamResult, *, attempt: ExamAttempt | None = None) -> None:
@@ -74,6 +75,8 @@ class ResultScreen(QuizScreen[None]):
         self.result = result
         self.attempt = attempt
         self.missed_only = False
+        self.current: QuestionResult | None = None  # the question highlighted in the table
+        self.disputes: dict[int, str] = attempt.disputed() if attempt is not None else {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,7 +95,30 @@ class ResultScreen(QuizScreen[None]):
             return parameters[0] != self.missed_only  # one ``w`` shows in the footer: the switch to make
         if action == "retry":
             return bool(self.result.missed()) or None  # shown greyed out when nothing was missed
+        if action == "dispute":
+            return self._disputable(self.current) or None
         return True
+
+    def _disputable(self, qr: QuestionResult | None) -> bool:
+        """我答对了: a question of this attempt answered and not graded correct, not disputed already."""
+        return (self.attempt is not None and qr is not None and qr.answered and qr.result.verdict != "correct"
+                and self.disputes.get(qr.position) not in ("open", "accepted"))
+
+    def action_dispute(self) -> None:
+        """我答对了 on the highlighted question: a trainer reviews it with the exam beside it."""
+        qr = self.current
+        if self.attempt is None or qr is None or not self._disputable(qr):
+            self.notify(t("result.dispute_none"), timeout=2)
+            return
+        try:
+            self.attempt.dispute(qr.position)
+        except UserError as e:  # a locked or read-only database (StoreError), or nothing to dispute
+            self.notify(str(e), severity="error")
+            return
+        self.disputes[qr.position] = "open"
+        self.notify(t("study.disputed"))
+        self._detail(qr)
+        self.refresh_bindings()
 
     def action_missed_only(self, on: bool) -> None:
         """只看错题: the table lists only the questions not answered fully right (and back)."""
@@ -190,6 +216,8 @@ class ResultScreen(QuizScreen[None]):
         return item.question if item is not None else None
 
     def _detail(self, qr: QuestionResult) -> None:
+        self.current = qr
+        self.refresh_bindings()
         q = self._question(qr)
         box = self.query_one("#review-detail", Static)
         if q is None:
@@ -203,7 +231,12 @@ class ResultScreen(QuizScreen[None]):
             ))
         else:
             answer = qr.answer or t("result.unanswered")
-            box.update(Group(Paragraph(question_text(q, number=f"#{qr.position + 1}")), Text(""), feedback_renderable(q, qr.result, answer)))
+            parts: list[RenderableType] = [Paragraph(question_text(q, number=f"#{qr.position + 1}")), Text(""), feedback_renderable(q, qr.result, answer)]
+            status = self.disputes.get(qr.position)
+            if status is not None:
+                parts.append(Text(t(f"result.dispute.{status}"),
+                                  style={"open": "yellow", "accepted": "green", "rejected": "red"}.get(status, "")))
+            box.update(Group(*parts))
         self.query_one("#review-detail-box", VerticalScroll).scroll_home(animate=False)
 
     @on(DataTable.RowHighlighted, "#result-questions")

@@ -213,6 +213,9 @@ class StudyScreen(QuizScreen[None]):
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
 
+    def save_now(self) -> None:
+        self._save_draft()
+
     def _save_draft(self) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()

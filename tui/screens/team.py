@@ -152,6 +152,17 @@ class TeamPane(_Pane):
 # --------------------------------------------------------------------------- disputes
 
 
+def _with_choices(question: object, answer: str) -> str:
+    """A choice answer given as letters (the bank's), with each choice's text: ``D. 7天``."""
+    from quiz.model import LETTERS
+
+    choices = getattr(question, "choices", None)
+    letters = "".join(answer.split()).upper()
+    if not choices or not letters or any(c not in LETTERS[: len(choices)] for c in letters):
+        return answer
+    return " / ".join(f"{c}. {choices[LETTERS.index(c)]}" for c in letters)
+
+
 class DisputesPane(_Pane):
     """申诉: open disputes first; accept (regrade as correct) or reject with a note the learner sees."""
 
@@ -184,12 +195,15 @@ class DisputesPane(_Pane):
         cursor = table.cursor_row
         table.clear(columns=True)
         table.border_title = t("disputes.title", count=sum(1 for c in cases if c.open))
-        table.add_columns(t("disputes.col.status"), t("team.col.learner"), t("trainer.col.qid"),
-                          t("disputes.col.answer"), t("disputes.col.when"))
+        table.add_columns(t("disputes.col.status"), t("team.col.learner"), t("disputes.col.source"),
+                          t("trainer.col.qid"), t("disputes.col.answer"), t("disputes.col.when"))
         for c in cases:
             status = Text(t(f"disputes.status.{c.status}"),
                           style={"open": "bold yellow", "accepted": "green", "rejected": "red"}.get(c.status, ""))
-            table.add_row(status, plain(clip(c.profile, 12)), plain(clip(c.qid, 28)), plain(clip(c.answer, 24)), _local(c.ts), key=str(c.id))
+            source = (t("disputes.source.exam", n=c.position + 1) if c.attempt_id is not None and c.position is not None
+                      else t("disputes.source.study"))
+            table.add_row(status, plain(clip(c.profile, 12)), source, plain(clip(c.qid, 24)), plain(clip(c.answer, 20)),
+                          _local(c.ts), key=str(c.id))
         if not cases:
             self.query_one("#dispute-detail", Static).update(Text(t("disputes.none"), style="dim"))
         elif 0 <= cursor < len(cases):
@@ -222,7 +236,9 @@ class DisputesPane(_Pane):
         else:
             lines.append(plain(case.qid, style="dim"))
         verdict = t("verdict." + case.verdict) if case.verdict in ("correct", "partial", "wrong") else case.verdict
-        lines.append(plain(f"{t('feedback.your_answer')}（{case.profile}）{colon()}{case.answer}  · {verdict}"))
+        answer = _with_choices(item.question, case.answer) if item is not None else case.answer
+        lines.append(plain(f"{t('feedback.your_answer')}（{case.profile}）{colon()}{answer}  · {verdict}"))
+        lines.extend(self._exam_lines(case))
         if case.note:
             lines.append(plain(f"{t('disputes.learner_note')}{colon()}{case.note}", style="yellow"))
         if not case.open:
@@ -230,6 +246,29 @@ class DisputesPane(_Pane):
                                + (f"{colon()}{case.resolution_note}" if case.resolution_note else ""), style="dim"))
         self.query_one("#dispute-detail", Static).update(Group(*lines))
         self._buttons()
+
+    def _exam_lines(self, case: DisputeCase) -> list[Text]:
+        """A dispute of an exam answer: which exam, which question, and the score (before and after)."""
+        from quiz import team
+        from quiz.scores import format_score
+
+        ctx = team.exam_context(self.store, case)
+        if ctx is None:
+            return []
+        lib = self.library
+        title = lib.exams[ctx.exam_id].title if lib is not None and ctx.exam_id in lib.exams else ctx.exam_id
+        lines = [plain(t("disputes.exam", title=title, when=_local(ctx.started), n=ctx.position + 1,
+                         points=format_score(ctx.points)), style="cyan")]
+        verdict = t("result.pass") if ctx.passed else t("result.fail")
+        if case.open and ctx.score is not None:
+            after = ctx.score - ctx.earned + ctx.points
+            lines.append(plain(t("disputes.exam_open", score=format_score(ctx.score), total=format_score(ctx.total),
+                                 verdict=verdict, after=format_score(after))))
+        elif case.status == "accepted" and case.original_exam_score is not None and ctx.score is not None:
+            lines.append(plain(t("disputes.exam_corrected", before=format_score(case.original_exam_score),
+                                 after=format_score(ctx.score), total=format_score(ctx.total), verdict=verdict),
+                               style="green"))
+        return lines
 
     @on(Button.Pressed, "#dispute-accept")
     def _accept(self) -> None:
