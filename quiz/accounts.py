@@ -32,6 +32,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Literal
 
 from quiz.context import Context
@@ -328,4 +329,17 @@ def cli_users(args: argparse.Namespace, ctx: Context) -> int:
             for a in accounts:
                 state = "active" if a.active else f"removed {a.disabled:%Y-%m-%d}" if a.disabled else ""
                 print(f"{a.name}\t{a.role}\t{state}\tcreated {a.created:%Y-%m-%d}")
+    if action in ("add", "passwd"):
+        _owner_only(ctx.db_path)
     return 0
+
+
+def _owner_only(db: Path) -> None:
+    """The database holds password hashes: readable by its owner only (with its -wal and -shm files)."""
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        try:
+            mode = path.stat().st_mode & 0o777
+            if mode & 0o077:
+                path.chmod(mode & 0o700)
+        except OSError:
+            continue  # absent, or not ours to change: the README's UMask=0077 covers a service

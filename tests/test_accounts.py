@@ -135,6 +135,8 @@ def test_quiz_users_commands_never_echo_the_password(tmp_path: Path) -> None:
     out = quiz("--db", db, "users", "add", "小李", "--password-stdin", stdin="hunter2-secret\n")
     assert out.returncode == 0, out.stderr
     assert "小李" in out.stdout and "hunter2" not in out.stdout + out.stderr
+    # the database now holds a password hash: only its owner may read it, whatever the umask
+    assert Path(db).stat().st_mode & 0o077 == 0
     out = quiz("--db", db, "users", "add", "boss", "--trainer", "--password-stdin", stdin="trainer-secret\n")
     assert out.returncode == 0 and "trainer" in out.stdout
     out = quiz("--db", db, "users", "list")
