@@ -260,7 +260,7 @@ async def test_leaving_a_session_midway_and_continuing_where_it_stopped(tmp_path
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert "继续上次：顺序练习（1/8）" in screen_text(app)
+        assert "继续上次：顺序练习（第 2/8 题）" in screen_text(app)  # the question it resumes at
         await pilot.press("c")
         await settle(pilot)
         resumed = app.screen

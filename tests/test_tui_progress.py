@@ -194,7 +194,7 @@ async def test_memorize_toggled_mid_session_keeps_the_place_and_one_counter(tmp_
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert f"继续上次：智能复习（1/{total}）" in screen_text(app)
+        assert f"继续上次：智能复习（第 2/{total} 题）" in screen_text(app)  # where answering stopped
     store = open_store(tmp_path / "progress.db")
     assert len(store.reviews("default")) == 1  # nothing recorded in 背题模式
 
@@ -281,3 +281,50 @@ async def test_the_result_and_history_show_unanswered_questions_as_such(tmp_path
         await pilot.press("down")
         await pilot.pause()
         assert "未作答" in screen_text(app) and "正确答案" in screen_text(app)
+
+
+async def _answer_wrong(pilot: object, screen: StudyScreen) -> None:
+    """Answer the question on screen wrongly, whatever its type."""
+    from quiz.model import LETTERS, JudgeQuestion, MultiQuestion, SingleQuestion
+
+    assert screen.item is not None
+    q = screen.item.question
+    press = pilot.press  # type: ignore[attr-defined]
+    if isinstance(q, SingleQuestion):
+        await press(next(LETTERS[i].lower() for i in range(len(q.choices)) if i not in q.right_indexes))
+    elif isinstance(q, MultiQuestion):
+        await press(next(LETTERS[i].lower() for i in range(len(q.choices)) if i not in q.answer_indexes), "enter")
+    elif isinstance(q, JudgeQuestion):
+        await press("f" if q.answer else "t")
+    else:
+        await press(*"不知道", "ctrl+s" if q.type == "scenario" else "enter")
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_continue_on_home_names_the_question_the_session_shows_on_resuming(tmp_path: Path) -> None:
+    """One counter: home's 继续上次 gives the number the resumed session shows in its header and heading,
+    also when a wrong answer (left in its feedback) made the session longer."""
+    for language, expect in (("zh", "继续上次：智能复习（第 {n}/{total} 题）"), ("en", "Continue: Smart review (question {n} of {total})")):
+        (tmp_path / language).mkdir()
+        app = build_app(tmp_path / language, start=Start("study", mode="smart"), language=language)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, StudyScreen) and screen.session is not None
+            before = len(screen.session.queue)
+            await _answer_wrong(pilot, screen)
+            assert screen.state == "feedback" and screen.outcome is not None and not screen.outcome.result.correct
+            total = len(screen.session.queue)
+            assert total == before + 1  # the missed question comes back later in the session
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+            assert expect.format(n=2, total=total) in screen_text(app)
+            await pilot.press("c")
+            await settle(pilot)
+            resumed = app.screen
+            assert isinstance(resumed, StudyScreen)
+            header = str(resumed.query_one("#study-count", Static).render())
+            heading = "第 2/{total} 题" if language == "zh" else "Question 2 of {total}"
+            assert header == f"2/{total}"
+            assert heading.format(total=total) in screen_text(app)

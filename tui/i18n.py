@@ -97,7 +97,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.exam_countdown": ("距考试 {days} 天", "{days} days to the exam"),
     "home.suggest_new": ("建议每天 {count} 道", "{count} a day suggested"),
     "home.leeches": ("顽固题 {count}", "{count} leeches"),
-    "home.continue": ("继续上次：{what}（{done}/{total}）", "Continue: {what} ({done}/{total})"),
+    "home.continue": ("继续上次：{what}（第 {n}/{total} 题）", "Continue: {what} (question {n} of {total})"),
     "home.continue_none": ("没有未完成的练习", "Nothing left unfinished"),
     "home.continue_exam": ("继续考试：{title}，剩余 {left}", "Resume exam: {title}, {left} left"),
     "home.menu": ("功能", "Go to"),
