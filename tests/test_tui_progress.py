@@ -328,3 +328,24 @@ async def test_continue_on_home_names_the_question_the_session_shows_on_resuming
             heading = "第 2/{total} 题" if language == "zh" else "Question 2 of {total}"
             assert header == f"2/{total}"
             assert heading.format(total=total) in screen_text(app)
+
+
+async def test_the_rating_row_keeps_when_the_question_comes_back_in_one_piece_at_80x24(tmp_path: Path) -> None:
+    import re
+
+    app = build_app(tmp_path, start=Start("study", mode="smart"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        for _ in range(4):
+            await _answer_wrong(pilot, screen)
+            assert screen.state == "feedback"
+            await pilot.press("3")  # 良好: comes back in minutes or days, a longer phrase than 现在
+            await pilot.pause()
+            rows = screen_text(app).splitlines()
+            at = next(i for i, row in enumerate(rows) if "下次复习" in row)
+            assert re.search(r"下次复习：(现在|\S.*后)\s*$", rows[at]), rows[at - 1 : at + 2]
+            assert "评分" in rows[at] or "评分" in rows[at - 1]
+            await pilot.press("enter")
+            await pilot.pause()

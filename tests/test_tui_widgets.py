@@ -132,6 +132,16 @@ def test_a_no_break_space_holds_a_mark_to_its_word() -> None:
     assert lines == ["■\u00a0answered  □\u00a0blank", "⚑\u00a0flagged"]
 
 
+def test_a_kept_range_is_not_broken_inside_unless_wider_than_the_line() -> None:
+    row = "评分（按 1-4 修改）： 1 重来   2 困难   3 良好   4 简单     下次复习：10 分钟后"
+    kept = (row.index("下次复习"), len(row))
+    for width in range(20, len(row) + 4):
+        lines = [row[a:b] for a, b in wrap_offsets(row, width, [kept])]
+        assert any(ln.endswith("下次复习：10 分钟后") for ln in lines), (width, lines)
+    lines = [row[a:b] for a, b in wrap_offsets(row, 6, [kept])]  # wider than the line: cut by the cell
+    assert "".join(lines).replace(" ", "") == row.replace(" ", "")
+
+
 def test_a_paragraph_renders_wrapped_with_its_styles() -> None:
     from rich.console import Console
     from rich.text import Text
