@@ -256,8 +256,18 @@ def test_a_choice_is_not_repeated_where_the_choices_show_it() -> None:
 def test_a_closing_restatement_of_the_answer_is_cut_from_the_grader_note() -> None:
     assert grader_note("数值不对：你答 16，大了。正确答案：15天", "15天") == "数值不对：你答 16，大了。"
     assert grader_note("正确：15天", "15天") == ""
-    assert grader_note("错误。最接近的参考答案：接待量/咨询量", "接待量/咨询量") == "错误。最接近的参考答案：接待量/咨询量"
+    # the nearest accepted answer, when it is the right answer shown on its own line, is not said twice
+    assert grader_note("错误。最接近的标准答案：举证号码", "举证号码") == "错误。"
+    assert grader_note("Wrong. Nearest accepted answer: 举证号码", "举证号码") == "Wrong."
+    assert grader_note("错误。最接近的标准答案：接待量/咨询量", "举证号码") == "错误。最接近的标准答案：接待量/咨询量"
     assert grader_note("Wrong: 16 is too large. Right answer: 15天", "15天") == "Wrong: 16 is too large."
+    # an English note ends as English does, also when it quotes Chinese
+    assert grader_note("Wrong: closer to the wrong answer “咨询量/接待量”. Expected: 接待量/咨询量", "接待量/咨询量") == (
+        "Wrong: closer to the wrong answer “咨询量/接待量”."
+    )
+    assert grader_note("错误：与错误答案「咨询量/接待量」更接近。参考答案：接待量/咨询量", "接待量/咨询量") == (
+        "错误：与错误答案「咨询量/接待量」更接近。"
+    )
 
 
 def test_a_single_exam_score_is_a_whole_column_on_a_whole_axis() -> None:

@@ -14,6 +14,7 @@ is a 参考答案, and the rule's date (``as_of``) stands beside the source.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -133,7 +134,15 @@ def expected_line(question: AnyQuestion, expected: str) -> Text:
     return _line(t("feedback.expected"), expected, "green")
 
 
-_RESTATEMENTS = ("正确答案", "参考答案", "标准答案", "正确", "Right answer", "Correct answer", "Sample answer", "Correct", "Expected")
+# longest first: 最接近的标准答案 is a whole label, not 标准答案 inside a sentence
+_RESTATEMENTS = ("最接近的标准答案", "最接近的参考答案", "正确答案", "参考答案", "标准答案", "正确", "Nearest accepted answer",
+                 "Right answer", "Correct answer", "Sample answer", "Correct", "Expected")
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|\"[^\"]*\"")
+
+
+def _chinese(text: str) -> bool:
+    """Is ``text`` written in Chinese? (Quoted Chinese in an English note does not make it Chinese.)"""
+    return any("\u4e00" <= c <= "\u9fff" for c in _QUOTED.sub("", text))
 
 
 def grader_note(note: str, expected: str) -> str:
@@ -154,7 +163,7 @@ def grader_note(note: str, expected: str) -> str:
                     return text  # inside a sentence
                 text = text[:at].rstrip(" 。.;；，,")
                 if text and text[-1] not in "。.！!？?":
-                    text += "。" if any("\u4e00" <= c <= "\u9fff" for c in text) else "."
+                    text += "。" if _chinese(text) else "."
                 return "" if not text.strip("。. ") else text
     return text
 
