@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 from textual.widgets._footer import FooterKey
 
 from quiz.context import Context
@@ -257,6 +257,50 @@ async def test_escape_in_settings_with_unsaved_changes_asks(tmp_path: Path) -> N
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
     assert open_store(tmp_path / "progress.db").get_settings("default").daily_new_limit == 7
+
+
+async def test_escape_asks_for_every_setting_edited_not_only_some(tmp_path: Path) -> None:
+    """The exam date, the hour a day starts and the leech threshold are settings like the others:
+    edited and left with Esc, they are asked about, not dropped."""
+    app = build_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for field, value in (("#exam-date", "2027-01-15"), ("#day-start", "6"), ("#leech", "4")):
+            await pilot.press("o")
+            await settle(pilot)
+            settings = app.screen
+            assert isinstance(settings, SettingsScreen)
+            settings.query_one(field, Input).value = value
+            await pilot.press("escape")
+            await settle(pilot)
+            assert "设置还没有保存" in screen_text(app), field
+            await pilot.press("s")  # save and leave
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+    saved = open_store(tmp_path / "progress.db").get_settings("default")
+    assert (saved.exam_date, saved.day_start_hour, saved.leech_threshold) == ("2027-01-15", 6, 4)
+
+
+async def test_settings_at_80x24_in_both_languages_wrap_labels_whole_and_translate_the_placeholder(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        settings = app.screen
+        assert isinstance(settings, SettingsScreen)
+        form = settings.query_one("#settings-form")
+        form.scroll_end(animate=False)
+        await settle(pilot)
+        rows = [row.strip() for row in screen_text(app).splitlines()]
+        assert not any(row.startswith(("）", "(", ")")) for row in rows), rows
+        assert any(row.startswith("新的一天从几点开始") for row in rows)
+        assert settings.query_one("#new-profile", Input).placeholder == "新建档案名"
+        settings.query_one("#language", Select).value = "en"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert settings.query_one("#new-profile", Input).placeholder == "New profile name"
+        assert "新建档案名" not in screen_text(app)
 
 
 async def test_the_palette_and_textuals_own_notices_speak_the_learners_language(tmp_path: Path) -> None:
