@@ -218,6 +218,21 @@ def test_without_spans_the_key_points_are_listed_by_label() -> None:
     assert "得分 50%" in text
 
 
+def test_key_points_holding_a_list_mark_are_parted_so_each_can_be_told_apart() -> None:
+    found = ("识别异常订单、有组织的恶意买家", "保留证据（聊天记录、通话记录）")
+    missed = ("每一单都及时向平台投诉、申请平台介入",)
+    result = GradeResult(verdict="partial", score=0.5, feedback="", expected=SCENARIO.expected_text(), found=found, missed=missed)
+    text = _render(feedback_renderable(SCENARIO, result, "我会留证据"), width=200)
+    assert "答到的要点：识别异常订单、有组织的恶意买家；保留证据（聊天记录、通话记录）" in text
+    assert "漏掉的要点：每一单都及时向平台投诉、申请平台介入" in text
+    i18n.set_language("en")
+    try:
+        text = _render(feedback_renderable(SCENARIO, result, "我会留证据"), width=200)
+    finally:
+        i18n.set_language("zh")
+    assert "Key points found: 识别异常订单、有组织的恶意买家; 保留证据（聊天记录、通话记录）" in text
+
+
 def test_malformed_spans_are_not_drawn() -> None:
     bad = GradeResult(verdict="wrong", score=0.0, feedback="", details={"spans": [[0, 99, "matched"], [2, 1, "typo"],
                                                                              ["a", 2, "matched"], [0, 2, "sparkle"], "x"]})

@@ -25,7 +25,7 @@ from textual.widgets import Static
 from quiz.grading.result import GradeResult
 from quiz.model import LETTERS, AnyQuestion
 from quiz.text import UNSAFE_RE, printable
-from tui.i18n import colon, join, language, t
+from tui.i18n import colon, language, t
 from tui.widgets.text import plain
 from tui.widgets.wrap import Paragraph
 
@@ -168,6 +168,12 @@ def grader_note(note: str, expected: str) -> str:
     return text
 
 
+def _points(labels: Iterable[str]) -> str:
+    """Key point labels in a row, parted by ；/; : a label may hold 、 or a comma itself
+    (识别异常订单、有组织的恶意买家), so 、 between labels could not be told from 、 inside one."""
+    return ("；" if language() == "zh" else "; ").join(labels)
+
+
 def _source(question: AnyQuestion) -> Text | None:
     source = (question.source or "").strip()
     as_of = getattr(question, "as_of", None)
@@ -229,12 +235,12 @@ def feedback_renderable(
         marked = {label for _s, _e, _k, label in spans if label}
         found = [x for x in result.found if x not in marked] if spans else list(result.found)
         if found:
-            parts.append(_line(t("feedback.found"), join(found), "green"))
+            parts.append(_line(t("feedback.found"), _points(found), "green"))
         if result.missed:
-            parts.append(_line(t("feedback.missed"), join(result.missed), "yellow"))
+            parts.append(_line(t("feedback.missed"), _points(result.missed), "yellow"))
         violations = [x for x in result.violations if x not in marked] if spans else list(result.violations)
         if violations:
-            parts.append(_line(t("feedback.violations"), join(violations), "red"))
+            parts.append(_line(t("feedback.violations"), _points(violations), "red"))
     if result is not None:
         for note in result.answer_feedback:
             parts.append(plain("» " + note.strip(), style="cyan"))
