@@ -290,4 +290,6 @@ def test_a_single_exam_score_is_a_whole_column_on_a_whole_axis() -> None:
     assert lines[0].startswith("100┤")
     assert any("█" in ln or "▂" in ln for ln in lines[:-2])  # the one attempt is visible
     assert lines[-1].split() == ["25"]
+    drawn = [ln for ln in lines[:-2] if "█" in ln]
+    assert drawn and all(ln.count("█") <= 6 for ln in drawn)  # a column, not a band across the chart
     assert not any("." in ln for ln in lines)  # no fractional axis
