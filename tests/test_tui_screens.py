@@ -284,3 +284,26 @@ async def test_readiness_keeps_the_best_score_in_one_piece_at_any_width(tmp_path
             rows = console.export_text().splitlines()
             best = [row for row in rows if "最" in row or "高 " in row]
             assert best and all(re.search(r"最高 \d", row) for row in best), (width, rows[:4])
+
+
+async def test_the_bank_browser_at_80x24_shows_every_bank_and_topic_count_whole(tmp_path: Path) -> None:
+    import re
+
+    from tests.conftest import SHIPPED_BANKS
+
+    app = build_app(tmp_path, banks=SHIPPED_BANKS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        seen = 0
+        for _ in range(6):  # page through the tree
+            for row in screen_text(app).splitlines():
+                left = row.split("▕")[0]
+                if "▶" in left or "▼ " in left[3:]:
+                    assert re.search(r"[(（]\d+[)）]", left), row  # the count whole: (10), not (1
+                    seen += 1
+            await pilot.press("pagedown")
+            await pilot.pause()
+        assert seen > 20
