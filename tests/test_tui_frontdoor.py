@@ -355,3 +355,33 @@ async def test_the_language_from_the_command_line_overrides_the_profile(tmp_path
         assert "Banks and topics" in text and "题库与知识点" not in text
         footer = text.splitlines()[-1]
         assert not re.search(r"[\u4e00-\u9fff]", footer), footer
+
+
+async def test_the_exam_footer_offers_submit_while_a_written_answer_is_focused(tmp_path: Path) -> None:
+    """An answer box's Ctrl+S (提交答案) and the exam's Ctrl+T (交卷) are both in the footer: the
+    footer shows one key per action, so the two must not share one (^t was hidden on 情景题)."""
+    from tests.tui_support import banks_copy
+    from tui.app import Start
+    from tui.screens.exam import ExamScreen
+
+    banks = banks_copy(tmp_path)
+    (banks / "exams" / "tui-written.yaml").write_text(
+        "exam: tui-written\ntitle: 情景题小测\ntime_limit_minutes: 10\npass_score: 6\n"
+        "sections:\n  - title: 情景题\n    types: [scenario]\n    count: 1\n    points: 10\n",
+        encoding="utf-8",
+    )
+    for size in ((80, 24), (100, 32)):
+        app = build_app(tmp_path, banks=banks, start=Start("exam", exam_id="tui-written"))
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ExamScreen)
+            keys = _footer_fits(app)
+            assert "^s 提交答案" in keys and "^t 交卷" in keys, (size, keys)
+            await pilot.press("ctrl+t")
+            await settle(pilot)
+            assert "确认交卷" in screen_text(app)
+    app = build_app(tmp_path, banks=banks, start=Start("exam", exam_id="tui-written"), language="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = _footer_fits(app)
+        assert "^s Submit answer" in keys and "^t Hand in" in keys, keys  # two keys that read as two
