@@ -239,7 +239,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "result.col.prompt": ("题目", "Question"),
     "result.unanswered": ("（未答）", "(no answer)"),
     "result.not_answered": ("未作答", "Not answered"),
-    "result.not_answered_note": ("未作答：不计入复习和错题本", "Not answered: not a review, not in the wrong book"),
+    "result.not_answered_note": ("未作答 {count} 题：不计入复习和错题本", "{count} not answered: not reviews, not in the wrong book"),
     "result.history": ("考试记录", "Exam history"),
     "result.no_history": ("还没有考试记录", "No exams taken yet"),
     "result.dispute.open": ("已申诉，等待培训师复核", "Disputed: waiting for a trainer"),
