@@ -234,6 +234,23 @@ async def test_leeches_are_marked_in_the_wrong_book(tmp_path: Path) -> None:
         assert len(rows) == 2
         assert sum("顽固题" in line for line in rows) == 1
         assert any("错 6 次" in line and "顽固题" in line for line in rows)
+    # at 80x24, with a long prompt, in either language: the status column is on screen, whole
+    from tests.tui_support import banks_copy
+
+    banks = banks_copy(tmp_path)
+    rules = banks / "tui-rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    long = "买家在周五晚上十一点付款，周末仓库不上班，店铺页面也没有写明发货时间，卖家一般应在多少小时内发货才不算延迟发货？"
+    rules.write_text(text.replace("prompt: 买家付款后,卖家一般应在多少小时内发货?", f"prompt: {long}", 1), encoding="utf-8")
+    assert long in rules.read_text(encoding="utf-8")
+    for language, status in (("zh", "错 6 次 · 连对 0/2 · ‼ 顽固题"), ("en", "wrong 6× · right 0/2 in a row · ‼ leech")):
+        app = build_app(tmp_path, db=db, banks=banks, language=language)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("w")
+            await settle(pilot)
+            assert isinstance(app.screen, WrongBookScreen)
+            assert any(status in line for line in screen_text(app).splitlines()), screen_text(app)
 
 
 async def test_the_exam_date_is_a_setting_and_suggests_the_daily_new_questions(tmp_path: Path) -> None:
