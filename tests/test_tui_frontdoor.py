@@ -295,11 +295,24 @@ async def test_settings_at_80x24_in_both_languages_wrap_labels_whole_and_transla
         rows = [row.strip() for row in screen_text(app).splitlines()]
         assert not any(row.startswith(("）", "(", ")")) for row in rows), rows
         assert any(row.startswith("新的一天从几点开始") for row in rows)
+        from rich.text import Text
+        from textual.widgets import Label
+
+        from tui.widgets.wrap import wrap_text
+
+        for label in settings.query(Label):  # every label whole in the room its row gives it
+            text = str(label.content.text) if hasattr(label.content, "text") else str(label.content)
+            room = label.parent.size.height - label.styles.padding.top  # type: ignore[union-attr]
+            assert len(wrap_text(Text(text), label.content_region.width)) <= room, (text, room)
         assert settings.query_one("#new-profile", Input).placeholder == "新建档案名"
         settings.query_one("#language", Select).value = "en"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert settings.query_one("#new-profile", Input).placeholder == "New profile name"
+        for label in settings.query(Label):
+            text = str(label.content.text) if hasattr(label.content, "text") else str(label.content)
+            room = label.parent.size.height - label.styles.padding.top  # type: ignore[union-attr]
+            assert len(wrap_text(Text(text), label.content_region.width)) <= room, (text, room)
         assert "新建档案名" not in screen_text(app)
 
 

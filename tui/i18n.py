@@ -311,7 +311,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "settings.daily_new": ("每日新题上限", "New questions per day"),
     "settings.retention": ("目标记忆率（0.70-0.99）", "Desired retention (0.70-0.99)"),
     "settings.theme": ("主题", "Theme"),
-    "settings.exam_date": ("考试日期（如 2026-12-20，可留空）", "Exam date (e.g. 2026-12-20, optional)"),
+    "settings.exam_date": ("考试日期（可留空）", "Exam date (optional)"),  # the box shows the form: 2026-12-20
     "settings.day_start": ("新的一天从几点开始（0-23）", "A study day starts at (hour, 0-23)"),
     "settings.leech": ("答错几次算顽固题", "Failures that make a leech"),
     "settings.suggest": ("距考试 {days} 天：建议每天 {count} 道新题，可在考前学完 {unseen} 道未学的题", "{days} days to the exam: {count} new a day sees all {unseen} unseen questions in time"),
