@@ -282,6 +282,10 @@ def test_feedback_names_the_words_the_classes_and_what_was_ignored() -> None:
     en = grade(REPLY, "抱歉,会改进,下次给您免邮,麻烦改个好评", lang="en")
     assert en.feedback.startswith("A move that must not be made: inducing a review")
     assert grade(REPLY, "我们会改进", lang="en").feedback.startswith("Partly correct. Key points made: 改进")
+    # English is punctuated as English: points parted by ";", the words in (“…”), each part a sentence
+    both = grade(REPLY, "实在抱歉，我们会加强培训", lang="en").feedback
+    assert "Key points made: 道歉 (“实在抱歉”); 改进 (“加强培训”)" in both, both
+    assert "（" not in both and "、" not in both
 
 
 # --- a trainer's own thesaurus and classes ------------------------------------------------------------------
