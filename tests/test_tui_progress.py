@@ -270,7 +270,10 @@ async def test_the_exam_date_is_a_setting_and_suggests_the_daily_new_questions(t
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.is_running
-        await pilot.press("escape")
+        await pilot.press("escape")  # the refused date is an unsaved edit: asked about, then discarded
+        await settle(pilot)
+        assert "设置还没有保存" in screen_text(app)
+        await pilot.press("d")
         await settle(pilot)
         assert "模拟考试 · 距考试 8 天" in screen_text(app) and "新题 20 题 (建议每天 2 道)" in screen_text(app)
     got = open_store(tmp_path / "progress.db").get_settings("default")
