@@ -728,6 +728,11 @@ def cli_stats(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _days(n: int) -> str:
+    """``1 day``, ``3 days``."""
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.0f}%"
 
@@ -778,13 +783,13 @@ def _human(ov: Overview, readiness: Iterable[Readiness], best: dict[str, ExamHis
             f"questions {ov.questions}  seen {ov.seen}  due {ov.due}  new today {ov.new_today} ({ov.new_left_today} left)"
         )
         lines.append(
-            f"answers {ov.reviews} (today {ov.reviews_today})  true retention {_pct(ov.true_retention)}  streak {ov.streak} days"
+            f"answers {ov.reviews} (today {ov.reviews_today})  true retention {_pct(ov.true_retention)}  streak {_days(ov.streak)}"
         )
         lines.append(
             f"wrong book {ov.wrong_book}  leeches {ov.leeches}  bookmarks {ov.bookmarks}  exams {ov.exams}  mastered {ov.mastered}"
         )
         if ov.exam_date is not None:
-            line = f"exam date {ov.exam_date.isoformat()} ({ov.days_to_exam} days left)"
+            line = f"exam date {ov.exam_date.isoformat()} ({_days(ov.days_to_exam or 0)} left)"
             if ov.suggested_daily_new is not None:
                 line += f"  learn {ov.suggested_daily_new} new questions a day to see them all in time"
             lines.append(line)

@@ -282,6 +282,10 @@ def test_feedback_names_the_words_the_classes_and_what_was_ignored() -> None:
     en = grade(REPLY, "抱歉,会改进,下次给您免邮,麻烦改个好评", lang="en")
     assert en.feedback.startswith("A move that must not be made: inducing a review")
     assert grade(REPLY, "我们会改进", lang="en").feedback.startswith("Partly correct. Key points made: 改进")
+    # English is punctuated as English: points parted by ";", the words in (“…”), each part a sentence
+    both = grade(REPLY, "实在抱歉，我们会加强培训", lang="en").feedback
+    assert "Key points made: 道歉 (“实在抱歉”); 改进 (“加强培训”)" in both, both
+    assert "（" not in both and "、" not in both
 
 
 # --- a trainer's own thesaurus and classes ------------------------------------------------------------------
@@ -378,3 +382,22 @@ def test_quiz_grade_uses_the_shipped_lists_and_those_of_the_bank_folder(
         assert graded("--banks", str(trainer), qid="ticket", answer="工单") == "correct"
     finally:
         lexicon.unregister_all()
+
+
+HARASSED = q(type="scenario", prompt="一伙买家索要补偿不成就天天打电话骚扰你，你怎么处理？", keypoints=[
+    {"point": "保留证据", "any": ["截图", "录音", "保留证据"]},
+    {"point": "报警", "any": ["报警", "110"]},
+], forbidden=["abuse"], pass_=0.6)
+
+
+@pytest.mark.parametrize("answer", ["保留聊天记录截图，打电话骚扰就报警", "留好录音，再打电话骚扰就直接报警", "截图存证，电话轰炸就报警"])
+def test_what_brings_a_report_is_the_other_sides_act_not_the_learners(answer: str) -> None:
+    """打电话骚扰就报警 reads "(if they) harass by phone, call the police": the harassment is the condition."""
+    r = grade(HARASSED, answer)
+    assert not r.violations, r.feedback
+    assert r.verdict == "correct", r.feedback
+
+
+@pytest.mark.parametrize("answer", ["保留截图，我们也打电话骚扰他", "天天打电话骚扰他，让他删差评", "截图后打电话骚扰他就行"])
+def test_harassing_the_buyer_is_still_the_learners_act(answer: str) -> None:
+    assert grade(HARASSED, answer).violations, answer

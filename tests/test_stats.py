@@ -251,6 +251,8 @@ def test_quiz_stats_after_study(tmp_path: Path, banks: Path, capsys: pytest.Capt
     # the human summary
     code, out, err = run(capsys, "stats", "--db", str(db), "--banks", str(banks), "--profile", "lin")
     assert code == 0 and "已学 2" in out and "错题本 1" in out
+    code, out, err = run(capsys, "--lang", "en", "stats", "--db", str(db), "--banks", str(banks), "--profile", "lin")
+    assert code == 0 and "seen 2" in out and "streak 1 day\n" in out  # one day, not "1 days"
 
 
 def test_quiz_stats_refuses_a_file_that_is_not_sqlite(tmp_path: Path, banks: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -190,6 +190,24 @@ async def test_exam_times_out_and_submits_itself(tmp_path: Path) -> None:
         assert "时间到" in screen_text(app)
 
 
+async def test_a_timed_out_result_at_80x24_keeps_each_part_of_its_heading_whole(tmp_path: Path) -> None:
+    for language, time_up, blank in (("zh", "时间到，已自动交卷", "未作答 5 题：不计入复习和错题本"),
+                                     ("en", "Time is up: the exam was submitted", "5 not answered: not reviews, not in the wrong book")):
+        (tmp_path / language).mkdir()
+        clock = MovableClock()
+        app = build_app(tmp_path / language, clock=clock, start=Start("exam", exam_id="tui-mock"), language=language)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ExamScreen)
+            clock.advance(minutes=10, seconds=1)
+            await pilot.pause(1.2)
+            await settle(pilot)
+            assert isinstance(app.screen, ResultScreen)
+            rows = screen_text(app).splitlines()
+            assert any(time_up in row for row in rows), rows[:5]
+            assert any(blank in row for row in rows), rows[:5]
+
+
 async def test_killed_exam_resumes_with_its_answers_and_the_time_left(tmp_path: Path) -> None:
     clock = MovableClock()
     app = build_app(tmp_path, clock=clock, start=Start("exam", exam_id="tui-mock"))
@@ -260,7 +278,7 @@ async def test_leaving_a_session_midway_and_continuing_where_it_stopped(tmp_path
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert "继续上次：顺序练习（1/8）" in screen_text(app)
+        assert "继续上次：顺序练习（第 2/8 题）" in screen_text(app)  # the question it resumes at
         await pilot.press("c")
         await settle(pilot)
         resumed = app.screen

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 from textual.widgets._footer import FooterKey
 
 from quiz.context import Context
@@ -259,6 +259,63 @@ async def test_escape_in_settings_with_unsaved_changes_asks(tmp_path: Path) -> N
     assert open_store(tmp_path / "progress.db").get_settings("default").daily_new_limit == 7
 
 
+async def test_escape_asks_for_every_setting_edited_not_only_some(tmp_path: Path) -> None:
+    """The exam date, the hour a day starts and the leech threshold are settings like the others:
+    edited and left with Esc, they are asked about, not dropped."""
+    app = build_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for field, value in (("#exam-date", "2027-01-15"), ("#day-start", "6"), ("#leech", "4")):
+            await pilot.press("o")
+            await settle(pilot)
+            settings = app.screen
+            assert isinstance(settings, SettingsScreen)
+            settings.query_one(field, Input).value = value
+            await pilot.press("escape")
+            await settle(pilot)
+            assert "设置还没有保存" in screen_text(app), field
+            await pilot.press("s")  # save and leave
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+    saved = open_store(tmp_path / "progress.db").get_settings("default")
+    assert (saved.exam_date, saved.day_start_hour, saved.leech_threshold) == ("2027-01-15", 6, 4)
+
+
+async def test_settings_at_80x24_in_both_languages_wrap_labels_whole_and_translate_the_placeholder(tmp_path: Path) -> None:
+    app = build_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        settings = app.screen
+        assert isinstance(settings, SettingsScreen)
+        form = settings.query_one("#settings-form")
+        form.scroll_end(animate=False)
+        await settle(pilot)
+        rows = [row.strip() for row in screen_text(app).splitlines()]
+        assert not any(row.startswith(("）", "(", ")")) for row in rows), rows
+        assert any(row.startswith("新的一天从几点开始") for row in rows)
+        from rich.text import Text
+        from textual.widgets import Label
+
+        from tui.widgets.wrap import wrap_text
+
+        for label in settings.query(Label):  # every label whole in the room its row gives it
+            text = str(label.content.text) if hasattr(label.content, "text") else str(label.content)
+            room = label.parent.size.height - label.styles.padding.top  # type: ignore[union-attr]
+            assert len(wrap_text(Text(text), label.content_region.width)) <= room, (text, room)
+        assert settings.query_one("#new-profile", Input).placeholder == "新建档案名"
+        settings.query_one("#language", Select).value = "en"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert settings.query_one("#new-profile", Input).placeholder == "New profile name"
+        for label in settings.query(Label):
+            text = str(label.content.text) if hasattr(label.content, "text") else str(label.content)
+            room = label.parent.size.height - label.styles.padding.top  # type: ignore[union-attr]
+            assert len(wrap_text(Text(text), label.content_region.width)) <= room, (text, room)
+        assert "新建档案名" not in screen_text(app)
+
+
 async def test_the_palette_and_textuals_own_notices_speak_the_learners_language(tmp_path: Path) -> None:
     app = build_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -311,3 +368,33 @@ async def test_the_language_from_the_command_line_overrides_the_profile(tmp_path
         assert "Banks and topics" in text and "题库与知识点" not in text
         footer = text.splitlines()[-1]
         assert not re.search(r"[\u4e00-\u9fff]", footer), footer
+
+
+async def test_the_exam_footer_offers_submit_while_a_written_answer_is_focused(tmp_path: Path) -> None:
+    """An answer box's Ctrl+S (提交答案) and the exam's Ctrl+T (交卷) are both in the footer: the
+    footer shows one key per action, so the two must not share one (^t was hidden on 情景题)."""
+    from tests.tui_support import banks_copy
+    from tui.app import Start
+    from tui.screens.exam import ExamScreen
+
+    banks = banks_copy(tmp_path)
+    (banks / "exams" / "tui-written.yaml").write_text(
+        "exam: tui-written\ntitle: 情景题小测\ntime_limit_minutes: 10\npass_score: 6\n"
+        "sections:\n  - title: 情景题\n    types: [scenario]\n    count: 1\n    points: 10\n",
+        encoding="utf-8",
+    )
+    for size in ((80, 24), (100, 32)):
+        app = build_app(tmp_path, banks=banks, start=Start("exam", exam_id="tui-written"))
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ExamScreen)
+            keys = _footer_fits(app)
+            assert "^s 提交答案" in keys and "^t 交卷" in keys, (size, keys)
+            await pilot.press("ctrl+t")
+            await settle(pilot)
+            assert "确认交卷" in screen_text(app)
+    app = build_app(tmp_path, banks=banks, start=Start("exam", exam_id="tui-written"), language="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = _footer_fits(app)
+        assert "^s Submit answer" in keys and "^t Hand in" in keys, keys  # two keys that read as two

@@ -67,3 +67,24 @@ async def test_toggling_language_redraws_the_screen_and_footer_and_is_remembered
     async with app2.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         assert "Smart review" in screen_text(app2)
+
+
+async def test_short_answer_feedback_in_english_is_english_and_says_the_answer_once(tmp_path: Path) -> None:
+    from tui.app import Start
+    from tui.screens.study import StudyScreen
+
+    app = build_app(tmp_path, start=Start("study", mode="focus", topic="客服指标"), language="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.item is not None
+        while screen.item.qid != "tui-rules/response-rate":
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            assert screen.item is not None
+        await pilot.press(*"咨询量", "slash", *"接待量", "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Wrong" in text and "“咨询量/接待量”." in text
+        assert "。" not in text.replace("应答率等于接待量除以咨询量。", "")  # only the bank's own Chinese ends with 。
+        assert text.count("接待量/咨询量") == 1  # the right answer, once

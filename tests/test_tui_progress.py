@@ -194,7 +194,7 @@ async def test_memorize_toggled_mid_session_keeps_the_place_and_one_counter(tmp_
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert f"继续上次：智能复习（1/{total}）" in screen_text(app)
+        assert f"继续上次：智能复习（第 2/{total} 题）" in screen_text(app)  # where answering stopped
     store = open_store(tmp_path / "progress.db")
     assert len(store.reviews("default")) == 1  # nothing recorded in 背题模式
 
@@ -234,6 +234,23 @@ async def test_leeches_are_marked_in_the_wrong_book(tmp_path: Path) -> None:
         assert len(rows) == 2
         assert sum("顽固题" in line for line in rows) == 1
         assert any("错 6 次" in line and "顽固题" in line for line in rows)
+    # at 80x24, with a long prompt, in either language: the status column is on screen, whole
+    from tests.tui_support import banks_copy
+
+    banks = banks_copy(tmp_path)
+    rules = banks / "tui-rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    long = "买家在周五晚上十一点付款，周末仓库不上班，店铺页面也没有写明发货时间，卖家一般应在多少小时内发货才不算延迟发货？"
+    rules.write_text(text.replace("prompt: 买家付款后,卖家一般应在多少小时内发货?", f"prompt: {long}", 1), encoding="utf-8")
+    assert long in rules.read_text(encoding="utf-8")
+    for language, status in (("zh", "错 6 次 · 连对 0/2 · ‼ 顽固题"), ("en", "wrong 6× · right 0/2 in a row · ‼ leech")):
+        app = build_app(tmp_path, db=db, banks=banks, language=language)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("w")
+            await settle(pilot)
+            assert isinstance(app.screen, WrongBookScreen)
+            assert any(status in line for line in screen_text(app).splitlines()), screen_text(app)
 
 
 async def test_the_exam_date_is_a_setting_and_suggests_the_daily_new_questions(tmp_path: Path) -> None:
@@ -253,7 +270,10 @@ async def test_the_exam_date_is_a_setting_and_suggests_the_daily_new_questions(t
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.is_running
-        await pilot.press("escape")
+        await pilot.press("escape")  # the refused date is an unsaved edit: asked about, then discarded
+        await settle(pilot)
+        assert "设置还没有保存" in screen_text(app)
+        await pilot.press("d")
         await settle(pilot)
         assert "模拟考试 · 距考试 8 天" in screen_text(app) and "新题 20 题 (建议每天 2 道)" in screen_text(app)
     got = open_store(tmp_path / "progress.db").get_settings("default")
@@ -281,3 +301,71 @@ async def test_the_result_and_history_show_unanswered_questions_as_such(tmp_path
         await pilot.press("down")
         await pilot.pause()
         assert "未作答" in screen_text(app) and "正确答案" in screen_text(app)
+
+
+async def _answer_wrong(pilot: object, screen: StudyScreen) -> None:
+    """Answer the question on screen wrongly, whatever its type."""
+    from quiz.model import LETTERS, JudgeQuestion, MultiQuestion, SingleQuestion
+
+    assert screen.item is not None
+    q = screen.item.question
+    press = pilot.press  # type: ignore[attr-defined]
+    if isinstance(q, SingleQuestion):
+        await press(next(LETTERS[i].lower() for i in range(len(q.choices)) if i not in q.right_indexes))
+    elif isinstance(q, MultiQuestion):
+        await press(next(LETTERS[i].lower() for i in range(len(q.choices)) if i not in q.answer_indexes), "enter")
+    elif isinstance(q, JudgeQuestion):
+        await press("f" if q.answer else "t")
+    else:
+        await press(*"不知道", "ctrl+s" if q.type == "scenario" else "enter")
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_continue_on_home_names_the_question_the_session_shows_on_resuming(tmp_path: Path) -> None:
+    """One counter: home's 继续上次 gives the number the resumed session shows in its header and heading,
+    also when a wrong answer (left in its feedback) made the session longer."""
+    for language, expect in (("zh", "继续上次：智能复习（第 {n}/{total} 题）"), ("en", "Continue: Smart review (question {n} of {total})")):
+        (tmp_path / language).mkdir()
+        app = build_app(tmp_path / language, start=Start("study", mode="smart"), language=language)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, StudyScreen) and screen.session is not None
+            before = len(screen.session.queue)
+            await _answer_wrong(pilot, screen)
+            assert screen.state == "feedback" and screen.outcome is not None and not screen.outcome.result.correct
+            total = len(screen.session.queue)
+            assert total == before + 1  # the missed question comes back later in the session
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+            assert expect.format(n=2, total=total) in screen_text(app)
+            await pilot.press("c")
+            await settle(pilot)
+            resumed = app.screen
+            assert isinstance(resumed, StudyScreen)
+            header = str(resumed.query_one("#study-count", Static).render())
+            heading = "第 2/{total} 题" if language == "zh" else "Question 2 of {total}"
+            assert header == f"2/{total}"
+            assert heading.format(total=total) in screen_text(app)
+
+
+async def test_the_rating_row_keeps_when_the_question_comes_back_in_one_piece_at_80x24(tmp_path: Path) -> None:
+    import re
+
+    app = build_app(tmp_path, start=Start("study", mode="smart"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StudyScreen)
+        for _ in range(4):
+            await _answer_wrong(pilot, screen)
+            assert screen.state == "feedback"
+            await pilot.press("3")  # 良好: comes back in minutes or days, a longer phrase than 现在
+            await pilot.pause()
+            rows = screen_text(app).splitlines()
+            at = next(i for i, row in enumerate(rows) if "下次复习" in row)
+            assert re.search(r"下次复习：(现在|\S.*后)\s*$", rows[at]), rows[at - 1 : at + 2]
+            assert "评分" in rows[at] or "评分" in rows[at - 1]
+            await pilot.press("enter")
+            await pilot.pause()

@@ -256,3 +256,54 @@ async def test_theme_setting_changes_the_theme(tmp_path: Path) -> None:
         await settle(pilot)
         assert app.theme == "textual-light"
     assert open_store(tmp_path / "progress.db").get_settings("default").theme == "light"
+
+
+async def test_readiness_keeps_the_best_score_in_one_piece_at_any_width(tmp_path: Path) -> None:
+    """A long exam title pushes 最高 13.8 to the end of the row: it moves whole, never 最 / 高 13.8."""
+    import re
+
+    from rich.console import Console
+
+    from tests.tui_support import banks_copy
+
+    banks = banks_copy(tmp_path)
+    exam = banks / "exams" / "tui-mock.yaml"
+    exam.write_text(exam.read_text(encoding="utf-8").replace("title: 界面测试模拟考", "title: 客服认证模拟考试（售前售后与纠纷处理综合卷）"), encoding="utf-8")
+    seed_history(tmp_path / "progress.db")
+    for width in range(80, 101, 3):
+        app = build_app(tmp_path, banks=banks)
+        async with app.run_test(size=(width, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, StatsScreen)
+            box = screen.query_one("#readiness")
+            console = Console(width=box.content_region.width, record=True, color_system=None)
+            console.print(box.content)
+            rows = console.export_text().splitlines()
+            best = [row for row in rows if "最" in row or "高 " in row]
+            assert best and all(re.search(r"最高 \d", row) for row in best), (width, rows[:4])
+
+
+async def test_the_bank_browser_at_80x24_shows_every_bank_and_topic_count_whole(tmp_path: Path) -> None:
+    import re
+
+    from tests.conftest import SHIPPED_BANKS
+
+    app = build_app(tmp_path, banks=SHIPPED_BANKS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)
+        seen = 0
+        for _ in range(6):  # page through the tree
+            for row in screen_text(app).splitlines():
+                left = row.split("▕")[0]
+                if "▶" in left or "▼ " in left[3:]:
+                    assert re.search(r"[(（]\d+[)）]", left), row  # the count whole: (10), not (1
+                    seen += 1
+            await pilot.press("pagedown")
+            await pilot.pause()
+        assert seen > 20

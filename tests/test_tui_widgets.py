@@ -132,6 +132,16 @@ def test_a_no_break_space_holds_a_mark_to_its_word() -> None:
     assert lines == ["■\u00a0answered  □\u00a0blank", "⚑\u00a0flagged"]
 
 
+def test_a_kept_range_is_not_broken_inside_unless_wider_than_the_line() -> None:
+    row = "评分（按 1-4 修改）： 1 重来   2 困难   3 良好   4 简单     下次复习：10 分钟后"
+    kept = (row.index("下次复习"), len(row))
+    for width in range(20, len(row) + 4):
+        lines = [row[a:b] for a, b in wrap_offsets(row, width, [kept])]
+        assert any(ln.endswith("下次复习：10 分钟后") for ln in lines), (width, lines)
+    lines = [row[a:b] for a, b in wrap_offsets(row, 6, [kept])]  # wider than the line: cut by the cell
+    assert "".join(lines).replace(" ", "") == row.replace(" ", "")
+
+
 def test_a_paragraph_renders_wrapped_with_its_styles() -> None:
     from rich.console import Console
     from rich.text import Text
@@ -208,6 +218,21 @@ def test_without_spans_the_key_points_are_listed_by_label() -> None:
     assert "得分 50%" in text
 
 
+def test_key_points_holding_a_list_mark_are_parted_so_each_can_be_told_apart() -> None:
+    found = ("识别异常订单、有组织的恶意买家", "保留证据（聊天记录、通话记录）")
+    missed = ("每一单都及时向平台投诉、申请平台介入",)
+    result = GradeResult(verdict="partial", score=0.5, feedback="", expected=SCENARIO.expected_text(), found=found, missed=missed)
+    text = _render(feedback_renderable(SCENARIO, result, "我会留证据"), width=200)
+    assert "答到的要点：识别异常订单、有组织的恶意买家；保留证据（聊天记录、通话记录）" in text
+    assert "漏掉的要点：每一单都及时向平台投诉、申请平台介入" in text
+    i18n.set_language("en")
+    try:
+        text = _render(feedback_renderable(SCENARIO, result, "我会留证据"), width=200)
+    finally:
+        i18n.set_language("zh")
+    assert "Key points found: 识别异常订单、有组织的恶意买家; 保留证据（聊天记录、通话记录）" in text
+
+
 def test_malformed_spans_are_not_drawn() -> None:
     bad = GradeResult(verdict="wrong", score=0.0, feedback="", details={"spans": [[0, 99, "matched"], [2, 1, "typo"],
                                                                              ["a", 2, "matched"], [0, 2, "sparkle"], "x"]})
@@ -246,8 +271,18 @@ def test_a_choice_is_not_repeated_where_the_choices_show_it() -> None:
 def test_a_closing_restatement_of_the_answer_is_cut_from_the_grader_note() -> None:
     assert grader_note("数值不对：你答 16，大了。正确答案：15天", "15天") == "数值不对：你答 16，大了。"
     assert grader_note("正确：15天", "15天") == ""
-    assert grader_note("错误。最接近的参考答案：接待量/咨询量", "接待量/咨询量") == "错误。最接近的参考答案：接待量/咨询量"
+    # the nearest accepted answer, when it is the right answer shown on its own line, is not said twice
+    assert grader_note("错误。最接近的标准答案：举证号码", "举证号码") == "错误。"
+    assert grader_note("Wrong. Nearest accepted answer: 举证号码", "举证号码") == "Wrong."
+    assert grader_note("错误。最接近的标准答案：接待量/咨询量", "举证号码") == "错误。最接近的标准答案：接待量/咨询量"
     assert grader_note("Wrong: 16 is too large. Right answer: 15天", "15天") == "Wrong: 16 is too large."
+    # an English note ends as English does, also when it quotes Chinese
+    assert grader_note("Wrong: closer to the wrong answer “咨询量/接待量”. Expected: 接待量/咨询量", "接待量/咨询量") == (
+        "Wrong: closer to the wrong answer “咨询量/接待量”."
+    )
+    assert grader_note("错误：与错误答案「咨询量/接待量」更接近。参考答案：接待量/咨询量", "接待量/咨询量") == (
+        "错误：与错误答案「咨询量/接待量」更接近。"
+    )
 
 
 def test_a_single_exam_score_is_a_whole_column_on_a_whole_axis() -> None:
@@ -255,4 +290,6 @@ def test_a_single_exam_score_is_a_whole_column_on_a_whole_axis() -> None:
     assert lines[0].startswith("100┤")
     assert any("█" in ln or "▂" in ln for ln in lines[:-2])  # the one attempt is visible
     assert lines[-1].split() == ["25"]
+    drawn = [ln for ln in lines[:-2] if "█" in ln]
+    assert drawn and all(ln.count("█") <= 6 for ln in drawn)  # a column, not a band across the chart
     assert not any("." in ln for ln in lines)  # no fractional axis

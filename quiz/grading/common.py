@@ -92,7 +92,8 @@ def _result(q: AnyQuestion, verdict: Verdict, score: float, feedback: str, **kw:
 
 
 def _list(items: list[str] | tuple[str, ...]) -> str:
-    return "、".join(items)
+    """Labels in a row: 甲、乙 / a; b (a label may hold a comma or 、 itself)."""
+    return tr("、".join(items), "; ".join(items))
 
 
 def _clip(text: str, n: int = 24) -> str:

@@ -1001,6 +1001,11 @@ def _q(words: str) -> str:
     return tr(f"“{words}”", f"“{words}”")
 
 
+def _cited(label: str, words: str) -> str:
+    """A key point with the learner's words that made it: 保留证据（“截图”） / keeping evidence (“截图”)."""
+    return tr(f"{label}（{_q(words)}）", f"{label} ({_q(words)})")
+
+
 def _points_result(q: AnyQuestion, f: _Free, pr: _Points, nearest: str | None = None) -> GradeResult:
     labels = [f.points[x.index].label for x in pr.found]
     kw: dict[str, Any] = {
@@ -1024,15 +1029,15 @@ def _points_result(q: AnyQuestion, f: _Free, pr: _Points, nearest: str | None = 
         kw["details"]["spans"] = pr.spans
     parts: list[str] = []
     if pr.violations:
-        vs = "、".join(f"{tr(v[0], v[1])}（{_q(v[2])}）" for v in pr.violations)
+        vs = _list([_cited(tr(v[0], v[1]), v[2]) for v in pr.violations])
         parts.append(tr(f"出现了不应有的做法：{vs}，本题 0 分", f"A move that must not be made: {vs}; 0 points"))
     if pr.contradicted:
-        cs_ = "、".join(f"{p}（{_q(w)}）" if w else p for p, w in pr.contradicted)
+        cs_ = _list([_cited(p, w) if w else p for p, w in pr.contradicted])
         parts.append(
             tr(f"与关键决定相反：{cs_}，本题 0 分", f"The decision the question turns on is taken the other way: {cs_}; 0 points")
         )
     if pr.found:
-        fs = "、".join(f"{f.points[x.index].label}（{_q(x.words)}）" for x in pr.found)
+        fs = _list([_cited(f.points[x.index].label, x.words) for x in pr.found])
         parts.append(tr(f"要点已答到：{fs}", f"Key points made: {fs}"))
     if pr.required_missing:
         rm = _list(pr.required_missing)
@@ -1043,21 +1048,21 @@ def _points_result(q: AnyQuestion, f: _Free, pr: _Points, nearest: str | None = 
     if plain_missed:
         parts.append(tr(f"缺少：{_list(plain_missed)}", f"Missing: {_list(plain_missed)}"))
     if pr.role:
-        rs = "、".join(
-            f"{p}（{_q(w)}：{tr(_PARTY_ZH[party], _PARTY_EN[party])}）" for p, w, party in pr.role
-        )
+        rs = _list([
+            tr(f"{p}（{_q(w)}：{_PARTY_ZH[party]}）", f"{p} ({_q(w)}: {_PARTY_EN[party]})") for p, w, party in pr.role
+        ])
         parts.append(tr(f"当事方不对，不计分：{rs}", f"Given to another party, not counted: {rs}"))
     if pr.out_of_order:
         parts.append(tr(f"顺序不对，未计分：{_list(pr.out_of_order)}", f"Out of order, not counted: {_list(pr.out_of_order)}"))
     if pr.negated:
         parts.append(tr(f"被否定，不计分：{_list(pr.negated)}", f"Negated, not counted: {_list(pr.negated)}"))
     if pr.copied:
-        cs = "、".join(_q(c) for c in pr.copied)
+        cs = _list([_q(c) for c in pr.copied])
         parts.append(tr(f"照抄题目的部分不计分：{cs}", f"Copied from the question, not counted: {cs}"))
     if pr.ignored and not pr.violations:
-        ig = "、".join(f"{_q(w)}（{tr(_WHY_ZH[why], _WHY_EN[why])}）" for w, why in pr.ignored[:4])
+        ig = _list([tr(f"{_q(w)}（{_WHY_ZH[why]}）", f"{_q(w)} ({_WHY_EN[why]})") for w, why in pr.ignored[:4]])
         parts.append(tr(f"只是提到、不算做法：{ig}", f"Mentioned, not done: {ig}"))
-    sep = tr("；", "; ")
+    sep = tr("；", ". ")  # in English a list of points is parted by ";", so each part is a sentence
     text = sep.join(p.rstrip("。.") for p in parts) + tr("。", ".")
     if pr.violations or pr.contradicted or any(p in pr.required_missing for p, _w, _party in pr.role):
         # a forbidden move, or the decision itself given to the wrong party (寄回的运费您出): wrong

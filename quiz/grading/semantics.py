@@ -212,13 +212,21 @@ def explained(a: Analysed, start: int, end: int, *, named: bool = True) -> bool:
 
 
 _CONDITION_END_RE = re.compile("(?:的话|时候|之后|以后)$")
+# What happens, then the report it brings (打电话骚扰就报警, 再威胁就投诉): the first part is what the
+# other side might do, the condition of the report, not the learner's act.
+_THEN_REPORT_RE = re.compile("就(?:马上|立即|立刻|直接)?(?:报警|报案|打110|报110|投诉|举报|向平台|找平台|找小二|申请平台介入|申请介入)")
 
 
 def conditional(a: Analysed, pos: int) -> bool:
-    """Whether the clause holding ``pos`` is a condition (如果他再打电话…, 恐吓的话…), not an action taken."""
+    """Whether the clause holding ``pos`` is a condition (如果他再打电话…, 恐吓的话…, 打电话骚扰就报警),
+    not an action taken."""
     cs = a.clause_start(pos)
     ce = _strong_end(a, pos)
-    return _IF_RE.match(a.flat, cs) is not None or _CONDITION_END_RE.search(a.flat, cs, ce) is not None
+    return (
+        _IF_RE.match(a.flat, cs) is not None
+        or _CONDITION_END_RE.search(a.flat, cs, ce) is not None
+        or _THEN_REPORT_RE.search(a.flat, pos, ce) is not None
+    )
 
 
 # --- what the answer copies from the prompt ------------------------------------------------------------

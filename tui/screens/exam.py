@@ -128,7 +128,8 @@ class ExamPicker(QuizScreen[None]):
 class ExamScreen(QuizScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("escape", "back", "key.leave_exam"),
-        bind("ctrl+t", "submit", "key.submit_exam"),
+        # not "submit": the footer shows one key per action name, and an answer box's Ctrl+S is "submit"
+        bind("ctrl+t", "submit_exam", "key.submit_exam"),
         bind("ctrl+n,pagedown", "move(1)", "key.next"),
         bind("ctrl+b,pageup", "move(-1)", "key.prev"),
         bind("ctrl+f", "flag", "key.flag"),
@@ -346,7 +347,7 @@ class ExamScreen(QuizScreen[None]):
     def action_sheet(self) -> None:
         self.query_one("#sheet", AnswerSheet).focus()
 
-    def action_submit(self) -> None:
+    def action_submit_exam(self) -> None:
         attempt = self.attempt
         if attempt is None or self._over:
             return

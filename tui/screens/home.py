@@ -328,7 +328,9 @@ class HomeScreen(QuizScreen[None]):
             out.append("  [c]", style="dim")
         elif data.session is not None:
             s = data.session
-            out.append("▶ " + t("home.continue", what=t(f"mode.{s.mode}"), done=s.position, total=s.total), style="bold")
+            # the question it resumes at, numbered as the study screen numbers it (第 n/total 题)
+            n = min(s.position + 1, s.total)
+            out.append("▶ " + t("home.continue", what=t(f"mode.{s.mode}"), n=n, total=s.total), style="bold")
             out.append("  [c]", style="dim")
         else:
             out.append(t("home.continue_none"), style="dim")

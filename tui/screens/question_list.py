@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,6 +23,7 @@ from tui.widgets.question import question_text
 from tui.widgets.text import clip, plain
 
 ALL = "__all__"
+TOPIC_WIDTH = 14
 
 
 class QuestionListScreen(QuizScreen[None]):
@@ -39,6 +41,7 @@ class QuestionListScreen(QuizScreen[None]):
         super().__init__()
         self.topic: str | None = None
         self.undo_stack: list[tuple[str, Callable[[], None]]] = []  # (qid, puts it back), newest last
+        self._width = 0  # the terminal width the rows were clipped for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -53,6 +56,10 @@ class QuestionListScreen(QuizScreen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
+
+    def on_resize(self) -> None:
+        if self._width and self._width != self.app.size.width:
+            self.refresh_view()
 
     # subclasses ------------------------------------------------------------------
     def entries(self) -> list[tuple[str, str]]:
@@ -88,13 +95,18 @@ class QuestionListScreen(QuizScreen[None]):
         table.clear(columns=True)
         table.add_columns(t("list.col.question"), t("list.col.topic"), t("list.col.info"))
         shown = 0
+        # the status (错 3 次 · 连对 0/2 · ‼ 顽固题) stays on screen: the prompt is clipped to what is left
+        # of the width (the border, a scrollbar and each column's padding take 10 cells)
+        info_w = max([cell_len(info) for _, info in rows] + [cell_len(t("list.col.info"))])
+        prompt_w = max(16, min(56, self.app.size.width - 10 - TOPIC_WIDTH - info_w))
+        self._width = self.app.size.width
         for qid, info in rows:
             item = self._item(qid)
             topic = item.topic if item is not None else ""
             if self.topic is not None and topic != self.topic:
                 continue
             prompt = item.question.prompt if item is not None else qid
-            table.add_row(plain(clip(prompt, 56)), plain(clip(topic, 14)), plain(info), key=qid)
+            table.add_row(plain(clip(prompt, prompt_w)), plain(clip(topic, TOPIC_WIDTH)), plain(info), key=qid)
             shown += 1
         preview_box = self.query_one("#list-preview", Static)
         if not shown:

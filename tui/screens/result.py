@@ -141,18 +141,25 @@ class ResultScreen(QuizScreen[None]):
     def refresh_view(self) -> None:
         r = self.result
         head = Text()
+        keep: list[tuple[int, int]] = []  # each piece moves whole when the row wraps (时间到，已自动交卷)
+
+        def piece(text: str, style: str, gap: str = "   ") -> None:
+            head.append(gap)
+            start = len(head)
+            head.append(text, style=style)
+            keep.append((start, len(head)))
+
         head.append(t("result.title") + "  ", style="bold")
         head.append(printable(r.title) + "\n")
-        head.append(t("result.score", score=_pts(r.score), total=_pts(r.total)), style="bold")
-        head.append("   ")
-        head.append(f" {t('result.pass') if r.passed else t('result.fail')} ", style="bold reverse green" if r.passed else "bold reverse red")
-        head.append("   " + t("result.pass_line", score=_pts(r.pass_score)), style="dim")
-        head.append("   " + t("result.time_used", time=duration(r.seconds_used)), style="dim")
+        piece(t("result.score", score=_pts(r.score), total=_pts(r.total)), "bold", gap="")
+        piece(f" {t('result.pass') if r.passed else t('result.fail')} ", "bold reverse green" if r.passed else "bold reverse red")
+        piece(t("result.pass_line", score=_pts(r.pass_score)), "dim")
+        piece(t("result.time_used", time=duration(r.seconds_used)), "dim")
         if r.auto_submitted:
-            head.append("   " + t("exam.time_up"), style="yellow")
+            piece(t("exam.time_up"), "yellow")
         if r.unanswered:
-            head.append("\n" + t("result.not_answered_note") + f" ({r.unanswered})", style="dim")
-        self.query_one("#result-head", Static).update(head)
+            head.append("\n" + t("result.not_answered_note", count=r.unanswered), style="dim")
+        self.query_one("#result-head", Static).update(Paragraph(head, keep=keep))
 
         sections = self.query_one("#result-sections", DataTable)
         sections.border_title = t("result.sections")

@@ -26,6 +26,7 @@ from tui.keys import bind
 from tui.screens.base import QuizScreen
 from tui.widgets.footer import QuizFooter
 from tui.widgets.text import plain
+from tui.widgets.wrap import Paragraph
 
 PROFILE_RE = re.compile(r"^[\w\-]{1,40}$")
 LANGUAGE_OPTIONS = [("简体中文", "zh"), ("English", "en")]
@@ -84,28 +85,33 @@ class SettingsScreen(QuizScreen[None]):
             out.append((stored, stored))
         return out
 
-    def _form(self) -> tuple[str, str, object, object]:
-        """What the form holds now: daily limit, retention (as typed), language, theme."""
+    def _form(self) -> tuple[str, str, object, object, str, str, str]:
+        """What the form holds now: daily limit, retention (as typed), language, theme, exam date,
+        day start hour, leech threshold."""
         return (
             self.query_one("#daily-new", Input).value.strip(),
             self.query_one("#retention", Input).value.strip(),
             self.query_one("#language", Select).value,
             self.query_one("#theme", Select).value,
+            self.query_one("#exam-date", Input).value.strip(),
+            self.query_one("#day-start", Input).value.strip(),
+            self.query_one("#leech", Input).value.strip(),
         )
 
-    def _saved_form(self) -> tuple[str, str, object, object]:
+    def _saved_form(self) -> tuple[str, str, object, object, str, str, str]:
         s = self.quiz.settings
-        return (str(s.daily_new_limit), f"{s.desired_retention:g}", s.language, s.theme)
+        return (str(s.daily_new_limit), f"{s.desired_retention:g}", s.language, s.theme, s.exam_date or "",
+                str(s.day_start_hour), str(s.leech_threshold))
 
     def unsaved(self) -> bool:
         """Does the form hold changes not saved yet? (A profile switch or creation is saved at once.)"""
-        daily, retention, language, theme = self._form()
-        s_daily, s_retention, s_language, s_theme = self._saved_form()
+        daily, retention, *rest = self._form()
+        s_daily, s_retention, *s_rest = self._saved_form()
         try:
             same_retention = float(retention) == float(s_retention)
         except ValueError:
             same_retention = retention == s_retention
-        return (daily, language, theme) != (s_daily, s_language, s_theme) or not same_retention
+        return (daily, *rest) != (s_daily, *s_rest) or not same_retention
 
     def action_back(self) -> None:
         """Esc with unsaved changes asks first: save, discard, or keep editing."""
@@ -147,10 +153,11 @@ class SettingsScreen(QuizScreen[None]):
                          ("lbl-exam-date", "settings.exam_date"), ("lbl-day-start", "settings.day_start"),
                          ("lbl-leech", "settings.leech")):
             for label in self.query(f"#{wid}").results(Label):
-                label.update(t(key))
+                label.update(Paragraph(t(key)))  # 新的一天从几点开始 / （0-23）, never a lone ）
         self.query_one("#save", Button).label = t("settings.save")
         if not self.quiz.served:
             self.query_one("#create-profile", Button).label = t("settings.create")
+            self.query_one("#new-profile", Input).placeholder = t("settings.new_profile")
             profiles = self._profiles()
             profile = self.query_one("#profile", Select)
             with profile.prevent(Select.Changed):

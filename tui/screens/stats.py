@@ -135,9 +135,13 @@ class StatsScreen(QuizScreen[None]):
             key = "stats.readiness_exam_day" if ov.days_to_exam is not None and ov.days_to_exam > 0 else "stats.readiness_line"
             line = plain(t(key, title=r.title, low=low, high=high, total=format_score(r.total), pass_score=format_score(r.pass_score)),
                         style="green" if r.likely_pass else "yellow")
+            keep: list[tuple[int, int]] = []
             if r.exam_id in best:
-                line.append("  " + t("stats.best", score=format_score(best[r.exam_id].score)), style="dim")
-            lines.append(Paragraph(line))
+                line.append("  ")
+                start = len(line)
+                line.append(t("stats.best", score=format_score(best[r.exam_id].score)), style="dim")
+                keep.append((start, len(line)))  # 最高 13.8 is not parted
+            lines.append(Paragraph(line, keep=keep))
             rows = [(s.title, s.mean_retrievability, f"{s.expected:.1f}/{s.count * s.points:g}") for s in r.sections]
             label_w, bar_w = bar_widths(rows, width)
             lines.append(hbars(rows, label_width=label_w, bar_width=bar_w))

@@ -286,18 +286,24 @@ class StudyScreen(QuizScreen[None]):
     def _show_rating(self) -> None:
         outcome = self.outcome
         line = Text()
+        keep: list[tuple[int, int]] = []  # each piece is kept whole when the row wraps (下次复习：10 分钟后)
+
+        def piece(text: str, style: str, gap: str = "") -> None:
+            line.append(gap)
+            start = len(line)
+            line.append(_whole(text), style=style)
+            keep.append((start, len(line)))
+
         if outcome is not None and outcome.rating is not None:
-            # each piece is kept whole when the row wraps (no-break spaces inside it)
-            line.append(_whole(t("study.rate_line")), style="bold")
+            piece(t("study.rate_line"), "bold")
             for r, key in RATING_KEYS.items():
-                line.append(_whole(f" {int(r)} {t(key)} "), style="reverse bold" if r == outcome.rating else "dim")
-                line.append(" ")
+                piece(f" {int(r)} {t(key)} ", "reverse bold" if r == outcome.rating else "dim", gap=" " if r > 1 else "")
             if outcome.next_due is not None:
-                line.append("   " + _whole(t("study.next_due", when=relative(outcome.next_due, self.quiz.now()))), style="cyan")
+                piece(t("study.next_due", when=relative(outcome.next_due, self.quiz.now())), "cyan", gap="    ")
             if outcome.in_wrong_book and not outcome.added_to_wrong_book:
-                line.append("   " + _whole(t("study.wrong_streak", streak=outcome.wrong_streak)), style="dim")
+                piece(t("study.wrong_streak", streak=outcome.wrong_streak), "dim", gap="   ")
         rating = self.query_one("#rating", Static)
-        rating.update(Paragraph(line))
+        rating.update(Paragraph(line, keep=keep))
         rating.display = True
 
     # -- bindings --------------------------------------------------------------

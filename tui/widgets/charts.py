@@ -81,6 +81,7 @@ def hbars(rows: Sequence[tuple[str, float | None, str]], *, label_width: int = 1
 
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
+MAX_COLUMN = 6
 
 
 def columns(
@@ -95,7 +96,7 @@ def columns(
 ) -> Text:
     """A column chart in text cells: a y axis, one column per value, labels every ``every`` columns.
 
-    ``width`` (cells, 0 for the narrowest) widens each column to fill it; ``top`` fixes the
+    ``width`` (cells, 0 for the narrowest) widens each column to fill it, up to ``MAX_COLUMN`` cells; ``top`` fixes the
     scale (100 for percentages), else the largest value is the top. Only whole numbers appear
     on the axes, and a single value is a column like any other.
     """
@@ -105,7 +106,8 @@ def columns(
     top = max(top or 0, data_top, 1)
     axis = len(str(top))
     n = max(1, len(values))
-    col = max(1, (width - axis - 1) // n) if width else 1
+    # a few values (one mock exam) are columns, not a band across the chart: at most MAX_COLUMN cells each
+    col = max(1, min(MAX_COLUMN, (width - axis - 1) // n)) if width else 1
     bar_w = col - 1 if col >= 3 else col
     out = Text()
     for row in range(height, 0, -1):

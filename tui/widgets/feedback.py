@@ -14,6 +14,7 @@ is a 参考答案, and the rule's date (``as_of``) stands beside the source.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,7 +25,7 @@ from textual.widgets import Static
 from quiz.grading.result import GradeResult
 from quiz.model import LETTERS, AnyQuestion
 from quiz.text import UNSAFE_RE, printable
-from tui.i18n import colon, join, language, t
+from tui.i18n import colon, language, t
 from tui.widgets.text import plain
 from tui.widgets.wrap import Paragraph
 
@@ -133,7 +134,15 @@ def expected_line(question: AnyQuestion, expected: str) -> Text:
     return _line(t("feedback.expected"), expected, "green")
 
 
-_RESTATEMENTS = ("正确答案", "参考答案", "标准答案", "正确", "Right answer", "Correct answer", "Sample answer", "Correct", "Expected")
+# longest first: 最接近的标准答案 is a whole label, not 标准答案 inside a sentence
+_RESTATEMENTS = ("最接近的标准答案", "最接近的参考答案", "正确答案", "参考答案", "标准答案", "正确", "Nearest accepted answer",
+                 "Right answer", "Correct answer", "Sample answer", "Correct", "Expected")
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|\"[^\"]*\"")
+
+
+def _chinese(text: str) -> bool:
+    """Is ``text`` written in Chinese? (Quoted Chinese in an English note does not make it Chinese.)"""
+    return any("\u4e00" <= c <= "\u9fff" for c in _QUOTED.sub("", text))
 
 
 def grader_note(note: str, expected: str) -> str:
@@ -154,9 +163,15 @@ def grader_note(note: str, expected: str) -> str:
                     return text  # inside a sentence
                 text = text[:at].rstrip(" 。.;；，,")
                 if text and text[-1] not in "。.！!？?":
-                    text += "。" if any("\u4e00" <= c <= "\u9fff" for c in text) else "."
+                    text += "。" if _chinese(text) else "."
                 return "" if not text.strip("。. ") else text
     return text
+
+
+def _points(labels: Iterable[str]) -> str:
+    """Key point labels in a row, parted by ；/; : a label may hold 、 or a comma itself
+    (识别异常订单、有组织的恶意买家), so 、 between labels could not be told from 、 inside one."""
+    return ("；" if language() == "zh" else "; ").join(labels)
 
 
 def _source(question: AnyQuestion) -> Text | None:
@@ -220,12 +235,12 @@ def feedback_renderable(
         marked = {label for _s, _e, _k, label in spans if label}
         found = [x for x in result.found if x not in marked] if spans else list(result.found)
         if found:
-            parts.append(_line(t("feedback.found"), join(found), "green"))
+            parts.append(_line(t("feedback.found"), _points(found), "green"))
         if result.missed:
-            parts.append(_line(t("feedback.missed"), join(result.missed), "yellow"))
+            parts.append(_line(t("feedback.missed"), _points(result.missed), "yellow"))
         violations = [x for x in result.violations if x not in marked] if spans else list(result.violations)
         if violations:
-            parts.append(_line(t("feedback.violations"), join(violations), "red"))
+            parts.append(_line(t("feedback.violations"), _points(violations), "red"))
     if result is not None:
         for note in result.answer_feedback:
             parts.append(plain("» " + note.strip(), style="cyan"))

@@ -95,11 +95,13 @@ def _breakable(text: str, i: int, glued: set[int] | frozenset[int] = frozenset()
     return False  # inside a Latin word, a number, or between narrow punctuation
 
 
-def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
+def wrap_offsets(text: str, width: int, keep: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """(start, end) of each line of ``text`` (one paragraph, no newlines) wrapped to ``width`` cells.
 
     Spaces at a break are dropped (they are outside every range); every line is at
-    most ``width`` cells unless ``width`` is smaller than one character.
+    most ``width`` cells unless ``width`` is smaller than one character. Each
+    ``keep`` range (start, end) is not broken inside (``下次复习：10 分钟后`` stays
+    whole) unless it is wider than the line.
     """
     n = len(text)
     if n == 0:
@@ -107,6 +109,8 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     width = max(1, width)
     # pieces between break opportunities
     glued = _glued(text)
+    for start, end in keep:
+        glued.update(range(max(1, start + 1), min(n, end)))
     starts = [0] + [i for i in range(1, n) if _breakable(text, i, glued)]
     pieces = [(s, e) for s, e in zip(starts, [*starts[1:], n], strict=True)]
     lines: list[tuple[int, int]] = []
@@ -157,29 +161,35 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     return lines or [(0, 0)]
 
 
-def wrap_text(text: Text, width: int) -> list[Text]:
+def wrap_text(text: Text, width: int, keep: Iterable[tuple[int, int]] = ()) -> list[Text]:
     """``text`` broken into lines of at most ``width`` cells by the rules above, styles kept.
 
-    A newline in ``text`` always ends a line.
+    A newline in ``text`` always ends a line; ``keep``: ranges of ``text.plain`` not to break inside.
     """
     out: list[Text] = []
+    ranges = list(keep)
+    at = 0
     for para in text.split("\n", allow_blank=True):
-        for s, e in wrap_offsets(para.plain, width):
+        n = len(para.plain)
+        mine = [(max(s, at) - at, min(e, at + n) - at) for s, e in ranges if s < at + n and e > at]
+        for s, e in wrap_offsets(para.plain, width, mine):
             out.append(para[s:e])
+        at += n + 1
     return out
 
 
 class Paragraph:
     """A :class:`Text` that wraps by Chinese rules at the width it is given."""
 
-    def __init__(self, text: Text | str, style: str = "") -> None:
+    def __init__(self, text: Text | str, style: str = "", keep: Iterable[tuple[int, int]] = ()) -> None:
         self.text = Text(text, style=style) if isinstance(text, str) else text
+        self.keep = tuple(keep)  # ranges of the text not broken inside (see wrap_offsets)
         self._lines: dict[int, list[Text]] = {}  # by width: Textual renders a widget at one width many times
 
     def lines(self, width: int) -> list[Text]:
         lines = self._lines.get(width)
         if lines is None:
-            lines = self._lines[width] = wrap_text(self.text, width)
+            lines = self._lines[width] = wrap_text(self.text, width, self.keep)
             for line in lines:
                 line.end = ""
                 line.no_wrap = True
