@@ -20,8 +20,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from quiz import __version__
 
 _FORMAT = 2  # 1 was pickle, never read again
@@ -84,7 +82,7 @@ def get(path: Path, key: str) -> Any | None:
             return None
         model = _models().get(str(header.get("kind")))
         return None if model is None else model.model_validate_json(body)
-    except (OSError, ValueError, ValidationError, RecursionError):  # missing, truncated, foreign: a miss
+    except (OSError, ValueError, RecursionError):  # missing, truncated, foreign (pydantic's ValidationError is a ValueError): a miss
         return None
 
 

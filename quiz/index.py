@@ -134,7 +134,8 @@ def save(banks_dir: Path, library: Library) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"key": key, "index": to_data(library)}, f, ensure_ascii=False)
+            # dumps, not dump: json.dump runs the pure-Python encoder (a third of a second for 10,000 questions)
+            f.write(json.dumps({"key": key, "index": to_data(library)}, ensure_ascii=False))
         os.replace(tmp, target)
     except OSError:
         return

@@ -70,18 +70,20 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quiz.context import Context
 from quiz.errors import UserError
 from quiz.exam import ExamAttempt
 from quiz.library import Item, Library
-from quiz.model import AnyQuestion, JudgeQuestion, MultiQuestion, SingleQuestion
 from quiz.scheduler import Card, SpacedScheduler, State, to_utc, utc_now
 from quiz.scores import format_score, score_range, score_value
 from quiz.session import check_changed_questions, day_start, start_of_day, study_day
 from quiz.store import CardSummary, Settings, Store, iso
 from quiz.text import plural, printable, safe_json
+
+if TYPE_CHECKING:  # the model (pydantic) is not imported for the home screen's first numbers
+    from quiz.model import AnyQuestion
 
 MASTERED_STABILITY_DAYS = 21.0
 MASTERY_HORIZON_DAYS = 7
@@ -538,6 +540,10 @@ def best_scores(store: Store, profile: str) -> dict[str, ExamHistoryEntry]:
 
 def chance(q: AnyQuestion) -> float:
     """The chance of getting a question right by guessing."""
+    model = sys.modules.get("quiz.model")
+    if model is None:  # no question of the model exists yet: the home screen's light index (quiz.index)
+        return 0.0
+    SingleQuestion, JudgeQuestion, MultiQuestion = model.SingleQuestion, model.JudgeQuestion, model.MultiQuestion
     if isinstance(q, SingleQuestion):
         return len(q.right_indexes) / len(q.choices)
     if isinstance(q, JudgeQuestion):

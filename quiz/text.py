@@ -132,5 +132,10 @@ def safe_json(value: object, *, indent: int | None = None) -> str:
     """JSON that is valid (a NaN or an infinity becomes ``null``: JSON has neither) and safe on a
     terminal (every unsafe character is written as a ``\\uXXXX`` escape, so the value read back
     is the same)."""
-    text = json.dumps(_finite(value), ensure_ascii=False, allow_nan=False, indent=indent)
+    try:  # the common case: nothing to replace, so no copy of the value is made first
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)
+    except ValueError:  # a NaN or an infinity in it
+        text = json.dumps(_finite(value), ensure_ascii=False, allow_nan=False, indent=indent)
+    if UNSAFE_RE.search(text) is None:
+        return text
     return UNSAFE_RE.sub(_u_escape, text)

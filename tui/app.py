@@ -198,12 +198,14 @@ class QuizApp(App[int]):
     # -- start-up -------------------------------------------------------------
     def on_mount(self) -> None:
         """Paint the first screen at once (home, or the login screen when served and nobody
-        has logged in); open the store and load the banks off the UI thread."""
+        has logged in); open the store and load the banks off the UI thread, started now rather
+        than after the first frame: the numbers are what the learner came for, and the worker's
+        file and database reads overlap the first frames' layout instead of waiting for them."""
         from tui.screens.home import HomeScreen
         from tui.screens.login import LoginScreen
 
         self.push_screen(HomeScreen() if self.logged_in else LoginScreen())
-        self.call_after_refresh(self.open_services)  # the frame first, then the store and the numbers
+        self.open_services()
         if self.idle_seconds is not None:
             self.set_interval(min(IDLE_CHECK_SECONDS, self.idle_seconds / 4), self._check_idle)
 
@@ -284,6 +286,13 @@ class QuizApp(App[int]):
 
     def _store_ready(self, store: Store, settings: Settings) -> None:
         self._store = store
+        lang = self.language_override or settings.language
+        if ("en" if lang == "en" else "zh") == i18n.language():
+            # the screen already speaks it (make_app set it): translating every binding again and
+            # redrawing the screens would only delay the first numbers
+            self._settings = settings
+            self.theme = theme_name(settings.theme)
+            return
         self.apply_settings(settings, language=self.language_override)
 
     def _preview(self) -> None:

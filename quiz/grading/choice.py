@@ -97,9 +97,15 @@ def _analysed(raw: str) -> Analysed:
     return a
 
 
-def _in_digits(flat: str, i: int) -> bool:
-    """Whether a cut before ``flat[i]`` would split a number."""
-    return 0 < i < len(flat) and flat[i].isdigit() and (flat[i - 1].isdigit() or flat[i - 1] == ".")
+def _cuts(flat: str) -> list[bool]:
+    """For each position 0..len(flat), whether a cut there keeps numbers whole (one before ``flat[i]``
+    splits a number where ``flat[i]`` is a digit after a digit or a point)."""
+    out = [True] * (len(flat) + 1)
+    if any(ch.isdigit() for ch in flat):
+        for i in range(1, len(flat)):
+            if flat[i].isdigit() and (flat[i - 1].isdigit() or flat[i - 1] == "."):
+                out[i] = False
+    return out
 
 
 @dataclass(slots=True)
@@ -146,15 +152,17 @@ def _compile_choices(choices: list[str], prompt: str = "") -> _Choices:
     index: dict[str, int] = {}
     for i, f in enumerate(flats):
         neg = _neg_starts(analysed[i])
-        for s in range(len(f)):
-            if _in_digits(f, s):
+        n = len(f)
+        cut = _cuts(f)
+        keys: set[str] = set()  # the stretches of this choice (each once: the index ORs its bit in)
+        for s in range(n):
+            if not cut[s]:
                 continue
             mark = "¬" if s in neg else ""
-            for e in range(s + 2, min(len(f), s + _MAX_KEY) + 1):
-                if _in_digits(f, e):
-                    continue
-                key = mark + f[s:e]
-                index[key] = index.get(key, 0) | (1 << i)
+            keys.update([mark + f[s:e] for e in range(s + 2, min(n, s + _MAX_KEY) + 1) if cut[e]])
+        bit = 1 << i
+        for key in keys:
+            index[key] = index.get(key, 0) | bit
     given = frozenset(x.value for x in read(prompt)[1])
     deduct = bool(DEDUCT_RE.search(prompt))
     return _Choices(
@@ -253,7 +261,7 @@ def _pick(c: _Choices, raw: str) -> tuple[int | None, str]:
             return _bits(allowed)[0], ""
     n = len(flat)
     neg = _neg_starts(a)
-    cut = [not _in_digits(flat, i) for i in range(n + 1)]
+    cut = _cuts(flat)
     cover = [0] * k  # bitmask of answer positions shared with each choice
     uniq = [0] * k  # ... shared with that choice alone (among those allowed)
     for s in range(n - 1):

@@ -605,7 +605,7 @@ def _pinyin_table() -> dict[int, str]:
 
     pypinyin reads it from 800 KB of JSON (about a tenth of a second); the readings the grader
     uses (the first two of each character) are kept in the program's cache folder as a marshal
-    file named after pypinyin's version, which loads in a few milliseconds. pypinyin also loads a
+    file named after the installed dictionary file (:func:`_pinyin_stamp`), which loads in a few milliseconds. pypinyin also loads a
     large phrase dictionary on import, which single characters do not need; ``PYPINYIN_NO_PHRASES``
     (documented by pypinyin) skips it, and is restored afterwards so nothing else in the process changes.
     """
@@ -618,15 +618,10 @@ def _pinyin_table() -> dict[int, str]:
 def _cached_pinyin() -> dict[int, str]:
     import marshal
     import tempfile
-    from importlib.metadata import PackageNotFoundError, version
 
     from quiz.cache import cache_dir
 
-    try:
-        tag = version("pypinyin")
-    except PackageNotFoundError:  # pragma: no cover - pypinyin is a dependency
-        tag = "unknown"
-    path = cache_dir() / f"pinyin-{tag}.marshal"
+    path = cache_dir() / f"pinyin-{_pinyin_stamp()}.marshal"
     try:
         table = marshal.loads(path.read_bytes())
         if isinstance(table, dict) and table:
@@ -643,6 +638,25 @@ def _cached_pinyin() -> dict[int, str]:
     except OSError:
         pass  # a cache that cannot be written is simply not used
     return table
+
+
+def _pinyin_stamp() -> str:
+    """Names the installed pypinyin dictionary (its file's size and time), so that another pypinyin gets
+    its own cache file. Found without importing pypinyin, and without importlib.metadata's scan of every
+    installed distribution (a tenth of a second, as long as the table takes to load)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or not spec.origin:  # pragma: no cover - pypinyin is a dependency
+        return "unknown"
+    here = os.path.dirname(spec.origin)
+    for name in ("pinyin_dict.json", "pinyin_dict.py", "__init__.py"):  # the data, where pypinyin keeps it
+        try:
+            st = os.stat(os.path.join(here, name))
+        except OSError:
+            continue
+        return f"{st.st_size:x}-{st.st_mtime_ns:x}"
+    return "unknown"  # pragma: no cover
 
 
 def _pypinyin_dict() -> dict[int, str]:

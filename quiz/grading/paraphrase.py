@@ -68,8 +68,11 @@ _AFTER = _rules((
     (r"理会|理睬|搭理|回应|答复", "回复"),
     (r"抵扣|抵用|使用", "用"),
 ))
-# Any word a rule of this module rewrites.
+# Any word a rule of this module rewrites; any word a rule of _BEFORE / _AFTER rewrites (where none
+# matches, none of the rules, applied in turn, changes anything: they are skipped).
 _ANY_RE = re.compile("|".join(f"(?:{p.pattern})" for p, _ in (*_BEFORE, *_AFTER)))
+_BEFORE_RE = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _BEFORE))
+_AFTER_RE = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _AFTER))
 
 
 def canon(text: str) -> str:
@@ -82,18 +85,20 @@ def _canon(text: str, generation: int) -> str:
     text = _numerals(text)  # as the thesaurus's words are (小二 is 小2 there)
     th, party_re = _thesaurus(generation)
     if th.pattern is not None and th.pattern.search(text):
-        for pattern, repl in _BEFORE:
-            text = pattern.sub(repl, text)
+        if _BEFORE_RE.search(text):
+            for pattern, repl in _BEFORE:
+                text = pattern.sub(repl, text)
         text = th.rewrite(text)[0]
         if party_re is not None:
             text = party_re.sub(lambda m: _TOKEN[th.party[m.group(0)]], text)
     elif not _ANY_RE.search(text):
         return text
-    else:
+    elif _BEFORE_RE.search(text):
         for pattern, repl in _BEFORE:
             text = pattern.sub(repl, text)
-    for pattern, repl in _AFTER:
-        text = pattern.sub(repl, text)
+    if _AFTER_RE.search(text):
+        for pattern, repl in _AFTER:
+            text = pattern.sub(repl, text)
     return text
 
 

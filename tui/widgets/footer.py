@@ -10,9 +10,12 @@ bindings most useful first.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -36,6 +39,7 @@ class QuizFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=False)
         self._width = 0
+        self._recompose_due = False
 
     def compose(self) -> ComposeResult:
         width = self.app.size.width
@@ -64,11 +68,34 @@ class QuizFooter(Footer):
             used += n
         for w in shown + palette:
             if isinstance(w, FooterKey):
-                w.compact = compact
+                # What setting ``compact`` does, without its watcher restyling a key that is not mounted
+                # yet (its styles are worked out when it mounts; reading or setting the reactive runs the
+                # watcher twice, default then value): that cost a third of the home screen's first paint.
+                w.set_reactive(FooterKey.compact, compact)
+                w.set_class(compact, "-compact", update=False)
         self._width = width
         yield from shown
         yield from palette
 
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        """As Textual's Footer does, but one recompose for a burst of changes (a screen that mounts
+        changes its bindings several times before its first frames: each recompose rebuilt every key)."""
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen:
+            self._recompose_soon()
+
+    def _recompose_soon(self) -> None:
+        """Recompose after the next refresh, unless one is already due (it reads the bindings when it runs)."""
+        if not self._recompose_due:
+            self._recompose_due = True
+            self.call_after_refresh(self._recompose_now)
+
+    async def _recompose_now(self) -> None:
+        self._recompose_due = False
+        await self.recompose()
+
     def on_resize(self, event: events.Resize) -> None:
         if self._bindings_ready and self.app.size.width != self._width:
-            self.call_after_refresh(self.recompose)
+            self._recompose_soon()
