@@ -182,6 +182,7 @@ async def test_memorize_toggled_mid_session_keeps_the_place_and_one_counter(tmp_
         await settle(pilot)
         assert screen.state == "memorize" and screen.item is not None and screen.item.qid == second.qid
         assert "正确答案" in screen_text(app)
+        assert "退出背题" in screen_text(app)  # the footer offers the way back on the same key
         await pilot.press("enter")  # browse on, answers shown
         await pilot.pause()
         assert screen.item is not None and screen.item.qid != second.qid
@@ -191,6 +192,7 @@ async def test_memorize_toggled_mid_session_keeps_the_place_and_one_counter(tmp_
         await settle(pilot)
         assert screen.state == "asking" and screen.item is not None and screen.item.qid == second.qid
         assert _counters(app, screen) == (f"2/{total}", f"第 2/{total} 题")
+        assert "退出背题" not in screen_text(app) and "背题模式" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)

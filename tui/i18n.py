@@ -60,6 +60,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.home_back": ("返回首页", "Home"),
     "key.dispute": ("我答对了", "I was right"),
     "key.memorize": ("背题模式", "Memorize mode"),
+    "key.memorize_off": ("退出背题", "Leave memorize"),
     "key.again": ("重来", "Again"),
     "key.hard": ("困难", "Hard"),
     "key.good": ("良好", "Good"),

@@ -68,6 +68,7 @@ class StudyScreen(QuizScreen[None]):
         bind("ctrl+n", "skip", "key.skip"),
         bind("ctrl+f", "bookmark", "key.bookmark"),
         bind("ctrl+r", "memorize", "key.memorize"),
+        bind("ctrl+r", "memorize_off", "key.memorize_off"),  # the same key, offered as the way out
     ]
 
     def __init__(
@@ -316,8 +317,11 @@ class StudyScreen(QuizScreen[None]):
             return self.state == "done"
         if action == "skip":
             return self.state == "asking"
-        if action in ("bookmark", "memorize"):
+        if action == "bookmark":
             return self.state != "done"
+        if action in ("memorize", "memorize_off"):
+            memorizing = self.session is not None and self.session.memorizing
+            return self.state != "done" and memorizing == (action == "memorize_off")
         return True
 
     def action_rate(self, value: int) -> None:
@@ -407,6 +411,10 @@ class StudyScreen(QuizScreen[None]):
         else:
             self.notify(t("study.memorize_off", n=self.session.progress()[0] + 1), timeout=2)
         self._show_current()
+
+    def action_memorize_off(self) -> None:
+        """退出背题: the same switch, shown as the way back while 背题模式 is on."""
+        self.action_memorize()
 
     def action_back(self) -> None:
         """Leave; an unfinished session stays in the store and home offers to continue it."""
