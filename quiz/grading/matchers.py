@@ -107,9 +107,10 @@ def cached(kind: str, parts: list[str], build: Callable[[], T], dump: Callable[[
             pass  # malformed: built again, and kept in its place
     value = build()
     with _LOCK:
-        if len(table) < _MAX_ENTRIES:
-            table[key] = dump(value)
-            _STATE["dirty"] = True
+        if len(table) >= _MAX_ENTRIES:  # entries of questions since edited pile up: start afresh
+            table.clear()
+        table[key] = dump(value)
+        _STATE["dirty"] = True
     return value
 
 
