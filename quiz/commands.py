@@ -200,6 +200,9 @@ def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
         if args.qid or args.answer is not None:
             raise UserError("use either --batch FILE or --id QID --answer TEXT, not both")
         source = _open_batch(args.batch)
+        from quiz.grading import matchers
+
+        matchers.use(Path(args.bank_file))  # the matchers the last batch on this bank built, read back
         ok_all = True
         out: list[str] = []
         try:
@@ -209,11 +212,14 @@ def cmd_grade(args: argparse.Namespace, ctx: Context) -> int:
                 if len(out) >= 2048:
                     sys.stdout.write("\n".join(out) + "\n")
                     out.clear()
+            if out:
+                sys.stdout.write("\n".join(out) + "\n")
+                out.clear()
+            matchers.save()
         finally:
+            matchers.stop()
             if source is not sys.stdin.buffer:
                 source.close()
-        if out:
-            sys.stdout.write("\n".join(out) + "\n")
         sys.stdout.flush()
         return 0 if ok_all else 1
     if not args.qid or args.answer is None:

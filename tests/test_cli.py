@@ -97,6 +97,37 @@ def test_grade_batch_keeps_order_and_reports_unknown_ids(tmp_path: Path) -> None
     assert "line 5" in objs[4]["error"]
 
 
+def test_grade_batch_keeps_choice_matchers_between_runs_and_never_grades_on_stale_or_damaged_ones(tmp_path: Path) -> None:
+    p = tmp_path / "b.yaml"
+    p.write_text(GOOD, encoding="utf-8")
+    answers = [("pick", "90天"), ("pick", "选60天那个"), ("many", "甲和丙"), ("many", "乙"), ("pick", "C")]
+    feed = "\n".join(json.dumps({"id": i, "answer": a}, ensure_ascii=False) for i, a in answers) + "\n"
+    cache = Path(os.environ["QUIZ_CACHE_DIR"])
+
+    def run() -> list[dict[str, object]]:
+        out = quiz("grade", str(p), "--batch", "-", stdin=feed)
+        assert out.returncode == 0, out.stderr
+        return [json.loads(line) for line in out.stdout.splitlines()]
+
+    first = run()
+    assert [o["verdict"] for o in first] == ["correct", "wrong", "correct", "wrong", "correct"]
+    [kept] = cache.glob("matchers-*.json")
+    assert run() == first  # read back: the same results
+    # a damaged file is a miss: the same results, and the file is written again
+    kept.write_bytes(kept.read_bytes()[:40])
+    assert run() == first
+    assert json.loads(kept.read_bytes().partition(b"\n")[2])
+    # an entry of the wrong shape is built again, not used
+    head, _, body = kept.read_bytes().partition(b"\n")
+    table = json.loads(body)
+    kept.write_bytes(head + b"\n" + json.dumps({k: [[], 1] for k in table}).encode())
+    assert run() == first
+    # a changed choice is matched by its new words, not by what was kept for the old ones
+    p.write_text(GOOD.replace("choices: [30天, 60天, 90天]", "choices: [30天, 60天, 七天无理由]"), encoding="utf-8")
+    again = run()
+    assert again[0]["verdict"] == "wrong" and "没有哪个选项" in str(again[0]["feedback"])
+
+
 def test_grade_refuses_a_broken_bank_in_one_line(tmp_path: Path) -> None:
     p = tmp_path / "b.yaml"
     p.write_text(GOOD.replace("answer: C", "answer: Z"), encoding="utf-8")

@@ -20,10 +20,12 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from quiz.grading import matchers
 from quiz.grading.common import (
     _EMPTY,
     MAX_ANSWER,
@@ -118,6 +120,7 @@ class _Choices:
     roles: tuple[frozenset[str], ...] = ()  # who bears or does what each choice says (paraphrase.roles)
     deduct: bool = False  # the prompt asks how much is deducted: -12分 names the choice 12分
     steps: tuple[tuple[str, ...], ...] = ()  # a choice that lists steps (联系消费者、核实情况、…): its steps
+    negs: tuple[frozenset[int], ...] = ()  # positions in each flat that a negator governs (_neg_starts)
 
 
 def _numbers(raw: str, deduct: bool = False) -> list[tuple[float, bool]]:
@@ -149,9 +152,21 @@ def _same_number(a: tuple[float, bool], b: tuple[float, bool]) -> bool:
 def _compile_choices(choices: list[str], prompt: str = "") -> _Choices:
     analysed = [_analysed(c) for c in choices]
     flats = [a.flat for a in analysed]
+    negs = [_neg_starts(a) for a in analysed]
+    given = frozenset(x.value for x in read(prompt)[1])
+    deduct = bool(DEDUCT_RE.search(prompt))
+    return _Choices(
+        flats, [sound(f) for f in flats], [_numbers(c, deduct) for c in choices], _index(flats, negs), given,
+        tuple(roles(f) for f in flats), deduct, tuple(_list_steps(ch) for ch in choices), tuple(negs),
+    )
+
+
+def _index(flats: list[str], negs: list[frozenset[int]]) -> dict[str, int]:
+    """Every stretch of two to ``_MAX_KEY`` characters of each choice (numbers kept whole; "¬" before one
+    a negator governs there) -> the bitmask of the choices that have it."""
     index: dict[str, int] = {}
     for i, f in enumerate(flats):
-        neg = _neg_starts(analysed[i])
+        neg = negs[i]
         n = len(f)
         cut = _cuts(f)
         keys: set[str] = set()  # the stretches of this choice (each once: the index ORs its bit in)
@@ -163,17 +178,70 @@ def _compile_choices(choices: list[str], prompt: str = "") -> _Choices:
         bit = 1 << i
         for key in keys:
             index[key] = index.get(key, 0) | bit
-    given = frozenset(x.value for x in read(prompt)[1])
-    deduct = bool(DEDUCT_RE.search(prompt))
-    return _Choices(
-        flats, [sound(f) for f in flats], [_numbers(c, deduct) for c in choices], index, given,
-        tuple(roles(f) for f in flats), deduct, tuple(_list_steps(ch) for ch in choices),
-    )
+    return index
 
 
 def _choices_of(q: SingleQuestion | MultiQuestion) -> _Choices:
-    c: _Choices = _compiled(q, lambda q: _compile_choices(q.choices, q.prompt))
+    c: _Choices = _compiled(
+        q,
+        lambda q: matchers.cached(
+            "choices", [q.prompt, *q.choices], lambda: _compile_choices(q.choices, q.prompt), _dump_choices, _restore_choices
+        ),
+    )
     return c
+
+
+def _dump_choices(c: _Choices) -> list[Any]:
+    """Compiled choices as JSON data (matchers.py keeps them between batch runs). The sound keys are not
+    kept: they are private-use characters given out in the order a process first meets each syllable."""
+    return [
+        c.flats, c.nums, [sorted(n) for n in c.negs], sorted(c.given), [sorted(r) for r in c.roles], c.deduct,
+        [list(s) for s in c.steps],
+    ]
+
+
+def _strs(x: Any) -> list[str]:
+    if not isinstance(x, list) or not all(isinstance(s, str) for s in x):
+        raise TypeError("expected a list of strings")
+    return x
+
+
+def _num(x: Any) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError("expected a number")
+    return x
+
+
+def _restore_choices(data: Any) -> _Choices:
+    """:func:`_dump_choices`'s data back, every field checked (a malformed entry raises TypeError or ValueError)."""
+    flats_, nums_, negs_, given_, roles_, deduct_, steps_ = data
+    flats = _strs(flats_)
+    if not all(isinstance(x, list) for x in (nums_, negs_, roles_, steps_)):
+        raise TypeError("expected lists")
+    if not (len(nums_) == len(negs_) == len(roles_) == len(steps_) == len(flats)):
+        raise ValueError("one entry per choice")
+    negs: list[frozenset[int]] = []
+    for ps in negs_:
+        if not isinstance(ps, list) or not all(isinstance(p, int) and not isinstance(p, bool) for p in ps):
+            raise TypeError("expected positions")
+        negs.append(frozenset(ps))
+    nums: list[list[tuple[float, bool]]] = []
+    for ns in nums_:
+        if not isinstance(ns, list):
+            raise TypeError("expected a list")
+        row: list[tuple[float, bool]] = []
+        for pair in ns:
+            v, pct = pair
+            if not isinstance(pct, bool):
+                raise TypeError("expected a flag")
+            row.append((_num(v), pct))
+        nums.append(row)
+    if not isinstance(given_, list) or not isinstance(deduct_, bool):
+        raise TypeError("expected numbers and a flag")
+    return _Choices(
+        flats, [sound(f) for f in flats], nums, _index(flats, negs), frozenset(_num(v) for v in given_),
+        tuple(frozenset(_strs(r)) for r in roles_), deduct_, tuple(tuple(_strs(s)) for s in steps_), tuple(negs),
+    )
 
 
 def _bits(mask: int) -> list[int]:

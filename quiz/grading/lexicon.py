@@ -213,6 +213,12 @@ def _docs() -> list[Lexicon]:
     return [*_shipped().values(), *_EXTRA.values()]
 
 
+def docs() -> list[Lexicon]:
+    """The thesaurus and violation-class documents in use: the shipped ones, then those registered."""
+    with _LOCK:
+        return _docs()
+
+
 def known_classes() -> frozenset[str]:
     return frozenset(classes())
 
