@@ -58,6 +58,9 @@ async def test_home_at_80x24_keeps_every_mastery_figure_on_its_row_and_the_whole
         assert len(rows) >= 8
         for row in rows:  # a bar row carries its figure, whole, on the same line
             assert figure.search(row), row
+        # the focus is on what is on screen (the topics), never on the folded-away menu
+        focused = app.focused
+        assert focused is not None and focused.id == "topics" and focused.region.area > 0, focused
         shown = _footer_fits(app)
         assert any("命令" in k or "Commands" in k for k in shown)  # the palette key, whole
         assert any(k.startswith("m ") for k in shown)  # the folded menu can be found

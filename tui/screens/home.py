@@ -100,7 +100,10 @@ class HomeScreen(QuizScreen[None]):
         self.query_one("#exams").border_title = t("home.exams")
         self.query_one("#menu").border_title = t("home.menu")
         self._fill_menu()
-        self.query_one("#topics" if self.has_class("-narrow") else "#menu", OptionList).focus()
+        # below 100 columns the menu is folded away: the focus goes to what is on screen (the -narrow
+        # class is not set yet at the first mount, so the width is read from the terminal)
+        narrow = self.has_class("-narrow") or self.app.size.width < 100
+        self.query_one("#topics" if narrow else "#menu", OptionList).focus()
         self.refresh_view()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
