@@ -15,7 +15,6 @@ from typing import Any
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
-from textual.dom import NoScreen
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -41,10 +40,8 @@ class QuizFooter(Footer):
         super().__init__(compact=False)
         self._width = 0
         self._recompose_due = False
-        self._drawn: tuple[object, ...] = ()
 
     def compose(self) -> ComposeResult:
-        self._drawn = self._signature() if self._bindings_ready else ()  # what these keys are drawn from
         width = self.app.size.width
         widgets: list[Widget] = list(super().compose())
         palette: list[Widget] = [w for w in widgets if isinstance(w, FooterKey) and "-command-palette" in w.classes]
@@ -95,22 +92,8 @@ class QuizFooter(Footer):
             self._recompose_due = True
             self.call_after_refresh(self._recompose_now)
 
-    def _signature(self) -> tuple[object, ...]:
-        """What the keys are drawn from: the shown bindings, whether each is enabled, the width."""
-        try:
-            active = self.screen.active_bindings
-        except NoScreen:  # not on a screen (yet): nothing to compare
-            return ()
-        return (self.app.size.width, tuple((k, b.action, b.description, b.key_display, enabled, tooltip)
-                      for k, (_, b, enabled, tooltip) in active.items() if b.show))
-
     async def _recompose_now(self) -> None:
         self._recompose_due = False
-        # a binding change that changes nothing the footer shows (most of them, while a question is
-        # answered: a dozen per answer) does not rebuild every key
-        signature = self._signature()
-        if signature and signature == self._drawn:
-            return
         await self.recompose()
 
     def on_resize(self, event: events.Resize) -> None:
