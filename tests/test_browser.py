@@ -195,7 +195,8 @@ async def test_a_learner_in_a_real_browser_logs_in_studies_sits_an_exam_and_logs
                 await term.wait_for("第 1/5 题")
                 await term.wait_any(*HINTS)
                 # the keys a browser keeps (Ctrl+T, Ctrl+N) are F9 and F8 here, and the footer says so
-                footer = term.text().splitlines()[-1]
+                # (the footer is built after the question is painted: wait for it, do not race it)
+                footer = (await term.wait_for("f9 交卷", "f8 下一题")).splitlines()[-1]
                 assert "f9 交卷" in footer and "f8 下一题" in footer and "^t" not in footer, footer
                 await shot("exam")
                 await page.keyboard.press("F8")
