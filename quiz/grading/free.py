@@ -42,8 +42,6 @@ _PARTY_EN = {"seller": "the seller", "buyer": "the buyer", "platform": "the plat
 _PAY_VERBS = ("承担", "负担", "负责", "支付", "报销", "买单", "出", "付", "包", "掏")
 _PAY_RE = "(?:" + "|".join(_PAY_VERBS) + ")"
 _MASK = "\U000f8888"  # stands in for text copied from the prompt: matches nothing
-# A party named in the third person: copied text that names one restates the situation, it tells the buyer nothing.
-_THIRD_PERSON_RE = re.compile("买家|顾客|客户|消费者|对方|他|她")
 
 
 @dataclass(slots=True)
@@ -632,7 +630,7 @@ def _read(f: _Free, raw: str) -> _Read:
         or (
             f.voice == "seller" and not boss and semantics.addressing_buyer(raw)
             # (what it copies tells the buyer facts, not the situation: 买家拆了吊牌… restates it)
-            and not any(_THIRD_PERSON_RE.search(reading.canon.flat, s, e) for s, e in copied)
+            and not any(semantics.names_buyer(reading.canon.flat, s, e, f.th) for s, e in copied)
         )
     ):
         # the prompt's facts used in an answer of its own (M码有货 relayed to the buyer), or in a reply

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -352,6 +353,18 @@ _TO_BUYER_RE = re.compile(r"^\W*(?:亲爱的|亲|您好|你好|宝子|宝宝|hel
 
 def addressing_buyer(raw: str) -> bool:
     return bool(_TO_BUYER_RE.match(raw.strip()))
+
+
+@functools.lru_cache(maxsize=16)
+def _third_person_re(heads: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted({*heads, *_THIRD}, key=len, reverse=True)))
+
+
+def names_buyer(canon_flat: str, start: int, end: int, th: CompiledThesaurus) -> bool:
+    """Whether ``canon_flat[start:end]`` names the buyer in the third person: the thesaurus's buyer
+    word (顾客, 消费者 … read as 买家) or 他/她/对方."""
+    heads = tuple(sorted(h for h, p in th.party.items() if p == "buyer"))
+    return _third_person_re(heads).search(canon_flat, start, end) is not None
 
 
 def _agent_in(a: Analysed, parties: Parties, cs: int, end: int) -> Party | None:
