@@ -223,6 +223,8 @@ class WrongEntry:
 
 @dataclass(frozen=True)
 class Dispute:
+    """A learner's dispute of a grading, as the trainer and the learner see it."""
+
     id: int
     ts: datetime
     profile: str
@@ -232,7 +234,47 @@ class Dispute:
     verdict: str
     score: float | None
     note: str
-    status: str
+    status: str  # open, accepted, rejected
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+    resolution_note: str | None = None
+    attempt_id: int | None = None  # a dispute of an exam answer: the attempt ...
+    position: int | None = None  # ... and the question's place on its paper (0-based)
+    original_exam_score: float | None = None  # the attempt's score before an accepted dispute corrected it
+    original_exam_passed: bool | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.status == "open"
+
+
+DISPUTE_COLS = (
+    "id, ts, profile, qid, review_id, answer, verdict, score, note, status, resolved_at, resolved_by, resolution_note,"
+    " attempt_id, position, original_exam_score, original_exam_passed"
+)
+"""The columns :func:`dispute_from_row` reads, in its order."""
+
+
+def dispute_from_row(r: Sequence[object]) -> Dispute:
+    return Dispute(
+        int(r[0]),  # type: ignore[call-overload]
+        parse_ts(str(r[1])),
+        str(r[2]),
+        str(r[3]),
+        int(r[4]) if r[4] is not None else None,  # type: ignore[call-overload]
+        str(r[5]),
+        str(r[6]),
+        float(r[7]) if r[7] is not None else None,  # type: ignore[arg-type]
+        str(r[8] or ""),
+        str(r[9]),
+        parse_ts(str(r[10])) if r[10] else None,
+        str(r[11]) if r[11] is not None else None,
+        str(r[12]) if r[12] is not None else None,
+        int(r[13]) if r[13] is not None else None,  # type: ignore[call-overload]
+        int(r[14]) if r[14] is not None else None,  # type: ignore[call-overload]
+        float(r[15]) if r[15] is not None else None,  # type: ignore[arg-type]
+        bool(r[16]) if r[16] is not None else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -1107,12 +1149,12 @@ class Store:
             return int(cur.lastrowid or 0)
 
     def disputes(self, profile: str | None = None) -> list[Dispute]:
-        sql = "SELECT id, ts, profile, qid, review_id, answer, verdict, score, note, status FROM disputes"
+        sql = f"SELECT {DISPUTE_COLS} FROM disputes"
         params: tuple[str, ...] = ()
         if profile is not None:
             sql += " WHERE profile = ?"
             params = (profile,)
-        return [Dispute(r[0], parse_ts(r[1]), *r[2:]) for r in self.conn.execute(sql + " ORDER BY id", params)]
+        return [dispute_from_row(r) for r in self.conn.execute(sql + " ORDER BY id", params)]
 
     # -- 顺序练习 positions -----------------------------------------------------
     def get_position(self, profile: str, scope: str) -> str | None:

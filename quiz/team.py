@@ -42,7 +42,7 @@ from quiz.errors import UserError
 from quiz.exam import ExamAttempt
 from quiz.library import Library
 from quiz.scheduler import Card, Rating, SpacedScheduler, State, rating_for, to_utc
-from quiz.store import Store, dumps, iso, parse_ts
+from quiz.store import DISPUTE_COLS, Dispute, Store, dispute_from_row, dumps, iso, parse_ts
 
 NOTICE_DAYS = 14
 """How long a learner's home shows the resolution of one of their disputes."""
@@ -53,59 +53,8 @@ Kind = Literal["exam", "topic"]
 # --------------------------------------------------------------------------- disputes
 
 
-@dataclass(frozen=True)
-class DisputeCase:
-    """A dispute as the trainer and the learner see it."""
-
-    id: int
-    ts: datetime
-    profile: str
-    qid: str
-    review_id: int | None
-    answer: str
-    verdict: str
-    score: float | None
-    note: str
-    status: str  # open, accepted, rejected
-    resolved_at: datetime | None = None
-    resolved_by: str | None = None
-    resolution_note: str | None = None
-    attempt_id: int | None = None  # a dispute of an exam answer: the attempt ...
-    position: int | None = None  # ... and the question's place on its paper (0-based)
-    original_exam_score: float | None = None  # the attempt's score before an accepted dispute corrected it
-    original_exam_passed: bool | None = None
-
-    @property
-    def open(self) -> bool:
-        return self.status == "open"
-
-
-_DISPUTE_COLS = (
-    "id, ts, profile, qid, review_id, answer, verdict, score, note, status, resolved_at, resolved_by, resolution_note,"
-    " attempt_id, position, original_exam_score, original_exam_passed"
-)
-
-
-def _case(r: Sequence[object]) -> DisputeCase:
-    return DisputeCase(
-        int(r[0]),  # type: ignore[call-overload]
-        parse_ts(str(r[1])),
-        str(r[2]),
-        str(r[3]),
-        int(r[4]) if r[4] is not None else None,  # type: ignore[call-overload]
-        str(r[5]),
-        str(r[6]),
-        float(r[7]) if r[7] is not None else None,  # type: ignore[arg-type]
-        str(r[8] or ""),
-        str(r[9]),
-        parse_ts(str(r[10])) if r[10] else None,
-        str(r[11]) if r[11] is not None else None,
-        str(r[12]) if r[12] is not None else None,
-        int(r[13]) if r[13] is not None else None,  # type: ignore[call-overload]
-        int(r[14]) if r[14] is not None else None,  # type: ignore[call-overload]
-        float(r[15]) if r[15] is not None else None,  # type: ignore[arg-type]
-        bool(r[16]) if r[16] is not None else None,
-    )
+DisputeCase = Dispute
+"""A dispute as the trainer and the learner see it (the store's record, every column)."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +94,7 @@ def exam_context(store: Store, case: DisputeCase) -> ExamContext | None:
 
 def disputes(store: Store, *, profile: str | None = None, status: str | None = None) -> list[DisputeCase]:
     """Disputes, open ones first, then newest first."""
-    sql = f"SELECT {_DISPUTE_COLS} FROM disputes"
+    sql = f"SELECT {DISPUTE_COLS} FROM disputes"
     where: list[str] = []
     params: list[str] = []
     if profile is not None:
@@ -157,22 +106,22 @@ def disputes(store: Store, *, profile: str | None = None, status: str | None = N
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY status != 'open', id DESC"
-    return [_case(r) for r in store.execute(sql, params)]
+    return [dispute_from_row(r) for r in store.execute(sql, params)]
 
 
 def get_dispute(store: Store, dispute_id: int) -> DisputeCase | None:
-    r = store.execute(f"SELECT {_DISPUTE_COLS} FROM disputes WHERE id = ?", (dispute_id,)).fetchone()
-    return _case(r) if r else None
+    r = store.execute(f"SELECT {DISPUTE_COLS} FROM disputes WHERE id = ?", (dispute_id,)).fetchone()
+    return dispute_from_row(r) if r else None
 
 
 def notices(store: Store, profile: str, now: datetime, *, days: int = NOTICE_DAYS) -> list[DisputeCase]:
     """The learner's disputes resolved in the last ``days`` days, newest first (for their home)."""
     rows = store.execute(
-        f"SELECT {_DISPUTE_COLS} FROM disputes WHERE profile = ? AND status != 'open' AND resolved_at >= ?"
+        f"SELECT {DISPUTE_COLS} FROM disputes WHERE profile = ? AND status != 'open' AND resolved_at >= ?"
         " ORDER BY resolved_at DESC",
         (profile, iso(now - timedelta(days=days))),
     )
-    return [_case(r) for r in rows]
+    return [dispute_from_row(r) for r in rows]
 
 
 def resolve_dispute(
