@@ -21,10 +21,13 @@ the screens that matter check again when they open. Action names are the app's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from typing import TYPE_CHECKING
 
-from quiz.accounts import Account
-from quiz.store import Store, iso
+if TYPE_CHECKING:  # the terminal app starts without the accounts (hashing) or the store's imports
+    from datetime import datetime
+
+    from quiz.accounts import Account
+    from quiz.store import Store
 
 TRAINER_ACTIONS = frozenset({"trainer", "browse", "reload"})
 """The trainer's tools: the team view, item analysis, the bank browser (answer keys), reloading banks."""
@@ -73,6 +76,8 @@ class Access:
 
 def exam_running(store: Store, profile: str, now: datetime) -> bool:
     """Whether ``profile`` has a mock exam started, not submitted, with time left at ``now``."""
+    from quiz.store import iso
+
     r = store.execute(
         "SELECT 1 FROM exam_attempts WHERE profile = ? AND submitted IS NULL AND deadline > ? LIMIT 1",
         (profile, iso(now)),

@@ -177,6 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context()
     try:
         ctx = Context.from_env(banks=args.banks, db=args.db, profile=args.profile, lang=args.lang)
+        if not args.command:  # the home screen: its numbers are worked out beside the UI's start-up (quiz.home)
+            from quiz.home import HomePrefetch
+
+            ctx.home_prefetch = HomePrefetch.start(ctx)
         handler = _resolve(spec or UI_HANDLER)
         return handler(args, ctx)
     except UserError as e:

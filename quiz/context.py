@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from quiz.home import HomePrefetch
     from quiz.library import Library
     from quiz.loader import Problem
 
@@ -41,6 +42,8 @@ class Context:
     profile: str = "default"
     # ``--lang`` / ``QUIZ_LANG``: overrides the learner's language setting; None keeps the setting.
     language: str | None = None
+    # ``quiz`` (the home screen): the child process working out the home screen's numbers (quiz.home)
+    home_prefetch: HomePrefetch | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_env(

@@ -601,6 +601,29 @@ class Store:
             raise
         return store
 
+    @classmethod
+    def open_current_readonly(cls, path: str | Path, *, timeout: float = 0.2) -> Store | None:
+        """A read-only connection to an existing database at this version's schema, else None (missing,
+        foreign, older or newer, locked for longer than ``timeout`` seconds): for a reader that must
+        never create, migrate or wait long (the home screen's head start, :mod:`quiz.home`)."""
+        p = Path(path)
+        if not p.is_file():
+            return None
+        uri = "file:" + urllib.parse.quote(str(p.resolve())) + "?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout, check_same_thread=False)
+        except sqlite3.Error:
+            return None
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if version == SCHEMA_VERSION and _QUIZ_TABLES <= names:
+                return cls(conn, p)
+        except sqlite3.Error:
+            pass
+        conn.close()
+        return None
+
     def _migrate(self, version: int) -> None:
         """Run the migrations from ``version`` up, each in its own transaction with the version bump."""
         while version < SCHEMA_VERSION:

@@ -41,6 +41,7 @@ from tui.messages import LibraryRefreshed
 if TYPE_CHECKING:
     from quiz.accounts import Account
     from quiz.grading.result import GradeResult
+    from quiz.home import Prefetched
     from quiz.library import Library
     from quiz.loader import Problem
     from quiz.model import AnyQuestion
@@ -57,6 +58,8 @@ def utc_now() -> datetime:
 IDLE_CHECK_SECONDS = 15.0
 """Served: how often an idle session is looked at (more often when the idle time is shorter)."""
 IDLE_WARNING_SECONDS = 60.0
+PREFETCH_WAIT = 0.3
+"""How long ``quiz`` waits, once the UI is imported, for the home screen's numbers (quiz.home)."""
 """Served: how long before an idle session ends it says so."""
 
 
@@ -104,9 +107,12 @@ class QuizApp(App[int]):
         served: bool = False,
         account: Account | None = None,
         idle_minutes: float = 0.0,
+        prefetched: Prefetched | None = None,
     ) -> None:
         super().__init__()
         self.ctx = ctx
+        # the home screen's numbers and the learner's theme, worked out before the app started (quiz.home)
+        self.prefetched = prefetched
         self.clock = clock
         self._store = store
         self.access = Access(served=served, account=account)
@@ -204,7 +210,13 @@ class QuizApp(App[int]):
         from tui.screens.home import HomeScreen
         from tui.screens.login import LoginScreen
 
-        self.push_screen(HomeScreen() if self.logged_in else LoginScreen())
+        first = self.prefetched
+        if first is not None and self.logged_in:
+            self.theme = theme_name(first.theme)
+        # pushed once the app has started: what Textual lays out and draws while it starts (inside its
+        # start-up batch) is never shown, and a whole home screen drawn there would be drawn again
+        self.call_later(self.push_screen, HomeScreen(first.view if first is not None else None)
+                        if self.logged_in else LoginScreen())
         self.open_services()
         if self.idle_seconds is not None:
             self.set_interval(min(IDLE_CHECK_SECONDS, self.idle_seconds / 4), self._check_idle)
@@ -300,11 +312,15 @@ class QuizApp(App[int]):
         banks load (here, not in a worker of its own, so that loading them waits for it)."""
         from tui.screens.home import HomeScreen
 
-        quick = self.ctx.quick_library()
         home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
-        if quick is None or home is None:
+        if home is None or home.data is not None or self.prefetched is not None:
+            return  # no home, or its numbers are already there (worked out before the app started)
+        quick = self.ctx.quick_library()
+        if quick is None:
             return
-        data = home.compute(quick, assignments=False)
+        from quiz.home import home_view
+
+        data = home_view(self.store, quick, self.profile, self.clock(), preview=True)
         painted = threading.Event()
 
         def show() -> None:
@@ -697,6 +713,7 @@ def make_app(
     served: bool = False,
     account: Account | None = None,
     idle_minutes: float = 0.0,
+    prefetched: Prefetched | None = None,
 ) -> QuizApp:
     """The app with its services injected (``quiz`` and the tests both build it here).
 
@@ -707,18 +724,25 @@ def make_app(
     banks; ``language`` overrides the learner's setting. ``served`` runs it for a
     browser (``quiz serve``): a login screen first and the rules of
     :mod:`quiz.access`; ``account`` starts it logged in as that account (tests); ``idle_minutes``
-    (served) ends the session after that long without a key or a click (0: never).
+    (served) ends the session after that long without a key or a click (0: never). ``prefetched``
+    (:class:`quiz.home.HomePrefetch`) is the home screen's first view and the learner's language and
+    theme settings, worked out while the app was starting: the first frame is then complete.
     """
     clock: Clock = now or utc_now
-    i18n.set_language(language or "zh")
+    # the learner's own setting when worked out already (a setting, not an override: 设置 still changes it)
+    setting = ("en" if prefetched.language == "en" else "zh") if prefetched is not None else "zh"
+    i18n.set_language(language or setting)
     localize_all()
     return QuizApp(ctx, clock=clock, store=store, library=library, problems=problems, start=start, language=language,
-                   served=served, account=account, idle_minutes=idle_minutes)
+                   served=served, account=account, idle_minutes=idle_minutes, prefetched=prefetched)
 
 
 def _run(ctx: Context, start: Start) -> int:
     check_db_path(ctx.db_path)  # a bad --db is one line before anything is painted
-    app = make_app(ctx, start=start, language=ctx.language)
+    # the child process working out home's numbers has had the UI's imports to do it: a short wait
+    # more costs less than painting the home screen twice
+    prefetched = ctx.home_prefetch.result(PREFETCH_WAIT) if ctx.home_prefetch is not None else None
+    app = make_app(ctx, start=start, language=ctx.language, prefetched=prefetched)
     result = app.run()
     if app.fatal:
         raise UserError(app.fatal)

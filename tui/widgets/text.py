@@ -11,9 +11,12 @@ an Option, a Tree label, a DataTable cell or a Select option would be read as ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.cells import cell_len, set_cell_size
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 
 from quiz.text import printable
@@ -22,6 +25,24 @@ from quiz.text import printable
 def plain(text: str, style: str = "") -> Text:
     """Bank or learner text to show as it is: never markup, never a terminal control."""
     return Text(printable(text), style=style)
+
+
+class Fitted:
+    """One line laid out for the width it is drawn at: ``line(width)`` makes it, each time the width
+    changes. An option list's row built this way is right in the first frame, before any widget has
+    a size, and after a resize, without being built again by the screen."""
+
+    def __init__(self, line: Callable[[int], Text]) -> None:
+        self._line = line
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = self._line(options.max_width)
+        text.no_wrap = True
+        text.overflow = "crop"
+        yield text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, options.max_width)
 
 
 def fit(text: str, width: int) -> str:
