@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import cast
@@ -49,13 +48,36 @@ def _common(p: argparse.ArgumentParser, *, top: bool = False) -> None:
                    help="language of the app and of grading feedback (env QUIZ_LANG; default: the profile's setting, else zh)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+TOP_OPTIONS = ("--db", "--banks", "--profile", "--lang")
+"""The options ``quiz`` itself takes, each with a value."""
+
+
+def opens_the_app(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` is ``quiz`` with at most its own options (``--db X``, ``--lang=en`` ...): the home
+    screen, for which the subcommands' parsers need not be built. Anything else (a subcommand, ``-h``,
+    an abbreviated or unknown option) is left to the full parser."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in TOP_OPTIONS:
+            i += 2
+        elif arg.partition("=")[0] in TOP_OPTIONS and "=" in arg:
+            i += 1
+        else:
+            return False
+    return True
+
+
+def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; without ``subcommands``, only ``quiz``'s own options (see :func:`opens_the_app`)."""
     parser = argparse.ArgumentParser(
         prog="quiz",
         description="掌柜学堂 · Seller Academy: platform rules and dispute handling, practised until they stick.",
     )
     _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if not subcommands:
+        return parser
 
     p = sub.add_parser("study", help="open the UI in a study session")
     _common(p)
@@ -171,8 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # pydantic looks for plugins in every installed package's entry points on first use: this
     # program uses none, and the look-up is a measurable part of the start-up
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(subcommands=not opens_the_app(arguments))
+    args = parser.parse_args(arguments)
     spec = HANDLERS.get(args.command) if args.command else UI_HANDLER
     ctx = Context()
     try:
@@ -186,15 +209,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as e:
         print(f"quiz: {printable(str(e), one_line=True)}", file=sys.stderr)
         return 2
-    except sqlite3.OperationalError as e:  # e.g. a database locked by another program for too long
-        from quiz.store import StoreError
-
-        print(f"quiz: {StoreError.of(ctx.db_path, e)}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as e:
+        import sqlite3  # (here: the app starts without it on its way to the first screen)
+
+        if not isinstance(e, sqlite3.OperationalError):
+            raise
+        from quiz.store import StoreError  # e.g. a database locked by another program for too long
+
+        print(f"quiz: {StoreError.of(ctx.db_path, e)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

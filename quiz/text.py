@@ -18,7 +18,6 @@ text must stay on one line (an id in a one-line message).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
@@ -132,6 +131,8 @@ def safe_json(value: object, *, indent: int | None = None) -> str:
     """JSON that is valid (a NaN or an infinity becomes ``null``: JSON has neither) and safe on a
     terminal (every unsafe character is written as a ``\\uXXXX`` escape, so the value read back
     is the same)."""
+    import json
+
     try:  # the common case: nothing to replace, so no copy of the value is made first
         text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)
     except ValueError:  # a NaN or an infinity in it

@@ -25,7 +25,6 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
 
 from quiz.access import Access
 from quiz.context import Context
@@ -39,6 +38,8 @@ from tui.keys import bind, localize_all
 from tui.messages import LibraryRefreshed
 
 if TYPE_CHECKING:
+    from textual.widgets import Input, TextArea
+
     from quiz.accounts import Account
     from quiz.grading.result import GradeResult
     from quiz.home import Prefetched
@@ -646,15 +647,14 @@ class QuizApp(App[int]):
         pass
 
     # -- what the learner types is text, never a terminal control ------------------------
-    @on(Input.Changed)
-    def _plain_input(self, event: Input.Changed) -> None:
+    # (handlers by name, not @on: the text widgets are not imported on the way to the first screen)
+    def on_input_changed(self, event: Input.Changed) -> None:
         """A pasted escape sequence or direction override is dropped from any text box (an Input
         draws its value as it is: ESC would reach the terminal)."""
         if UNSAFE_RE.search(event.value):
             event.input.value = " ".join(strip_unsafe(event.value).splitlines())
 
-    @on(TextArea.Changed)
-    def _plain_text_area(self, event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
         text = event.text_area.text
         if UNSAFE_RE.search(text):
             event.text_area.text = strip_unsafe(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast
 
-from textual import on
+from textual import events, on
 from textual.binding import BindingsMap, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -40,6 +40,17 @@ class BrowserKeys(Screen[R], Generic[R]):
 
 class QuizScreen(BrowserKeys[R], Generic[R]):
     BINDINGS: ClassVar[list[BindingType]] = [bind("escape", "back", "key.back")]
+
+    _resumed = False
+
+    @on(events.ScreenResume)
+    def _styled_at_mount(self, event: events.ScreenResume) -> None:
+        """A screen's first resume follows its mount, where every widget was just styled: Textual would
+        style them all again (a later resume does, for what changed while the screen was covered).
+        (Runs before Textual's own handler: handlers run from the subclass up.)"""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     @property
     def quiz(self) -> QuizApp:

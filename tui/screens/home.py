@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
@@ -177,7 +178,8 @@ class HomeScreen(QuizScreen[None]):
         labels = [t("home.bank_line", title=row.title, count=row.count) if row.is_bank
                   else "  " + (row.title or t("browse.no_topic")) for row in data.topics]
         # each row lays itself out at the list's width (label, bar and figure in columns, every row whole)
-        topics.add_options([Option(Fitted(partial(self._topic_line, labels, i, row)), id=row.id)
+        columns = lru_cache(maxsize=4)(partial(self._row_widths, labels))  # worked out once per width
+        topics.add_options([Option(Fitted(partial(self._topic_line, columns, labels[i], row)), id=row.id)
                             for i, row in enumerate(data.topics)])  # at once: each add lays the list out again
         if highlighted is not None and highlighted < topics.option_count:
             topics.highlighted = highlighted
@@ -246,11 +248,10 @@ class HomeScreen(QuizScreen[None]):
         return label_w, max(1, min(bar_w, room - label_w))
 
     @classmethod
-    def _topic_line(cls, labels: list[str], index: int, row: TopicRow, width: int) -> Text:
-        """Row ``index`` of the banks and topics at ``width`` cells: its label, its mastery bar and figure,
-        in columns shared by every row (:meth:`_row_widths`)."""
-        label_w, bar_w = cls._row_widths(labels, width)
-        label = labels[index]
+    def _topic_line(cls, columns: Callable[[int], tuple[int, int]], label: str, row: TopicRow, width: int) -> Text:
+        """A row of the banks and topics at ``width`` cells: its label, its mastery bar and figure, in the
+        ``columns`` (label and bar widths, :meth:`_row_widths`) every row shares."""
+        label_w, bar_w = columns(width)
         if row.is_bank:
             head = Text(fit(label, label_w), style="bold")
         else:

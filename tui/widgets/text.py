@@ -15,9 +15,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from rich.cells import cell_len, set_cell_size
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.measure import Measurement
 from rich.text import Text
+from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 
 from quiz.text import printable
 
@@ -27,22 +30,32 @@ def plain(text: str, style: str = "") -> Text:
     return Text(printable(text), style=style)
 
 
-class Fitted:
-    """One line laid out for the width it is drawn at: ``line(width)`` makes it, each time the width
-    changes. An option list's row built this way is right in the first frame, before any widget has
-    a size, and after a resize, without being built again by the screen."""
+class Fitted(Visual):
+    """One line laid out for the width it is drawn at: ``line(width)`` makes it when the width changes.
+    An option list's row built this way is right in the first frame, before any widget has a size, and
+    after a resize, without the screen building it again. Drawn as Textual draws a ``Text`` (as
+    :class:`~textual.content.Content`); always one line high, so measuring it draws nothing."""
 
     def __init__(self, line: Callable[[int], Text]) -> None:
         self._line = line
+        self._width = -1
+        self._content: Content | None = None
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        text = self._line(options.max_width)
-        text.no_wrap = True
-        text.overflow = "crop"
-        yield text
+    def content(self, width: int) -> Content:
+        if self._content is None or width != self._width:
+            text = self._line(width)
+            text.truncate(width, overflow="crop")
+            self._content, self._width = Content.from_rich_text(text), width
+        return self._content
 
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(1, options.max_width)
+    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
+        return self.content(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return container_width
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return 1
 
 
 def fit(text: str, width: int) -> str:
