@@ -78,6 +78,11 @@ def bench_process(runs: int, tmp: Path) -> None:
     print(f"  hello world             : {_ms(hello)}")
     print(f"  quiz home with numbers  : {_ms(home)}")
     print(f"  ratio home/hello        : {statistics.median(home) / statistics.median(hello):.2f}  (target <= 1.5)")
+    # each home run against the hello run just before it: the machine's drift (another process, a
+    # slower minute) cancels out of the pair
+    paired = sorted(h / w for h, w in zip(home, hello, strict=True))
+    print(f"  paired ratio            : median {statistics.median(paired):.2f}  "
+          f"(quartiles {paired[len(paired) // 4]:.2f}-{paired[(3 * len(paired)) // 4]:.2f})")
 
 
 async def bench_in_process(runs: int, tmp: Path) -> None:

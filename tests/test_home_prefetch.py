@@ -133,3 +133,22 @@ def test_a_returning_learner_never_sees_the_loading_line(tmp_path: Path) -> None
     again = run_in_pty(quiz_command(), env=env, cwd=tmp_path, expect=["待复习", "掌握"], size=(100, 32))
     assert again.seen and again.status == 0, again.output[-400:]
     assert "正在加载题库" not in again.output
+
+
+async def test_after_the_first_frame_the_app_loads_the_banks_and_shows_their_own_numbers(tmp_path: Path) -> None:
+    """The head start is only the first frame: the store and the banks are loaded right after it, and
+    home then shows what they say (here the handed-over view claimed 42 due; the learner has none)."""
+    ctx = Context(banks_dir=TUI_BANKS, db_path=tmp_path / "p.db", profile="amy")
+    app = make_app(ctx, now=MovableClock(), prefetched=Prefetched("zh", "dark", _view(42)))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        for _ in range(50):
+            if app.ready and "待复习 0 题" in screen_text(app):
+                break
+            await pilot.pause(0.1)
+        assert app.ready
+        text = screen_text(app)
+        assert "待复习 0 题" in text and "待复习 42 题" not in text, text
+        await pilot.press("s")  # and the app works: a study session opens on the loaded banks
+        await settle(pilot)
+        assert type(app.screen).__name__ == "StudyScreen"

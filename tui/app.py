@@ -218,7 +218,10 @@ class QuizApp(App[int]):
         # start-up batch) is never shown, and a whole home screen drawn there would be drawn again
         self.call_later(self.push_screen, HomeScreen(first.view if first is not None else None)
                         if self.logged_in else LoginScreen())
-        self.open_services()
+        if first is None or not self.logged_in:
+            self.open_services()
+        # else the home screen starts the services once its first frame is out: loading the banks
+        # would take the CPU from drawing it
         if self.idle_seconds is not None:
             self.set_interval(min(IDLE_CHECK_SECONDS, self.idle_seconds / 4), self._check_idle)
 

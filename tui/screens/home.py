@@ -80,10 +80,6 @@ class HomeScreen(QuizScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#home-notes").display = False
-        self.query_one("#topics").border_title = t("home.banks")
-        self.query_one("#exams").border_title = t("home.exams")
-        self.query_one("#menu").border_title = t("home.menu")
-        self._fill_menu()
         # below 100 columns the menu is folded away: the focus goes to what is on screen (the -narrow
         # class is not set yet at the first mount, so the width is read from the terminal)
         narrow = self.has_class("-narrow") or self.app.size.width < 100
@@ -91,6 +87,8 @@ class HomeScreen(QuizScreen[None]):
         if self._first_view is not None:  # the numbers are here already: in the first frame
             self._show(self._first_view)
             self._first_view = None
+            # the store and the banks are loaded once that frame is out (they would take the CPU from it)
+            self.call_after_refresh(self.quiz.open_services)
         self.refresh_view()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
