@@ -35,6 +35,7 @@ from tui import i18n
 from tui.commands import MainCommands, QuizPalette, ScreenCommands, ThemeCommands
 from tui.i18n import t
 from tui.keys import bind, localize_all
+from tui.layout import TALL, WIDE
 from tui.messages import LibraryRefreshed
 
 if TYPE_CHECKING:
@@ -86,9 +87,9 @@ class QuizApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "掌柜学堂"
     COMMANDS = App.COMMANDS | {MainCommands, ScreenCommands}
-    # Screens get a -narrow class below 100 columns and -short below 30 rows (app.tcss lays them out for 80x24).
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual's own ClassVar)
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
+    # Screens get a -narrow class below WIDE columns and -short below TALL rows (tui.layout; app.tcss lays them out for 80x24).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012 (Textual's own ClassVar)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("ctrl+q", "quit", "key.quit", priority=True, show=False),
         bind("f1", "go_home", "key.home", show=False),

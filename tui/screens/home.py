@@ -20,6 +20,7 @@ from quiz.scores import format_score, score_range
 from quiz.text import printable
 from tui.i18n import t
 from tui.keys import bind
+from tui.layout import is_narrow
 from tui.screens.base import QuizScreen
 from tui.widgets.footer import QuizFooter
 from tui.widgets.text import Fitted, clip, duration, fit, meter
@@ -82,7 +83,7 @@ class HomeScreen(QuizScreen[None]):
         self.query_one("#home-notes").display = False
         # below 100 columns the menu is folded away: the focus goes to what is on screen (the -narrow
         # class is not set yet at the first mount, so the width is read from the terminal)
-        narrow = self.has_class("-narrow") or self.app.size.width < 100
+        narrow = self.has_class("-narrow") or is_narrow(self.app.size.width)
         self.query_one("#topics" if narrow else "#menu", OptionList).focus()
         if self._first_view is not None:  # the numbers are here already: in the first frame
             self._show(self._first_view)

@@ -2,7 +2,7 @@
 
 Textual's :class:`~textual.widgets.Footer` lays its keys in a row and lets the
 row run off the right edge, so at 80 columns the last key is cut (``^p 命``).
-:class:`QuizFooter` is compact below 100 columns and leaves out, from the end,
+:class:`QuizFooter` is compact below 100 columns (:data:`tui.layout.WIDE`) and leaves out, from the end,
 the keys that do not fit whole; the command palette key (Ctrl+P, always shown
 on the right) lists every key the footer left out. Screens order their
 bindings most useful first.
@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-NARROW = 100
+from tui.layout import is_narrow
 
 
 def key_width(key: FooterKey, compact: bool) -> int:
@@ -53,7 +53,7 @@ class QuizFooter(Footer):
             return sum(key_width(w, compact) for w in ws if isinstance(w, FooterKey))
 
         # roomy when every key fits that way (and the terminal is wide), else compact
-        compact = width < NARROW or need(keys + palette, False) > width
+        compact = is_narrow(width) or need(keys + palette, False) > width
         if self.compact != compact:
             self.set_reactive(Footer.compact, compact)
             self.set_class(compact, "-compact")
