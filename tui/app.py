@@ -214,15 +214,15 @@ class QuizApp(App[int]):
 
         first = self.prefetched
         if first is not None and self.logged_in:
+            # home's numbers were worked out while the app started (quiz.home): the home screen, complete,
+            # is pushed once the app has started (what Textual lays out and draws inside its start-up
+            # batch is never shown: the whole screen would be drawn twice), and it starts the services
+            # once its first frame is out (loading the banks would take the CPU from drawing it)
             self.theme = theme_name(first.theme)
-        # pushed once the app has started: what Textual lays out and draws while it starts (inside its
-        # start-up batch) is never shown, and a whole home screen drawn there would be drawn again
-        self.call_later(self.push_screen, HomeScreen(first.view if first is not None else None)
-                        if self.logged_in else LoginScreen())
-        if first is None or not self.logged_in:
+            self.call_later(self.push_screen, HomeScreen(first.view))
+        else:
+            self.push_screen(HomeScreen() if self.logged_in else LoginScreen())
             self.open_services()
-        # else the home screen starts the services once its first frame is out: loading the banks
-        # would take the CPU from drawing it
         if self.idle_seconds is not None:
             self.set_interval(min(IDLE_CHECK_SECONDS, self.idle_seconds / 4), self._check_idle)
 
