@@ -123,6 +123,17 @@ def _finite(value: object) -> object:
     return value
 
 
+_SOFT_BREAK = re.compile(r"(?<=[，、,])[ \t]*\r?\n[ \t]*(?=\S)(?![0-9０-９]+[.．、)）]|[（(][0-9０-９一二三四五六七八九十]+[)）]|[-•·*]|[①-⑳]|[一二三四五六七八九十]+、)")
+
+
+def reflow(text: str) -> str:
+    """Bank prose as it is meant to read: a line break right after a comma (``，``, ``、``, ``,``) is where
+    the author's editor wrapped a ``|`` block mid-sentence, not a new line, and is dropped (the sentence
+    goes on; the screen wraps it at its own width). Breaks after a full stop or a colon, and before a list
+    item (``2.``, ``（2）``, ``②``, ``- ``, ``二、``), stay."""
+    return _SOFT_BREAK.sub(lambda m: " " if text[m.start() - 1] == "," else "", text)
+
+
 def _u_escape(m: re.Match[str]) -> str:
     return f"\\u{ord(m.group()):04x}"
 

@@ -14,7 +14,7 @@ from textual.widgets import Header, Static, Tree
 
 from quiz.library import Item
 from quiz.model import LETTERS, AnyQuestion, KeyPoint
-from quiz.text import printable
+from quiz.text import printable, reflow
 from tui.i18n import colon, join, t
 from tui.keys import bind
 from tui.screens.base import QuizScreen
@@ -72,10 +72,10 @@ def preview(item: Item) -> RenderableType:
             parts.append(Text(t("browse.pass", percent=round(q.pass_ * 100)), style="dim"))
     if q.type == "scenario" and q.sample_answer:
         parts.append(Text(t("browse.sample"), style="bold"))
-        parts.append(plain("  " + q.sample_answer.strip()))
+        parts.append(plain("  " + reflow(q.sample_answer.strip())))
     if q.explanation:
         parts.append(Text(""))
-        parts.append(plain(f"{t('feedback.explanation')}{colon()}{q.explanation.strip()}"))
+        parts.append(plain(f"{t('feedback.explanation')}{colon()}{reflow(q.explanation.strip())}"))
     if q.source or q.as_of:
         source = plain(f"{t('feedback.source')}{colon()}{(q.source or '-').strip()}", style="dim")
         if q.as_of:

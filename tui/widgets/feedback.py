@@ -24,7 +24,7 @@ from textual.widgets import Static
 
 from quiz.grading.result import GradeResult
 from quiz.model import LETTERS, AnyQuestion
-from quiz.text import UNSAFE_RE, printable
+from quiz.text import UNSAFE_RE, printable, reflow
 from tui.i18n import colon, language, t
 from tui.widgets.text import plain
 from tui.widgets.wrap import Paragraph
@@ -130,7 +130,7 @@ def expected_line(question: AnyQuestion, expected: str) -> Text:
         is_true = expected in ("对", "true", "True")
         return _line(t("feedback.expected"), t("feedback.judge_true") if is_true else t("feedback.judge_false"), "green")
     if question.type == "scenario":
-        return _line(t("feedback.sample"), expected, "green")
+        return _line(t("feedback.sample"), reflow(expected), "green")
     return _line(t("feedback.expected"), expected, "green")
 
 
@@ -245,7 +245,7 @@ def feedback_renderable(
         for note in result.answer_feedback:
             parts.append(plain("» " + note.strip(), style="cyan"))
     if question.explanation:
-        parts.append(_line(t("feedback.explanation"), question.explanation.strip()))
+        parts.append(_line(t("feedback.explanation"), reflow(question.explanation.strip())))
     source = _source(question)
     if source is not None:
         parts.append(source)

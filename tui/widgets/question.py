@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from quiz.model import AnyQuestion
-from quiz.text import printable
+from quiz.text import printable, reflow
 from tui.i18n import t
 from tui.widgets.wrap import Paragraph
 
@@ -19,7 +19,7 @@ def question_text(question: AnyQuestion, *, number: str = "") -> Text:
     if number:
         out.append(f"  {number}", style="dim")
     out.append("\n\n")
-    out.append(printable(question.prompt.strip()), style="bold")
+    out.append(printable(reflow(question.prompt.strip())), style="bold")
     return out
 
 
