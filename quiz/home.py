@@ -5,8 +5,9 @@ resume, the trainer's assignments, the answers to disputes) and returns a :class
 what the home screen shows, as plain values (text, numbers, times), ready to lay out. The
 screen draws it and holds no rule of its own about what is due, mastered or ready.
 
-This module imports nothing heavy: a view can be drawn, and unpickled, without the core's
-modules. That is what :class:`HomePrefetch` is for. ``quiz`` (the home screen) starts, as its
+This module imports nothing heavy and its records are named tuples (a dataclass costs a
+millisecond to define, on the way to the first frame): a view can be drawn, and unpickled,
+without the core's modules. That is what :class:`HomePrefetch` is for. ``quiz`` (the home screen) starts, as its
 first step, a child process that opens the progress database read-only, reads the light index
 of the banks (:mod:`quiz.index`) and works out the view, while this process imports the UI on
 the other core; the app takes the view when it starts and paints the home screen complete in
@@ -21,9 +22,8 @@ import os
 import pickle
 import select
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from quiz.context import Context
@@ -31,19 +31,17 @@ if TYPE_CHECKING:
     from quiz.store import Store
 
 
-@dataclass(frozen=True)
-class TopicRow:
+class TopicRow(NamedTuple):
     """One row of 题库: a bank (its title and question count), or a topic of a bank with several."""
 
     id: str  # what selecting it opens: "bank:<bank id>" or "topic:<topic>"
     title: str  # the bank's title or the topic ("" for questions without a topic)
     is_bank: bool
-    count: int  # the bank's questions (0 for a topic row)
+    questions: int  # the bank's questions (0 for a topic row)
     mastery: float  # 0..1
 
 
-@dataclass(frozen=True)
-class ExamRow:
+class ExamRow(NamedTuple):
     """One row of 模拟考试: the exam, the learner's best score and the readiness range."""
 
     exam_id: str
@@ -56,8 +54,7 @@ class ExamRow:
     likely_pass: bool
 
 
-@dataclass(frozen=True)
-class Resume:
+class Resume(NamedTuple):
     """What ``c`` (继续上次) resumes: a running mock exam, else an unfinished study session."""
 
     kind: Literal["exam", "study"]
@@ -70,8 +67,7 @@ class Resume:
     total: int = 0  # study: the session's questions
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):
     """A trainer's assignment for this learner (an exam to take or a topic to practise)."""
 
     kind: str  # "exam" or "topic"
@@ -83,8 +79,7 @@ class Task:
     note: str
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(NamedTuple):
     """A dispute of this learner's, resolved lately."""
 
     prompt: str  # the question's prompt (its id when the banks are not loaded yet)
@@ -92,8 +87,7 @@ class Notice:
     note: str
 
 
-@dataclass(frozen=True)
-class HomeView:
+class HomeView(NamedTuple):
     """What the home screen shows (see the module docstring)."""
 
     profile: str
@@ -167,8 +161,7 @@ def home_view(store: Store, lib: Library, profile: str, now: datetime, *, previe
 # --------------------------------------------------------------------------- the head start
 
 
-@dataclass(frozen=True)
-class Prefetched:
+class Prefetched(NamedTuple):
     """What the child process worked out: the learner's language and theme settings and the view."""
 
     language: str

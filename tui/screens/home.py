@@ -174,7 +174,7 @@ class HomeScreen(QuizScreen[None]):
         topics = self.query_one("#topics", OptionList)
         highlighted = topics.highlighted
         topics.clear_options()
-        labels = [t("home.bank_line", title=row.title, count=row.count) if row.is_bank
+        labels = [t("home.bank_line", title=row.title, count=row.questions) if row.is_bank
                   else "  " + (row.title or t("browse.no_topic")) for row in data.topics]
         # each row lays itself out at the list's width (label, bar and figure in columns, every row whole)
         columns = lru_cache(maxsize=4)(partial(self._row_widths, labels))  # worked out once per width
