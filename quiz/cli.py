@@ -194,8 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # program uses none, and the look-up is a measurable part of the start-up
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     arguments = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(subcommands=not opens_the_app(arguments))
-    args = parser.parse_args(arguments)
+    if arguments:
+        args = build_parser(subcommands=not opens_the_app(arguments)).parse_args(arguments)
+    else:  # plain `quiz`, the most common start: what the parser would say, without building it
+        args = argparse.Namespace(command=None, **{option[2:]: None for option in TOP_OPTIONS})
     spec = HANDLERS.get(args.command) if args.command else UI_HANDLER
     ctx = Context()
     try:

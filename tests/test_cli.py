@@ -153,3 +153,22 @@ def test_the_app_refuses_a_db_that_is_not_sqlite_before_it_starts(tmp_path: Path
         assert out.stdout == ""  # nothing was painted
         assert out.stderr.strip() == f"quiz: {db}: not a SQLite database (refusing to touch it); give another --db"
     assert db.read_bytes() == before
+
+
+def test_plain_quiz_and_quiz_with_its_own_options_parse_as_the_full_parser_does() -> None:
+    """``quiz`` alone skips building the parser, and ``quiz --db X`` builds only quiz's own options:
+    both must read exactly as the full parser reads them."""
+    import argparse
+
+    from quiz import cli
+
+    full = cli.build_parser()
+    assert vars(full.parse_args([])) == vars(argparse.Namespace(command=None, **{o[2:]: None for o in cli.TOP_OPTIONS}))
+    for argv in (["--db", "x.db"], ["--lang=en", "--profile", "amy"], ["--banks", "b", "--db=y"]):
+        assert cli.opens_the_app(argv)
+        assert vars(cli.build_parser(subcommands=False).parse_args(argv)) == vars(full.parse_args(argv))
+    for argv in (["stats"], ["--db", "x", "stats"], ["-h"], ["--pro", "amy"], ["--unknown"]):
+        assert not cli.opens_the_app(argv)
+    # every option quiz itself takes is one opens_the_app knows
+    top = {a.option_strings[0] for a in full._actions if a.option_strings and a.dest not in ("help",)}
+    assert top == set(cli.TOP_OPTIONS)
