@@ -377,6 +377,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "team.col.tasks": ("任务", "Tasks"),
     "team.col.last": ("最近学习", "Last active"),
     "team.readiness_line": ("{title}：预计 {score}/{total}", "{title}: expected {score}/{total}"),
+    "team.summary": ("答题 {answers} · 已学 {seen}/{questions} · 考试通过 {passed}/{taken} · 最近学习 {last}",
+                     "{answers} answers · seen {seen}/{questions} · exams passed {passed}/{taken} · last active {last}"),
     "team.attempts": ("考试记录（{count} 次）", "Exam attempts ({count})"),
     "disputes.tab": ("申诉", "Disputes"),
     "disputes.title": ("学员申诉（待处理 {count}）", "Disputes ({count} open)"),

@@ -18,6 +18,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, SelectionLi
 
 from quiz.errors import UserError
 from tui.i18n import colon, t
+from tui.layout import is_narrow
 from tui.widgets.text import clip, plain
 
 if TYPE_CHECKING:
@@ -66,12 +67,19 @@ class _Pane(Vertical):
 # --------------------------------------------------------------------------- the team
 
 
+COLUMNS = ("learner", "answers", "accuracy", "seen", "due", "mastery", "readiness", "exams", "disputes", "tasks", "last")
+"""The team table's columns (``team.col.<name>`` in i18n)."""
+NARROW_COLUMNS = ("learner", "accuracy", "due", "mastery", "readiness", "disputes", "tasks")
+"""Below 100 columns: what a trainer acts on (the rest is in the learner's detail)."""
+
+
 class TeamPane(_Pane):
     """Every learner: progress, readiness, exams, disputes, assignments; the highlighted one in detail."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: dict[str, LearnerRow] = {}
+        self._narrow = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="team-note")
@@ -103,9 +111,11 @@ class TeamPane(_Pane):
         table = self.query_one("#team-table", DataTable)
         table.clear(columns=True)
         table.border_title = t("team.title")
-        table.add_columns(t("team.col.learner"), t("team.col.answers"), t("team.col.accuracy"), t("team.col.seen"),
-                          t("team.col.due"), t("team.col.mastery"), t("team.col.readiness"), t("team.col.exams"),
-                          t("team.col.disputes"), t("team.col.tasks"), t("team.col.last"))
+        # below 100 columns the table keeps what a trainer acts on and fits without scrolling sideways;
+        # the rest (answers, seen, exams passed, last active) is in the highlighted learner's detail
+        self._narrow = is_narrow(self.app.size.width)
+        columns = NARROW_COLUMNS if self._narrow else COLUMNS
+        table.add_columns(*(t(f"team.col.{c}") for c in columns))
         for r in rows:
             name = Text(clip(r.name, 14))
             if r.role == "trainer":
@@ -118,9 +128,13 @@ class TeamPane(_Pane):
             tasks = Text(str(r.assignments_open) if r.assignments_open else "")
             if r.assignments_overdue:
                 tasks.append(" " + t("team.overdue", count=r.assignments_overdue), style="bold red")
-            table.add_row(name, str(r.answers), _pct(r.accuracy), f"{r.seen}/{r.questions}", str(r.due),
-                          _pct(r.mastery), ready_text, f"{r.exams_passed}/{r.exams_taken}",
-                          str(r.open_disputes) if r.open_disputes else "", tasks, _local(r.last_active), key=r.name)
+            cells: dict[str, str | Text] = {
+                "learner": name, "answers": str(r.answers), "accuracy": _pct(r.accuracy), "seen": f"{r.seen}/{r.questions}",
+                "due": str(r.due), "mastery": _pct(r.mastery), "readiness": ready_text,
+                "exams": f"{r.exams_passed}/{r.exams_taken}", "disputes": str(r.open_disputes) if r.open_disputes else "",
+                "tasks": tasks, "last": _local(r.last_active),
+            }
+            table.add_row(*(cells[c] for c in columns), key=r.name)
         self.query_one("#team-note", Static).update(Text(t("team.none"), style="dim") if not rows else "")
         if rows:
             self._detail(rows[0])
@@ -131,8 +145,14 @@ class TeamPane(_Pane):
         if row is not None:
             self._detail(row)
 
+    def on_resize(self) -> None:
+        if self.rows and self._narrow != is_narrow(self.app.size.width):  # the other set of columns
+            self._show(list(self.rows.values()))
+
     def _detail(self, r: LearnerRow) -> None:
         lines: list[Text] = [plain(r.name, style="bold")]
+        lines.append(Text("  " + t("team.summary", answers=r.answers, seen=r.seen, questions=r.questions,
+                                   passed=r.exams_passed, taken=r.exams_taken, last=_local(r.last_active)), style="dim"))
         for rd in r.readiness:
             line = plain(f"  {t('team.readiness_line', title=rd.title, score=round(rd.expected), total=_pts(rd.total))}")
             line.append("  " + (t("result.pass") if rd.likely_pass else t("result.fail")),
