@@ -146,7 +146,8 @@ class QuizApp(App[int]):
         """Only what makes sense here, translated (Textual's key panel and screenshots speak English; a
         screenshot would also be saved on the server in a served session)."""
         yield SystemCommand(t("cmd.theme"), t("cmd.theme_help"), self.action_change_theme)
-        yield SystemCommand(t("cmd.quit"), t("cmd.key", key="^q"), self.action_quit)
+        if not self.served:  # in a browser one leaves by logging out (the palette's own 退出登录) or closing the tab
+            yield SystemCommand(t("cmd.quit"), t("cmd.key", key="^q"), self.action_quit)
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not QuizPalette.is_open(cast("App[object]", self)):
@@ -156,8 +157,12 @@ class QuizApp(App[int]):
         self.push_screen(QuizPalette(providers=[ThemeCommands], placeholder=t("palette.theme")))
 
     def action_help_quit(self) -> None:
-        """Ctrl+C does not quit (it copies in a text box): say how to quit, in the learner's language."""
-        self.notify(t("app.quit_hint", key="Ctrl+Q"), title=t("app.quit_title"))
+        """Ctrl+C does not quit (it copies in a text box): say how to quit, in the learner's language
+        (in a browser, how to log out: Ctrl+Q would close the browser itself on some systems)."""
+        if self.served:
+            self.notify(t("app.logout_hint"), title=t("app.quit_title"))
+        else:
+            self.notify(t("app.quit_hint", key="Ctrl+Q"), title=t("app.quit_title"))
 
     def use_theme(self, setting: str) -> None:
         """Switch to a theme (a key of :data:`THEMES`) and remember it."""

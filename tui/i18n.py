@@ -34,6 +34,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "app.quit_title": ("要退出吗？", "Quit?"),
     "app.idle_warning": ("长时间没有操作：一分钟后自动退出（已答内容已保存，重新登录可继续）",
                          "No activity for a while: this session ends in a minute (your work is saved; log in again to go on)"),
+    "app.logout_hint": ("在首页按 l 退出登录；关闭浏览器标签页即结束本次学习（已作答的内容已保存）",
+                        "Press l on the home screen to log out; closing the browser tab ends the session (what you answered is saved)"),
     "app.quit_hint": ("按 {key} 退出（Ctrl+C 用于复制）", "Press {key} to quit (Ctrl+C copies)"),
     "app.save_failed": ("学习记录没有保存：{message}。答案仍保留在屏幕上，稍后会自动重试（按 Enter 立即重试）",
                         "Not saved: {message}. Your answer stays on screen and is retried in a moment (Enter retries now)"),
