@@ -193,13 +193,17 @@ def prefetch(ctx: Context, now: datetime) -> Prefetched | None:
 class HomePrefetch:
     """:func:`prefetch` run in a child process while this one goes on (see the module docstring).
 
-    :meth:`start` forks; :meth:`result` waits a bounded time for the child's answer and reaps it.
-    Where ``fork`` is missing (Windows) or ``QUIZ_NO_PREFETCH`` is set, there is no head start.
+    :meth:`start` forks; :meth:`wait` reads the child's answer for a bounded time (again and again
+    if need be: a large database takes the child longer than the UI takes to start); :meth:`result`
+    waits a last bounded time, reaps the child and gives its answer. Where ``fork`` is missing
+    (Windows) or ``QUIZ_NO_PREFETCH`` is set, there is no head start.
     """
 
     def __init__(self, pid: int, fd: int) -> None:
         self._pid = pid
         self._fd = fd
+        self._chunks: list[bytes] = []
+        self._done = False  # the child's answer is read whole
 
     @classmethod
     def start(cls, ctx: Context) -> HomePrefetch | None:
@@ -230,30 +234,34 @@ class HomePrefetch:
         os.close(write)
         return cls(pid, read)
 
-    def result(self, timeout: float) -> Prefetched | None:
-        """The child's view, waiting at most ``timeout`` seconds for it; None if it has none, failed or
-        is not done by then (it is stopped). Once only: the child is reaped and the pipe closed."""
+    def wait(self, timeout: float) -> bool:
+        """Read what the child has written, for at most ``timeout`` seconds: True once it is done (its
+        answer read whole), False while it is still working (call again to wait more)."""
         if self._fd < 0:
-            return None
-        chunks: list[bytes] = []
+            return True
         deadline = time.monotonic() + timeout
-        done = False
         try:
             while True:
                 left = deadline - time.monotonic()
                 if left <= 0 or not select.select([self._fd], [], [], left)[0]:
-                    break
+                    return False
                 chunk = os.read(self._fd, 1 << 16)
                 if not chunk:
-                    done = True
-                    break
-                chunks.append(chunk)
-        except OSError:
-            done = False
-        finally:
-            os.close(self._fd)
-            self._fd = -1
-            self._reap(kill=not done)
+                    self._done = True
+                    return True
+                self._chunks.append(chunk)
+        except OSError:  # nothing more to read: no head start
+            self._close(kill=True)
+            return True
+
+    def result(self, timeout: float) -> Prefetched | None:
+        """The child's view, waiting at most ``timeout`` seconds more for it; None if it has none, failed
+        or is not done by then (it is stopped). Once only: the child is reaped and the pipe closed."""
+        if self._fd < 0 and not self._done:
+            return None
+        done = self.wait(timeout) and self._done
+        self._close(kill=not done)
+        chunks, self._chunks, self._done = self._chunks, [], False
         if not done:
             return None
         try:
@@ -261,6 +269,12 @@ class HomePrefetch:
         except Exception:  # a child killed mid-write: no head start
             return None
         return value if isinstance(value, Prefetched) else None
+
+    def _close(self, *, kill: bool) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+            self._reap(kill=kill)
 
     def _reap(self, *, kill: bool) -> None:
         import signal

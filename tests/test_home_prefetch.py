@@ -152,3 +152,46 @@ async def test_after_the_first_frame_the_app_loads_the_banks_and_shows_their_own
         await pilot.press("s")  # and the app works: a study session opens on the loaded banks
         await settle(pilot)
         assert type(app.screen).__name__ == "StudyScreen"
+
+
+@posix_only
+def test_a_child_slower_than_the_ui_is_waited_for_again_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a large database the child can take longer than the UI takes to start: the app waits a
+    little, paints, and its services worker takes the child's answer when it comes."""
+    import time
+
+    import quiz.home
+
+    monkeypatch.setenv("QUIZ_CACHE_DIR", str(tmp_path / "cache"))
+    ctx = _learner(tmp_path)
+    real = quiz.home.prefetch
+
+    def slow(ctx: Context, now: object) -> Prefetched | None:
+        time.sleep(1.0)
+        return real(ctx, now)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(quiz.home, "prefetch", slow)  # (the child is a fork of this process)
+    started = HomePrefetch.start(ctx)
+    assert started is not None
+    assert started.wait(0.1) is False  # still working: the app goes on
+    got = started.result(30)  # the worker's later, longer wait
+    assert got is not None and got.view.profile == "amy"
+    assert started.result(1) is None  # once only
+
+
+@posix_only
+def test_a_child_that_does_not_answer_in_time_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import quiz.home
+
+    monkeypatch.setenv("QUIZ_CACHE_DIR", str(tmp_path / "cache"))
+    ctx = _learner(tmp_path)
+    monkeypatch.setattr(quiz.home, "prefetch", lambda ctx, now: time.sleep(60))
+    started = HomePrefetch.start(ctx)
+    assert started is not None
+    t = time.monotonic()
+    assert started.result(0.2) is None
+    assert time.monotonic() - t < 5  # stopped and reaped, not waited for
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started._pid, os.WNOHANG)  # reaped already

@@ -62,6 +62,8 @@ IDLE_CHECK_SECONDS = 15.0
 IDLE_WARNING_SECONDS = 60.0
 PREFETCH_WAIT = 0.3
 """How long ``quiz`` waits, once the UI is imported, for the home screen's numbers (quiz.home)."""
+PREFETCH_LATE_WAIT = 5.0
+"""How long the services worker waits for a child still working them out (it would do the same work)."""
 """Served: how long before an idle session ends it says so."""
 
 
@@ -325,12 +327,16 @@ class QuizApp(App[int]):
         home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
         if home is None or home.data is not None or self.prefetched is not None:
             return  # no home, or its numbers are already there (worked out before the app started)
-        quick = self.ctx.quick_library()
-        if quick is None:
-            return
-        from quiz.home import home_view
+        late = self.ctx.home_prefetch.result(PREFETCH_LATE_WAIT) if self.ctx.home_prefetch is not None else None
+        if late is not None and self.logged_in:  # the child, still working when the app started, is done
+            data = late.view
+        else:
+            quick = self.ctx.quick_library()
+            if quick is None:
+                return
+            from quiz.home import home_view
 
-        data = home_view(self.store, quick, self.profile, self.clock(), preview=True)
+            data = home_view(self.store, quick, self.profile, self.clock(), preview=True)
         painted = threading.Event()
 
         def show() -> None:
@@ -749,8 +755,10 @@ def make_app(
 def _run(ctx: Context, start: Start) -> int:
     check_db_path(ctx.db_path)  # a bad --db is one line before anything is painted
     # the child process working out home's numbers has had the UI's imports to do it: a short wait
-    # more costs less than painting the home screen twice
-    prefetched = ctx.home_prefetch.result(PREFETCH_WAIT) if ctx.home_prefetch is not None else None
+    # more costs less than painting the home screen twice (still working, on a large database: the
+    # app paints 加载中 and its services worker takes the numbers when the child is done)
+    prefetch = ctx.home_prefetch
+    prefetched = prefetch.result(0) if prefetch is not None and prefetch.wait(PREFETCH_WAIT) else None
     app = make_app(ctx, start=start, language=ctx.language, prefetched=prefetched)
     result = app.run()
     if app.fatal:
