@@ -237,7 +237,7 @@ class HomePrefetch:
     def wait(self, timeout: float) -> bool:
         """Read what the child has written, for at most ``timeout`` seconds: True once it is done (its
         answer read whole), False while it is still working (call again to wait more)."""
-        if self._fd < 0:
+        if self._fd < 0 or self._done:
             return True
         deadline = time.monotonic() + timeout
         try:

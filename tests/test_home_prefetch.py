@@ -195,3 +195,26 @@ def test_a_child_that_does_not_answer_in_time_is_stopped(tmp_path: Path, monkeyp
     assert time.monotonic() - t < 5  # stopped and reaped, not waited for
     with pytest.raises(ChildProcessError):
         os.waitpid(started._pid, os.WNOHANG)  # reaped already
+
+
+@posix_only
+def test_an_answer_read_whole_by_wait_is_the_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What ``quiz`` does at start: wait a bounded time, then take the answer without waiting more."""
+    monkeypatch.setenv("QUIZ_CACHE_DIR", str(tmp_path / "cache"))
+    started = HomePrefetch.start(_learner(tmp_path))
+    assert started is not None
+    assert started.wait(30) is True
+    got = started.result(0)
+    assert got is not None and got.view.profile == "amy"
+
+
+@posix_only
+def test_quiz_takes_the_head_start_when_the_child_is_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.app import head_start
+
+    monkeypatch.setenv("QUIZ_CACHE_DIR", str(tmp_path / "cache"))
+    ctx = _learner(tmp_path, language="en")
+    ctx.home_prefetch = HomePrefetch.start(ctx)
+    got = head_start(ctx)
+    assert got is not None and got.language == "en" and got.view.profile == "amy"
+    assert head_start(Context(banks_dir=TUI_BANKS, db_path=tmp_path / "none.db")) is None  # none started

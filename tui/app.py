@@ -752,14 +752,20 @@ def make_app(
                    served=served, account=account, idle_minutes=idle_minutes, prefetched=prefetched)
 
 
+def head_start(ctx: Context) -> Prefetched | None:
+    """The home screen's numbers from the child process started with ``quiz`` (quiz.home), if it is done:
+    it has had the UI's imports to work them out, and a short wait more costs less than painting the
+    home screen twice. Still working (a large database): None, and the app's services worker takes
+    its answer when it comes."""
+    prefetch = ctx.home_prefetch
+    if prefetch is None or not prefetch.wait(PREFETCH_WAIT):
+        return None
+    return prefetch.result(0)
+
+
 def _run(ctx: Context, start: Start) -> int:
     check_db_path(ctx.db_path)  # a bad --db is one line before anything is painted
-    # the child process working out home's numbers has had the UI's imports to do it: a short wait
-    # more costs less than painting the home screen twice (still working, on a large database: the
-    # app paints 加载中 and its services worker takes the numbers when the child is done)
-    prefetch = ctx.home_prefetch
-    prefetched = prefetch.result(0) if prefetch is not None and prefetch.wait(PREFETCH_WAIT) else None
-    app = make_app(ctx, start=start, language=ctx.language, prefetched=prefetched)
+    app = make_app(ctx, start=start, language=ctx.language, prefetched=head_start(ctx))
     result = app.run()
     if app.fatal:
         raise UserError(app.fatal)
