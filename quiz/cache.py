@@ -50,6 +50,23 @@ def cache_dir() -> Path:
     return Path(base) / "seller-academy"
 
 
+def write_file(path: Path, data: bytes) -> None:
+    """Write a cache file atomically (a reader gets the old file or the new one, never half of one); a
+    cache that cannot be written is simply not kept (no error, no temporary file left behind)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except OSError:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        return
+
+
 def content_key(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16, key=_SALT[:64]).hexdigest()
 
@@ -92,16 +109,4 @@ def put(path: Path, key: str, doc: Any) -> None:
         return
     header = json.dumps({"format": _FORMAT, "key": key, "kind": kind}).encode()
     body = doc.model_dump_json(by_alias=True).encode()
-    target = _entry(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(header + b"\n" + body)
-            os.replace(tmp, target)
-        except OSError:
-            os.unlink(tmp)
-            raise
-    except OSError:
-        return
+    write_file(_entry(path), header + b"\n" + body)

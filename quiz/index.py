@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -130,15 +129,10 @@ def save(banks_dir: Path, library: Library) -> None:
                 return  # up to date
     except (OSError, ValueError, AttributeError):
         pass
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            # dumps, not dump: json.dump runs the pure-Python encoder (a third of a second for 10,000 questions)
-            f.write(json.dumps({"key": key, "index": to_data(library)}, ensure_ascii=False))
-        os.replace(tmp, target)
-    except OSError:
-        return
+    from quiz.cache import write_file
+
+    # dumps, not dump: json.dump runs the pure-Python encoder (a third of a second for 10,000 questions)
+    write_file(target, json.dumps({"key": key, "index": to_data(library)}, ensure_ascii=False).encode("utf-8"))
 
 
 def load(banks_dir: Path) -> Library | None:

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
-import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable
@@ -126,18 +124,9 @@ def save() -> None:
         except (ValueError, UnicodeEncodeError):  # a lone surrogate in a question's text: not kept
             return
         _STATE["dirty"] = False
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(header + b"\n" + body)
-            os.replace(tmp, path)
-        except OSError:
-            os.unlink(tmp)
-            raise
-    except OSError:
-        return
+    from quiz.cache import write_file
+
+    write_file(path, header + b"\n" + body)
 
 
 def stop() -> None:

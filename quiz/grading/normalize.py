@@ -617,9 +617,8 @@ def _pinyin_table() -> dict[int, str]:
 
 def _cached_pinyin() -> dict[int, str]:
     import marshal
-    import tempfile
 
-    from quiz.cache import cache_dir
+    from quiz.cache import cache_dir, write_file
 
     path = cache_dir() / f"pinyin-{_pinyin_stamp()}.marshal"
     try:
@@ -629,14 +628,7 @@ def _cached_pinyin() -> dict[int, str]:
     except (OSError, ValueError, EOFError, TypeError):
         pass
     table = {cp: ",".join(r.split(",")[:2]) for cp, r in _pypinyin_dict().items()}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(marshal.dumps(table))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a cache that cannot be written is simply not used
+    write_file(path, marshal.dumps(table))  # (a cache that cannot be written is simply not used)
     return table
 
 
