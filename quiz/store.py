@@ -500,20 +500,29 @@ class StoreError(UserError):
         return cls(f"{printable(str(path), one_line=True)}: the progress database {why}")
 
 
-def _check_tables(p: Path, conn: sqlite3.Connection, version: int) -> None:
+def _has_quiz_tables(conn: sqlite3.Connection) -> bool:
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if not _QUIZ_TABLES <= names:
+    return _QUIZ_TABLES <= names
+
+
+def _check_tables(p: Path, conn: sqlite3.Connection, version: int) -> None:
+    if not _has_quiz_tables(conn):
         raise UserError(
             f"{p}: a SQLite database of another program (user_version {version}, without quiz's tables), "
             "not a quiz progress database; give another --db"
         )
 
 
+def _connect_readonly(p: Path, timeout: float) -> sqlite3.Connection:
+    """A connection that can only read ``p`` (it never creates or changes the file); sqlite3.Error if it cannot."""
+    uri = "file:" + urllib.parse.quote(str(p.resolve())) + "?mode=ro"
+    return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout, check_same_thread=False)
+
+
 def _inspect(p: Path) -> None:
     """Refuse a database quiz must not touch, reading it through a read-only connection only."""
-    uri = "file:" + urllib.parse.quote(str(p.resolve())) + "?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = _connect_readonly(p, BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error:
         return  # cannot even be opened read-only: the read-write open reports why
     try:
@@ -609,15 +618,13 @@ class Store:
         p = Path(path)
         if not p.is_file():
             return None
-        uri = "file:" + urllib.parse.quote(str(p.resolve())) + "?mode=ro"
         try:
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout, check_same_thread=False)
+            conn = _connect_readonly(p, timeout)
         except sqlite3.Error:
             return None
         try:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if version == SCHEMA_VERSION and _QUIZ_TABLES <= names:
+            if version == SCHEMA_VERSION and _has_quiz_tables(conn):
                 return cls(conn, p)
         except sqlite3.Error:
             pass
