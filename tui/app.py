@@ -60,11 +60,11 @@ def utc_now() -> datetime:
 IDLE_CHECK_SECONDS = 15.0
 """Served: how often an idle session is looked at (more often when the idle time is shorter)."""
 IDLE_WARNING_SECONDS = 60.0
+"""Served: how long before an idle session ends it says so."""
 PREFETCH_WAIT = 0.3
 """How long ``quiz`` waits, once the UI is imported, for the home screen's numbers (quiz.home)."""
 PREFETCH_LATE_WAIT = 5.0
 """How long the services worker waits for a child still working them out (it would do the same work)."""
-"""Served: how long before an idle session ends it says so."""
 
 
 @dataclass(frozen=True)
@@ -215,7 +215,8 @@ class QuizApp(App[int]):
         """Paint the first screen at once (home, or the login screen when served and nobody
         has logged in); open the store and load the banks off the UI thread, started now rather
         than after the first frame: the numbers are what the learner came for, and the worker's
-        file and database reads overlap the first frames' layout instead of waiting for them."""
+        file and database reads overlap the first frames' layout instead of waiting for them
+        (unless home's numbers were worked out already: see below)."""
         from tui.screens.home import HomeScreen
         from tui.screens.login import LoginScreen
 
@@ -325,7 +326,7 @@ class QuizApp(App[int]):
         from tui.screens.home import HomeScreen
 
         home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
-        if home is None or home.data is not None or self.prefetched is not None:
+        if home is None or home.data is not None:
             return  # no home, or its numbers are already there (worked out before the app started)
         late = self.ctx.home_prefetch.result(PREFETCH_LATE_WAIT) if self.ctx.home_prefetch is not None else None
         if late is not None and self.logged_in:  # the child, still working when the app started, is done
@@ -744,9 +745,8 @@ def make_app(
     theme settings, worked out while the app was starting: the first frame is then complete.
     """
     clock: Clock = now or utc_now
-    # the learner's own setting when worked out already (a setting, not an override: 设置 still changes it)
-    setting = ("en" if prefetched.language == "en" else "zh") if prefetched is not None else "zh"
-    i18n.set_language(language or setting)
+    # else the learner's own setting when worked out already (a setting, not an override: 设置 still changes it)
+    i18n.set_language(language or (prefetched.language if prefetched is not None else "zh"))
     localize_all()
     return QuizApp(ctx, clock=clock, store=store, library=library, problems=problems, start=start, language=language,
                    served=served, account=account, idle_minutes=idle_minutes, prefetched=prefetched)
