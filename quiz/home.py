@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import pickle
 import select
+import signal
 import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal, NamedTuple
@@ -257,7 +258,7 @@ class HomePrefetch:
     def result(self, timeout: float) -> Prefetched | None:
         """The child's view, waiting at most ``timeout`` seconds more for it; None if it has none, failed
         or is not done by then (it is stopped). Once only: the child is reaped and the pipe closed."""
-        if self._fd < 0 and not self._done:
+        if self._fd < 0:
             return None
         done = self.wait(timeout) and self._done
         self._close(kill=not done)
@@ -271,14 +272,11 @@ class HomePrefetch:
         return value if isinstance(value, Prefetched) else None
 
     def _close(self, *, kill: bool) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
-            self._reap(kill=kill)
-
-    def _reap(self, *, kill: bool) -> None:
-        import signal
-
+        """Close the pipe and reap the child (stopped first when ``kill``)."""
+        if self._fd < 0:
+            return
+        os.close(self._fd)
+        self._fd = -1
         try:
             if kill:
                 os.kill(self._pid, signal.SIGKILL)
