@@ -13,7 +13,7 @@ from textual.widgets._footer import FooterKey
 
 from quiz.context import Context
 from quiz.errors import UserError
-from tests.tui_support import TUI_BANKS, build_app, open_store, screen_text, seed_history, settle
+from tests.tui_support import TUI_BANKS, build_app, open_store, press_into, screen_text, seed_history, settle
 from tui import i18n
 from tui.app import Start
 from tui.commands import MainCommands
@@ -207,10 +207,7 @@ async def test_removing_from_the_wrong_book_can_be_undone(tmp_path: Path) -> Non
     app = build_app(tmp_path, db=db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, WrongBookScreen)
+        screen = await press_into(pilot, "w", WrongBookScreen)
         table = screen.query_one(DataTable)
         removed = str(next(iter(table.rows)).value)
         await pilot.press("x")
@@ -230,10 +227,7 @@ async def test_escape_in_settings_with_unsaved_changes_asks(tmp_path: Path) -> N
     app = build_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("o")
-        await settle(pilot)
-        settings = app.screen
-        assert isinstance(settings, SettingsScreen)
+        settings = await press_into(pilot, "o", SettingsScreen)
         settings.query_one("#daily-new", Input).value = "7"
         await pilot.press("escape")
         await settle(pilot)
@@ -269,10 +263,7 @@ async def test_escape_asks_for_every_setting_edited_not_only_some(tmp_path: Path
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for field, value in (("#exam-date", "2027-01-15"), ("#day-start", "6"), ("#leech", "4")):
-            await pilot.press("o")
-            await settle(pilot)
-            settings = app.screen
-            assert isinstance(settings, SettingsScreen)
+            settings = await press_into(pilot, "o", SettingsScreen)
             settings.query_one(field, Input).value = value
             await pilot.press("escape")
             await settle(pilot)
@@ -288,10 +279,7 @@ async def test_settings_at_80x24_in_both_languages_wrap_labels_whole_and_transla
     app = build_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("o")
-        await settle(pilot)
-        settings = app.screen
-        assert isinstance(settings, SettingsScreen)
+        settings = await press_into(pilot, "o", SettingsScreen)
         form = settings.query_one("#settings-form")
         form.scroll_end(animate=False)
         await settle(pilot)

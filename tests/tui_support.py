@@ -6,7 +6,9 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from textual.screen import Screen
 
 from quiz.context import Context
 from quiz.loader import load_paths
@@ -61,6 +63,18 @@ def build_app(
 def screen_text(app: QuizApp) -> str:
     """What the screen shows, as plain text (one line per terminal row; a no-break space shows as a space)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips()).replace("\u00a0", " ")
+
+
+S = TypeVar("S", bound=Screen[Any])
+
+
+async def press_into(pilot: Any, key: str, screen_type: type[S]) -> S:
+    """Press ``key`` and let the app settle: the screen it opened, checked to be a ``screen_type``."""
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, screen_type), screen
+    return screen
 
 
 async def settle(pilot: Any) -> None:
