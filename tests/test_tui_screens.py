@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, Select, Tree
 
-from tests.tui_support import build_app, open_store, screen_text, seed_history, settle
+from tests.tui_support import build_app, open_store, press_into, screen_text, seed_history, settle
 from tui.commands import MAIN_ACTIONS, MainCommands
 from tui.screens.bookmarks import BookmarksScreen
 from tui.screens.browse import BrowseScreen
@@ -59,9 +59,7 @@ async def test_bookmarks_screen_removes_a_bookmark(tmp_path: Path) -> None:
     app = build_app(tmp_path, db=db)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        assert isinstance(app.screen, BookmarksScreen)
+        await press_into(pilot, "f", BookmarksScreen)
         assert "出售假冒商品属于严重违规行为" in screen_text(app)
         await pilot.press("delete")
         await settle(pilot)
@@ -126,9 +124,7 @@ async def test_statistics_screen_draws_from_the_history(tmp_path: Path) -> None:
     app = build_app(tmp_path, db=db)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        assert isinstance(app.screen, StatsScreen)
+        await press_into(pilot, "t", StatsScreen)
         text = screen_text(app)
         assert "已学 8/8 题" in text and "连续 3 天" in text
         assert "每日答题数" in text and "学习日历" in text and "各知识点正确率" in text
@@ -294,9 +290,7 @@ async def test_the_bank_browser_at_80x24_shows_every_bank_and_topic_count_whole(
     app = build_app(tmp_path, banks=SHIPPED_BANKS)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("b")
-        await settle(pilot)
-        assert isinstance(app.screen, BrowseScreen)
+        await press_into(pilot, "b", BrowseScreen)
         seen = 0
         for _ in range(6):  # page through the tree
             for row in screen_text(app).splitlines():
